@@ -1,0 +1,24 @@
+package io.fanlab.engine.spec;
+
+import java.util.Map;
+
+/**
+ * Per-tenant bulkheads: each tenant may hold at most its share of the stage's concurrency limit.
+ *
+ * @param shares tenant -> share of the limit (each in (0,1], summing to at most 1); tenants not listed share
+ *               the rest
+ * @param burst  when true a tenant may borrow permits other tenants are not using (work-conserving); when false
+ *               shares are hard caps (isolation first)
+ */
+public record Bulkhead(Map<String, Double> shares, boolean burst) {
+    public Bulkhead {
+        shares = Map.copyOf(Check.notNull("bulkhead.shares", shares));
+        double sum = 0;
+        for (var e : shares.entrySet()) {
+            Check.positive("bulkhead.shares." + e.getKey(), e.getValue());
+            Check.share("bulkhead.shares." + e.getKey(), e.getValue());
+            sum += e.getValue();
+        }
+        if (sum > 1.0 + 1e-9) throw new IllegalArgumentException("bulkhead.shares: sum " + sum + " (expected: <= 1)");
+    }
+}

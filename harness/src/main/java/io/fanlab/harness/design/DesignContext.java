@@ -1,0 +1,24 @@
+package io.fanlab.harness.design;
+
+import io.fanlab.engine.spec.StageSpec;
+import java.util.List;
+
+/**
+ * What the harness gives a design when starting it for one sweep point.
+ *
+ * @param stages      resolved stage specs in pipeline order; the swept stage already carries the point's width
+ * @param work        the work of each stage, same order as {@code stages}
+ * @param completions where every item's terminal state goes
+ * @param sweptStage  index of the stage whose width is swept
+ */
+public record DesignContext(List<StageSpec> stages, List<StageWork> work, Completions completions, int sweptStage) {
+    public DesignContext {
+        stages = List.copyOf(stages);
+        work = List.copyOf(work);
+        if (stages.size() != work.size() || stages.isEmpty())
+            throw new IllegalArgumentException("stages/work: " + stages.size() + "/" + work.size() + " (expected: same size >= 1)");
+    }
+
+    /** Width of the swept stage. */
+    public int width() { return stages.get(sweptStage).width(); }
+}

@@ -1,0 +1,44 @@
+package io.fanlab.harness.design;
+
+/**
+ * One item offered to a design. Identity and draws are fixed by (seed, seq) before the run, so every width and
+ * design sees the same stream. {@code serviceStartNanos} is set by the harness's work wrapper when the first stage
+ * starts on the item (the design need not touch it).
+ *
+ * @param seq                 0-based index in the offered stream
+ * @param request             scatter-gather request index (== seq when fanout is 1)
+ * @param key                 key for per-key designs, or -1
+ * @param tenant              tenant index for bulkheads, or 0
+ * @param intendedStartNanos  System.nanoTime() at which the load model meant the item to start (open model), or
+ *                            the time the user sent it (closed model)
+ */
+public final class Item {
+    private final long seq;
+    private final long request;
+    private final long key;
+    private final int tenant;
+    private final long intendedStartNanos;
+    private volatile long serviceStartNanos;
+
+    public Item(long seq, long request, long key, int tenant, long intendedStartNanos) {
+        this.seq = seq;
+        this.request = request;
+        this.key = key;
+        this.tenant = tenant;
+        this.intendedStartNanos = intendedStartNanos;
+    }
+
+    public long seq() { return seq; }
+    public long request() { return request; }
+    public long key() { return key; }
+    public int tenant() { return tenant; }
+    public long intendedStartNanos() { return intendedStartNanos; }
+    public long serviceStartNanos() { return serviceStartNanos; }
+
+    /** Records the first service start; later calls (retries, later stages) keep the first value. */
+    public void markServiceStart(long nanos) {
+        if (serviceStartNanos == 0) serviceStartNanos = nanos;
+    }
+
+    @Override public String toString() { return "Item[" + seq + "]"; }
+}

@@ -1,0 +1,36 @@
+package io.fanlab.harness.design;
+
+import java.time.Duration;
+
+/**
+ * A design running for one sweep point. Threading: {@link #submit} is called by the harness's single generator
+ * thread (open load) or by many user threads (closed load); {@link #gauges} by the sampler thread; close and
+ * cancel once, by the runner thread, after the last submit.
+ */
+public interface RunningDesign {
+    /**
+     * Hands an item to the design. May block (back-pressure); a design that sheds reports the item as SHED
+     * through {@link Completions} and returns.
+     */
+    void submit(Item item) throws InterruptedException;
+
+    /** Current gauges; cheap, called about every 100 ms. Use -1 for what the design does not know. */
+    Gauges gauges();
+
+    /** Stops taking input, finishes everything admitted, stops all threads. @return true if done within the deadline */
+    boolean close(Duration deadline) throws InterruptedException;
+
+    /**
+     * Stops promptly: in-flight items end CANCELLED, queued ones too; all threads stop. Returns within
+     * {@code bound} even if some work ignores interruption; such items are listed as stuck.
+     */
+    CancelResult cancel(Duration bound) throws InterruptedException;
+
+    /** Gauges sampled during the run. */
+    record Gauges(long queueDepth, long inflight, long limit, long reorderDepth) {
+        public static final Gauges UNKNOWN = new Gauges(-1, -1, -1, -1);
+    }
+
+    /** @param stuckItems items whose work did not end within the bound (reported, not forgotten) */
+    record CancelResult(Duration elapsed, long stuckItems) {}
+}

@@ -1,0 +1,35 @@
+package io.fanlab.harness.fault;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * One fault on the run's timeline, active in [at, at + duration) measured from the start of the run (warmup
+ * included). Every start and stop is written to the event log with its time. Faults are revocable: when the
+ * window ends, or the run ends early, the fault is undone.
+ */
+public sealed interface FaultSpec {
+    Duration at();
+    Duration duration();
+
+    /** Service time of affected items multiplied by {@code factor} and/or increased by {@code added}. */
+    record LatencySpike(Duration at, Duration duration, double factor, Duration added, double fraction, Optional<String> stage) implements FaultSpec {}
+    /** Affected items fail with probability {@code rate}. */
+    record ErrorInjection(Duration at, Duration duration, double rate, Optional<String> stage) implements FaultSpec {}
+    /** {@code share} of items get the hot key. */
+    record HotKey(Duration at, Duration duration, double share) implements FaultSpec {}
+    /** The downstream answers 503 with probability {@code rate}. */
+    record Downstream503(Duration at, Duration duration, double rate) implements FaultSpec {}
+    /** The downstream's latency is multiplied by {@code factor} and increased by {@code added}. */
+    record DownstreamSlow(Duration at, Duration duration, double factor, Duration added) implements FaultSpec {}
+    /** {@code workers} workers of a stage freeze (stop taking items) for the window. */
+    record WorkerStall(Duration at, Duration duration, Optional<String> stage, int workers) implements FaultSpec {}
+    /** A background allocation storm of {@code bytesPerSecond}. */
+    record GcPressure(Duration at, Duration duration, long bytesPerSecond) implements FaultSpec {}
+    /** {@code threads} busy threads steal CPU. */
+    record CpuHog(Duration at, Duration duration, int threads) implements FaultSpec {}
+    /** Offered rate multiplied by {@code factor} (open load) during the window. */
+    record LoadSpike(Duration at, Duration duration, double factor) implements FaultSpec {}
+    /** The point's JVM is killed at {@code at} (tests that finished points survive); duration is zero. */
+    record Abort(Duration at, Duration duration) implements FaultSpec {}
+}

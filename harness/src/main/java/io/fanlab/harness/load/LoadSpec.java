@@ -1,0 +1,43 @@
+package io.fanlab.harness.load;
+
+import io.fanlab.harness.dist.Distribution;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How requests arrive. Open models schedule intended start times independent of the system (latency is measured
+ * from the intended start, so coordinated omission cannot hide queueing); closed models have {@code users} that
+ * each wait for their previous request and a think time.
+ *
+ * <p>A request is {@code fanout} items (scatter-gather, joined by {@code join}); fanout 1 is a plain item stream.
+ */
+public sealed interface LoadSpec {
+    int fanout();
+    Join join();
+
+    record Open(Arrival arrival, int fanout, Join join) implements LoadSpec {}
+    record Closed(int users, Distribution think, int fanout, Join join) implements LoadSpec {}
+
+    /** How a scatter-gather request completes. */
+    sealed interface Join {
+        record All() implements Join {}
+        record First() implements Join {}
+        record Quorum(int q) implements Join {}
+    }
+
+    /** Arrival shapes of the open model; every time is relative to the start of the run (warmup included). */
+    sealed interface Arrival {
+        /** Evenly spaced arrivals. */
+        record Constant(Rate rate) implements Arrival {}
+        /** Exponential inter-arrival times with the given mean rate. */
+        record Poisson(Rate rate) implements Arrival {}
+        /** Rate moving linearly from {@code from} to {@code to} over {@code over}, then staying at {@code to}. */
+        record Ramp(Rate from, Rate to, Duration over) implements Arrival {}
+        /** Piecewise-constant rates; the last step lasts until the end. */
+        record Steps(List<Step> steps) implements Arrival {
+            public record Step(Rate rate, Duration duration) {}
+        }
+        /** {@code base} rate, multiplied by {@code factor} during [at, at+duration). */
+        record Spike(Rate base, double factor, Duration at, Duration duration) implements Arrival {}
+    }
+}

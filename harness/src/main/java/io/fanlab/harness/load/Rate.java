@@ -1,0 +1,10 @@
+package io.fanlab.harness.load;
+
+/** Items per second; always written with a unit in YAML ({@code 1200/s}, {@code 72000/min}). */
+public record Rate(double perSecond) {
+    public Rate {
+        if (!(perSecond > 0) || Double.isInfinite(perSecond))
+            throw new IllegalArgumentException("rate: " + perSecond + "/s (expected: > 0/s)");
+    }
+    @Override public String toString() { return (perSecond == Math.rint(perSecond) ? String.valueOf((long) perSecond) : String.valueOf(perSecond)) + "/s"; }
+}

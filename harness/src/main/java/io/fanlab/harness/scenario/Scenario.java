@@ -1,0 +1,19 @@
+package io.fanlab.harness.scenario;
+
+import io.fanlab.harness.fault.FaultSpec;
+import io.fanlab.harness.load.LoadSpec;
+import java.util.List;
+
+/**
+ * A resolved scenario: every default explicit. Built from YAML by {@link ScenarioLoader}, written back out into
+ * the run directory as {@code scenario.resolved.yaml}. Cross-field rules live in {@link ScenarioRules}.
+ */
+public record Scenario(String name, String description, long seed, Phases phases, LoadSpec load, KeySpec keys,
+                       List<StageConfig> pipeline, DownstreamSpec downstream, List<FaultSpec> faults,
+                       List<SloSpec> slos, SweepSpec sweep) {
+    public Scenario {
+        pipeline = List.copyOf(pipeline);
+        faults = List.copyOf(faults);
+        slos = List.copyOf(slos);
+    }
+}

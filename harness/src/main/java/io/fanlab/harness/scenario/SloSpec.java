@@ -1,0 +1,25 @@
+package io.fanlab.harness.scenario;
+
+import io.fanlab.harness.load.Rate;
+import java.time.Duration;
+
+/** A service-level objective checked per sweep point. */
+public sealed interface SloSpec {
+    /** Which latency a percentile bound refers to. */
+    enum Metric { RESPONSE, SERVICE, REQUEST }
+
+    /** {@code metric} p{@code percentile} <= {@code max}. */
+    record Latency(Metric metric, double percentile, Duration max) implements SloSpec {}
+    /** (failed + timed out + dead-lettered) / offered <= max. */
+    record ErrorRate(double max) implements SloSpec {}
+    /** Shed / offered <= max. */
+    record ShedRate(double max) implements SloSpec {}
+    /** Completed throughput in the measured window >= min. */
+    record ThroughputFloor(Rate min) implements SloSpec {}
+    /** Conservation holds: every offered item ended in exactly one terminal state. */
+    record NothingLost() implements SloSpec {}
+    /** No thread started by the design is alive after it closed. */
+    record NoLeakedThreads() implements SloSpec {}
+    /** Cancel returned within {@code max}. */
+    record CancellationLatency(Duration max) implements SloSpec {}
+}
