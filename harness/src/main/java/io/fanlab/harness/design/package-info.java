@@ -1,0 +1,10 @@
+/**
+ * The design SPI: the one small interface through which the harness drives any fan-out design (the reference
+ * engine's variants, the baselines, a user's own). A design is found with {@link java.util.ServiceLoader} as a
+ * {@link io.fanlab.harness.design.DesignProvider} and named in a scenario's {@code sweep.designs}.
+ *
+ * <p>Contract every design must keep (the contract test suite checks it): every submitted item is reported to
+ * {@link io.fanlab.harness.design.Completions} exactly once; after {@code close} or {@code cancel} returns, no
+ * thread the design started is alive, except stuck items' threads, which {@code cancel} counts.
+ */
+package io.fanlab.harness.design;

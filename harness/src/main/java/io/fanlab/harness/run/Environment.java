@@ -1,0 +1,63 @@
+package io.fanlab.harness.run;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** What the run ran on: written as {@code environment.json}. */
+public final class Environment {
+    private Environment() {}
+
+    public static Map<String, Object> capture(String command, Path workDir) {
+        Map<String, Object> env = new LinkedHashMap<>();
+        env.put("format_version", RunDirectory.FORMAT_VERSION);
+        env.put("fanlab_version", String.valueOf(Environment.class.getPackage().getImplementationVersion()));
+        env.put("jdk", Map.of(
+                "version", System.getProperty("java.version"),
+                "vendor", System.getProperty("java.vendor"),
+                "vm", System.getProperty("java.vm.name"),
+                "home", System.getProperty("java.home")));
+        env.put("jvm_flags", ManagementFactory.getRuntimeMXBean().getInputArguments());
+        env.put("cores", Runtime.getRuntime().availableProcessors());
+        env.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
+        env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        env.put("load_average_at_start", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        env.put("git_revision", gitRevision(workDir));
+        env.put("hostname", hostname());
+        env.put("command", command);
+        env.put("started_at", Instant.now().toString());
+        return env;
+    }
+
+    static String hostname() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    /** {@code git rev-parse HEAD} (+ "-dirty" when the tree has changes), or "unknown" outside a checkout. */
+    static String gitRevision(Path dir) {
+        try {
+            String rev = run(dir, List.of("git", "rev-parse", "--short=12", "HEAD"));
+            if (rev == null || rev.isBlank()) return "unknown";
+            String status = run(dir, List.of("git", "status", "--porcelain", "--untracked-files=no"));
+            return rev.trim() + (status != null && !status.isBlank() ? "-dirty" : "");
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    private static String run(Path dir, List<String> cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(5, TimeUnit.SECONDS) || p.exitValue() != 0) return null;
+        return new String(out);
+    }
+}
