@@ -19,6 +19,7 @@ public final class Item {
     private final int tenant;
     private final long intendedStartNanos;
     private volatile long serviceStartNanos;
+    private volatile long handoffNanos;
 
     public Item(long seq, long request, long key, int tenant, long intendedStartNanos) {
         this.seq = seq;
@@ -34,6 +35,12 @@ public final class Item {
     public int tenant() { return tenant; }
     public long intendedStartNanos() { return intendedStartNanos; }
     public long serviceStartNanos() { return serviceStartNanos; }
+
+    /** When the item was last handed on: submitted to the design, or finished by the previous stage. */
+    public long handoffNanos() { return handoffNanos; }
+
+    /** Set by the harness at submit and at the end of each stage's work, to measure per-stage queue time. */
+    public void markHandoff(long nanos) { handoffNanos = nanos; }
 
     /** Records the first service start; later calls (retries, later stages) keep the first value. */
     public void markServiceStart(long nanos) {

@@ -26,6 +26,14 @@ public interface RunningDesign {
      */
     CancelResult cancel(Duration bound) throws InterruptedException;
 
+    /** Retry and hedge counters of designs that have such policies; -1 for unknown. Called once, after cancel. */
+    default PolicyCounters policyCounters() { return PolicyCounters.UNKNOWN; }
+
+    /** Counters of attempt policies, summed over stages. */
+    record PolicyCounters(long retries, long hedges, long hedgesWon) {
+        public static final PolicyCounters UNKNOWN = new PolicyCounters(-1, -1, -1);
+    }
+
     /** Gauges sampled during the run. */
     record Gauges(long queueDepth, long inflight, long limit, long reorderDepth) {
         public static final Gauges UNKNOWN = new Gauges(-1, -1, -1, -1);

@@ -1,0 +1,15 @@
+package io.fanlab.harness.cli;
+
+/** The CLI's exit codes (documented in the README). */
+public final class ExitCodes {
+    private ExitCodes() {}
+
+    /** Every SLO and check met. */
+    public static final int OK = 0;
+    /** An SLO or a check (conservation, leaks, generator validity) failed. */
+    public static final int SLO_FAILED = 1;
+    /** Bad input or usage: nothing was run. */
+    public static final int BAD_INPUT = 2;
+    /** The run itself failed (a point crashed or was aborted, the run directory could not be written). */
+    public static final int RUN_FAILED = 3;
+}

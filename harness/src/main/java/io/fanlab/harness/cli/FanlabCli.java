@@ -1,0 +1,247 @@
+package io.fanlab.harness.cli;
+
+import io.fanlab.harness.design.Design;
+import io.fanlab.harness.design.Designs;
+import io.fanlab.harness.run.ForkedPointExecutor;
+import io.fanlab.harness.run.InProcessPointExecutor;
+import io.fanlab.harness.run.PointExecutor;
+import io.fanlab.harness.run.RunDirectory;
+import io.fanlab.harness.run.SweepRunner;
+import io.fanlab.harness.scenario.Problem;
+import io.fanlab.harness.scenario.Scenario;
+import io.fanlab.harness.scenario.ScenarioException;
+import io.fanlab.harness.scenario.ScenarioLoader;
+import io.fanlab.harness.scenario.ScenarioOverrides;
+import io.fanlab.harness.scenario.ScenarioWriter;
+import io.fanlab.reports.ReportGenerator;
+import io.fanlab.reports.ReportOutput;
+import io.fanlab.reports.analysis.UslFit;
+import io.fanlab.reports.analysis.UslResult;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code fanlab}: run, validate, list, report, fit. */
+@Command(name = "fanlab", mixinStandardHelpOptions = true, version = "fanlab 0.1.0",
+        description = "Chaos and load-testing workbench for fan-out designs on the JVM.",
+        subcommands = {FanlabCli.Run.class, FanlabCli.Validate.class, FanlabCli.ListCmd.class, FanlabCli.Report.class, FanlabCli.Fit.class},
+        footerHeading = "%nExit codes:%n",
+        footer = {"  0  all SLOs and checks met", "  1  an SLO or check failed", "  2  bad input or usage", "  3  the run itself failed"})
+public final class FanlabCli implements Callable<Integer> {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return ExitCodes.BAD_INPUT;
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the CLI with the given streams; returns the exit code (tests call this). */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new FanlabCli());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExitCodeExceptionMapper(e -> ExitCodes.RUN_FAILED);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            err.println("fanlab: " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            err.println("Try 'fanlab " + (ex.getCommandLine().getCommandName().equals("fanlab") ? "" : ex.getCommandLine().getCommandName() + " ") + "--help'.");
+            return ExitCodes.BAD_INPUT;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parse) -> {
+            if (ex instanceof BadInput b) {
+                for (String line : b.lines) err.println(line);
+                return ExitCodes.BAD_INPUT;
+            }
+            err.println("fanlab: the run failed: " + ex);
+            if (System.getenv("FANLAB_DEBUG") != null) ex.printStackTrace(err);
+            return ExitCodes.RUN_FAILED;
+        });
+        return cl.execute(args);
+    }
+
+    /** Bad input: the lines to print, exit 2, no stack trace. */
+    static final class BadInput extends RuntimeException {
+        final List<String> lines;
+        BadInput(List<String> lines) {
+            super(String.join("\n", lines), null, false, false);
+            this.lines = lines;
+        }
+        static BadInput of(ScenarioException e) {
+            List<String> lines = new ArrayList<>();
+            for (Problem p : e.problems()) lines.add(p.toString());
+            lines.add(e.problems().size() + " problem(s); nothing was run.");
+            return new BadInput(lines);
+        }
+    }
+
+    static Scenario load(Path file, Map<String, Design> designs) {
+        try {
+            return ScenarioLoader.load(file, designs.keySet());
+        } catch (ScenarioException e) {
+            throw BadInput.of(e);
+        }
+    }
+
+    @Command(name = "run", description = "Run every point of a scenario's sweep and write a run directory.")
+    static final class Run implements Callable<Integer> {
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+        @Parameters(index = "0", paramLabel = "SCENARIO.yaml") Path scenarioFile;
+        @Option(names = "--out", paramLabel = "DIR", description = "parent folder of run directories (default: runs)") Path out = Path.of("runs");
+        @Option(names = "--run-dir", paramLabel = "DIR", description = "exact run directory to write (default: <out>/<timestamp>-<scenario>)") Path runDir;
+        @Option(names = "--widths", paramLabel = "1,2,4", split = ",", description = "override sweep.widths") List<String> widths;
+        @Option(names = "--designs", paramLabel = "a,b", split = ",", description = "override sweep.designs") List<String> designs;
+        @Option(names = "--duration", paramLabel = "10s", description = "override the measured window") String duration;
+        @Option(names = "--seed", paramLabel = "N", description = "override the seed") Long seed;
+        @Option(names = "--repeats", paramLabel = "N", description = "override sweep.repeats") Integer repeats;
+        @Option(names = "--in-process", description = "run points in this JVM (quick runs and tests; no isolation)") boolean inProcess;
+        @Option(names = "--no-report", description = "skip report.html and junit.xml") boolean noReport;
+
+        @Override public Integer call() throws Exception {
+            PrintWriter o = spec.commandLine().getOut();
+            Map<String, Design> known = Designs.discover();
+            Scenario s = load(scenarioFile, known);
+            try {
+                s = new ScenarioOverrides(widths, designs, duration, seed, repeats).apply(s, known.keySet());
+            } catch (ScenarioException e) {
+                throw BadInput.of(e);
+            }
+            String command = "scripts/fanlab " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+            RunDirectory run = RunDirectory.create(out, runDir, s.name(), s.description(), ScenarioWriter.toYaml(s),
+                    io.fanlab.harness.run.Environment.capture(command, Path.of("").toAbsolutePath()), InProcessPointExecutor.loadInfo(s),
+                    InProcessPointExecutor.sloNames(s));
+            PointExecutor exec = inProcess ? new InProcessPointExecutor(s, known)
+                    : new ForkedPointExecutor(s.phases().total().plus(Duration.ofSeconds(90)), List.of());
+            java.io.PrintStream ps = new java.io.PrintStream(new WriterOutputStream(o), true);
+            SweepRunner.SweepOutcome result = new SweepRunner(s, run, exec, ps, System.console() != null).run();
+            o.println();
+            o.print(SweepRunner.table(result.points()));
+            if (!noReport) {
+                try {
+                    ReportOutput r = ReportGenerator.generate(run.dir());
+                    o.println("report: " + r.reportHtml());
+                    if (r.summary() != null && !r.summary().isBlank()) o.println(r.summary());
+                } catch (Exception e) {
+                    spec.commandLine().getErr().println("fanlab: report could not be written: " + e.getMessage() + " (results.json is complete; retry with 'fanlab report " + run.dir() + "')");
+                }
+            }
+            o.println("run directory: " + run.dir());
+            if (!result.finished() || result.anyCrashed()) return ExitCodes.RUN_FAILED;
+            return result.allPassed() ? ExitCodes.OK : ExitCodes.SLO_FAILED;
+        }
+    }
+
+    @Command(name = "validate", description = "Check scenario files without running them.")
+    static final class Validate implements Callable<Integer> {
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+        @Parameters(arity = "1..*", paramLabel = "SCENARIO.yaml") List<Path> files;
+
+        @Override public Integer call() {
+            Map<String, Design> known = Designs.discover();
+            List<String> problems = new ArrayList<>();
+            for (Path f : files) {
+                try {
+                    Scenario s = ScenarioLoader.load(f, known.keySet());
+                    spec.commandLine().getOut().println(f + ": ok (" + s.name() + ", " + points(s) + " points)");
+                } catch (ScenarioException e) {
+                    for (Problem p : e.problems()) problems.add(p.toString());
+                }
+            }
+            if (problems.isEmpty()) return ExitCodes.OK;
+            problems.add(problems.size() + " problem(s).");
+            throw new BadInput(problems);
+        }
+    }
+
+    static int points(Scenario s) { return s.sweep().designs().size() * s.sweep().widths().size() * s.sweep().repeats(); }
+
+    @Command(name = "list", description = "The scenario library (and with --designs, the designs on the classpath).")
+    static final class ListCmd implements Callable<Integer> {
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+        @Option(names = "--dir", description = "scenario folder (default: scenarios)") Path dir = Path.of("scenarios");
+        @Option(names = "--designs", description = "list designs instead") boolean designs;
+
+        @Override public Integer call() throws IOException {
+            PrintWriter o = spec.commandLine().getOut();
+            Map<String, Design> known = Designs.discover();
+            if (designs) {
+                known.values().forEach(d -> o.printf(Locale.ROOT, "%-16s %s%n", d.name(), d.description()));
+                return ExitCodes.OK;
+            }
+            if (!Files.isDirectory(dir)) throw new BadInput(List.of(dir + ": not a folder (expected: the scenario library, e.g. scenarios/)"));
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+                    try {
+                        Scenario s = ScenarioLoader.load(f, known.keySet());
+                        String d = s.description() == null ? "" : s.description().strip().lines().findFirst().orElse("");
+                        o.printf(Locale.ROOT, "%-28s %3d pts ~%4ds  %s%n", f.getFileName(), points(s),
+                                (long) (points(s) * (s.phases().total().toMillis() / 1000.0 + 1.5)), d);
+                    } catch (ScenarioException e) {
+                        o.printf(Locale.ROOT, "%-28s INVALID: %s%n", f.getFileName(), e.problems().get(0));
+                    }
+                }
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "report", description = "Re-render report.html, junit.xml and the analysis of a run directory, offline.")
+    static final class Report implements Callable<Integer> {
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+        @Parameters(index = "0", paramLabel = "RUN_DIR") Path dir;
+
+        @Override public Integer call() throws IOException {
+            if (!Files.isRegularFile(dir.resolve("results.json")))
+                throw new BadInput(List.of(dir + ": no results.json (expected: a run directory written by 'fanlab run')"));
+            ReportOutput r = ReportGenerator.generate(dir);
+            spec.commandLine().getOut().println("report: " + r.reportHtml());
+            if (r.summary() != null) spec.commandLine().getOut().println(r.summary());
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "fit", description = "Fit models to measurements.", subcommands = {Fit.Usl.class})
+    static final class Fit implements Callable<Integer> {
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+        @Override public Integer call() {
+            spec.commandLine().usage(spec.commandLine().getOut());
+            return ExitCodes.BAD_INPUT;
+        }
+
+        @Command(name = "usl", description = "Fit the Universal Scalability Law to a CSV of N,throughput and print sigma, kappa, lambda, N_peak, X_max.")
+        static final class Usl implements Callable<Integer> {
+            @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+            @Parameters(index = "0", paramLabel = "FILE.csv") Path csv;
+
+            @Override public Integer call() {
+                UslResult r;
+                try {
+                    r = UslFit.fitCsv(csv);
+                } catch (IllegalArgumentException | IOException e) {
+                    throw new BadInput(List.of(e.getMessage()));
+                }
+                PrintWriter o = spec.commandLine().getOut();
+                o.printf(Locale.ROOT, "sigma   %.6g%nkappa   %.6g%nlambda  %.6g%nN_peak  %s%nX_max   %.6g%nR^2     %.4f%nmethod  %s%n",
+                        r.sigma(), r.kappa(), r.lambda(), Double.isInfinite(r.nPeak()) ? "inf (kappa = 0: no retrograde region)" : String.format(Locale.ROOT, "%.2f", r.nPeak()),
+                        r.xMax(), r.r2(), r.method());
+                return ExitCodes.OK;
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.fanlab.harness.run;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs each point in a fresh JVM (JMH-style isolation: no JIT, heap or thread state leaks between widths or
+ * designs; a crash or {@code System.exit} in a design ends that point, not the sweep). The child is
+ * {@link PointMain}; it writes {@code point.json} itself and reports progress on stdout as lines starting with
+ * {@link PointMain#PROGRESS_PREFIX}. Its other output goes to {@code points/<id>/stdout.log} and {@code stderr.log}.
+ */
+public final class ForkedPointExecutor implements PointExecutor {
+    private final Duration pointBudget;
+    private final List<String> extraJvmFlags;
+
+    /** @param pointBudget how long a point may take before it is killed and recorded as crashed */
+    public ForkedPointExecutor(Duration pointBudget, List<String> extraJvmFlags) {
+        this.pointBudget = pointBudget;
+        this.extraJvmFlags = List.copyOf(extraJvmFlags);
+    }
+
+    /** JVM flags of a point's JVM: fixed heap bounds, G1, plus JDK-version-specific quieting flags. */
+    static List<String> defaultJvmFlags() {
+        List<String> flags = new ArrayList<>(List.of("-Xms256m", "-Xmx2g", "-XX:+UseG1GC", "-XX:+EnableDynamicAgentLoading"));
+        if (Runtime.version().feature() >= 23) flags.add("--sun-misc-unsafe-memory-access=allow");
+        flags.add("--enable-native-access=ALL-UNNAMED");
+        String extra = System.getenv("FANLAB_POINT_JVM_OPTS");
+        if (extra != null && !extra.isBlank()) flags.addAll(List.of(extra.trim().split("\\s+")));
+        return flags;
+    }
+
+    @Override
+    public PointResult execute(PointRequest req, Progress.Listener progress) throws InterruptedException {
+        Path dir = req.runDir().resolve("points").resolve(req.id());
+        try {
+            Files.createDirectories(dir);
+            Path requestFile = dir.resolve("request.json");
+            RunJson.writeAtomically(requestFile, req);
+            Files.deleteIfExists(dir.resolve("point.json"));
+            List<String> cmd = new ArrayList<>();
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.addAll(defaultJvmFlags());
+            cmd.addAll(extraJvmFlags);
+            cmd.add("-cp");
+            cmd.add(System.getProperty("java.class.path"));
+            cmd.add(PointMain.class.getName());
+            cmd.add(requestFile.toString());
+            Process proc = new ProcessBuilder(cmd).redirectError(dir.resolve("stderr.log").toFile()).start();
+            Thread reader = Thread.ofPlatform().name("fanlab-point-stdout").daemon().start(() -> pump(proc, dir, progress));
+            boolean ended = proc.waitFor(pointBudget.toMillis(), TimeUnit.MILLISECONDS);
+            if (!ended) {
+                proc.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                reader.join(2_000);
+                return PointResult.failedPoint(req.id(), req.design(), req.width(), req.repeat(), PointResult.CRASHED,
+                        "point JVM did not finish within " + pointBudget.toSeconds() + "s and was killed");
+            }
+            reader.join(5_000);
+            int exit = proc.exitValue();
+            Path pointJson = dir.resolve("point.json");
+            if (exit == 0 && Files.exists(pointJson)) return RunJson.MAPPER.readValue(pointJson.toFile(), PointResult.class);
+            if (exit == PointMain.ABORT_EXIT) {
+                return PointResult.failedPoint(req.id(), req.design(), req.width(), req.repeat(), PointResult.ABORTED,
+                        "abort fault killed the point's JVM (exit " + exit + ")");
+            }
+            return PointResult.failedPoint(req.id(), req.design(), req.width(), req.repeat(), PointResult.CRASHED,
+                    "point JVM exited with " + exit + describeExit(exit) + "; last lines of stderr.log: " + tail(dir.resolve("stderr.log"), 5));
+        } catch (IOException e) {
+            return PointResult.failedPoint(req.id(), req.design(), req.width(), req.repeat(), PointResult.CRASHED,
+                    "cannot start the point's JVM: " + e.getMessage());
+        }
+    }
+
+    private static String describeExit(int exit) {
+        return exit > 128 ? " (killed by signal " + (exit - 128) + ")" : exit == 3 ? " (the point failed)" : " (System.exit in the design?)";
+    }
+
+    private static void pump(Process proc, Path dir, Progress.Listener progress) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(proc.getInputStream(), StandardCharsets.UTF_8));
+             PrintStream log = new PrintStream(Files.newOutputStream(dir.resolve("stdout.log"), StandardOpenOption.CREATE, StandardOpenOption.APPEND), true, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.startsWith(PointMain.PROGRESS_PREFIX)) {
+                    try {
+                        progress.progress(RunJson.MAPPER.readValue(line.substring(PointMain.PROGRESS_PREFIX.length()), Progress.class));
+                    } catch (IOException ignored) {
+                        log.println(line);
+                    }
+                } else {
+                    log.println(line);
+                }
+            }
+        } catch (IOException ignored) {
+            // the child died; its exit code tells the story
+        }
+    }
+
+    static String tail(Path file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(file);
+            return String.join(" | ", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no stderr.log)";
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.fanlab.harness.run;
+
+import io.fanlab.harness.design.Item;
+import io.fanlab.harness.design.RunningDesign;
+import io.fanlab.harness.load.ArrivalSchedule;
+import io.fanlab.harness.load.ClosedLoadGenerator;
+import io.fanlab.harness.load.GeneratorStats;
+import io.fanlab.harness.load.ItemSink;
+import io.fanlab.harness.load.LoadSpec;
+import io.fanlab.harness.load.OpenLoadGenerator;
+import io.fanlab.harness.fault.FaultSpec;
+import io.fanlab.harness.scenario.Scenario;
+import io.fanlab.harness.stream.ItemStream;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Drives a point's load: the open generator on its own thread or the closed model's users, wrapped so that every
+ * item is counted as offered, gets its first hand-off time, and (for scatter-gather) becomes k items of one
+ * request. Time spent blocked in {@code submit} is measured separately from the generator's own lag, so that
+ * back-pressure from the design is not mistaken for a generator that cannot keep up.
+ */
+abstract class LoadDriver implements AutoCloseable {
+
+    /** The generator's figures plus the share of the run it spent blocked by the design. */
+    record Stats(Double intendedRate, double lagP50Us, double lagP99Us, double lagMaxUs, long missedStarts, boolean fellBehind,
+                 double blockedShare, String summary) {
+        static Stats of(GeneratorStats g, Double intendedRate, double blockedShare) {
+            return new Stats(intendedRate, g.lagP50Us(), g.lagP99Us(), g.lagMaxUs(), g.missedStarts(), g.fellBehind(), blockedShare, g.summary());
+        }
+    }
+
+    final Scenario scenario;
+    final ItemStream stream;
+    final long runStart;
+    final int k;
+    final PointRunner.Tallies t;
+    final RunningDesign running;
+    final LongAdder blockedNanos = new LongAdder();
+    final long[] window;
+
+    LoadDriver(Scenario scenario, ItemStream stream, long runStart, int k, PointRunner.Tallies t, RunningDesign running) {
+        this.scenario = scenario;
+        this.stream = stream;
+        this.runStart = runStart;
+        this.k = k;
+        this.t = t;
+        this.running = running;
+        long warm = scenario.phases().warmup().toNanos();
+        this.window = new long[] {runStart + warm, runStart + warm + scenario.phases().measure().toNanos()};
+    }
+
+    static LoadDriver create(Scenario s, ItemStream stream, long runStart, int k, PointRunner.Tallies t, RunningDesign running) {
+        return s.load() instanceof LoadSpec.Open ? new Open(s, stream, runStart, k, t, running) : new Closed(s, stream, runStart, k, t, running);
+    }
+
+    /** Runs the load until {@code endOffsetNanos} after the run's start; returns the generator's figures. */
+    abstract Stats run(long endOffsetNanos) throws InterruptedException;
+
+    abstract Stats statsSoFar();
+
+    /** Called from the completion sink for every terminal item. */
+    void completed(Item item) {}
+
+    @Override public void close() throws InterruptedException {}
+
+    Item item(long seq, long intended) {
+        return new Item(seq, seq / k, stream.key(seq, intended - runStart), stream.tenant(seq), intended);
+    }
+
+    /** Offers one item: counts it, stamps its hand-off, measures time blocked in the design's submit. */
+    void offer(Item item) throws InterruptedException {
+        t.submitted.increment();
+        long intended = item.intendedStartNanos();
+        if (intended >= window[0] && intended < window[1]) t.windowOffered.increment();
+        long before = System.nanoTime();
+        item.markHandoff(before);
+        running.submit(item);
+        blockedNanos.add(System.nanoTime() - before);
+    }
+
+    /** A request: k consecutive items sharing the intended start. */
+    void offerRequest(long request, long intended) throws InterruptedException {
+        for (int j = 0; j < k; j++) offer(item(request * k + j, intended));
+    }
+
+    double blockedShare(long elapsedNanos) {
+        return elapsedNanos <= 0 ? 0 : Math.min(1, blockedNanos.sum() / (double) elapsedNanos);
+    }
+
+    static final class Open extends LoadDriver {
+        private final OpenLoadGenerator generator = new OpenLoadGenerator();
+        private final ArrivalSchedule schedule;
+        private final Double rate;
+
+        Open(Scenario s, ItemStream stream, long runStart, int k, PointRunner.Tallies t, RunningDesign running) {
+            super(s, stream, runStart, k, t, running);
+            LoadSpec.Open open = (LoadSpec.Open) s.load();
+            List<FaultSpec.LoadSpike> spikes = s.faults().stream().filter(f -> f instanceof FaultSpec.LoadSpike).map(f -> (FaultSpec.LoadSpike) f).toList();
+            this.schedule = ArrivalSchedule.of(open.arrival(), s.seed(), spikes);
+            Object rate = InProcessPointExecutor.loadInfo(s).get("offered_rate");
+            this.rate = rate == null ? null : ((Number) rate).doubleValue();
+        }
+
+        @Override Stats run(long endOffsetNanos) throws InterruptedException {
+            // the generator makes one item per arrival (seq = request index); the sink expands it into k items
+            ItemSink sink = k == 1 ? this::offer : first -> offerRequest(first.seq(), first.intendedStartNanos());
+            GeneratorStats g = generator.run(schedule, runStart, endOffsetNanos, (seq, intended) -> k == 1 ? item(seq, intended)
+                    : new Item(seq, seq, -1, 0, intended), sink, System::nanoTime);
+            return Stats.of(g, rate, blockedShare(endOffsetNanos));
+        }
+
+        @Override Stats statsSoFar() {
+            return new Stats(rate, 0, 0, 0, 0, false, 0, "generator stopped early");
+        }
+
+        @Override public void close() { generator.stop(); }
+    }
+
+    static final class Closed extends LoadDriver {
+        private final ClosedLoadGenerator generator;
+
+        Closed(Scenario s, ItemStream stream, long runStart, int k, PointRunner.Tallies t, RunningDesign running) {
+            super(s, stream, runStart, k, t, running);
+            LoadSpec.Closed c = (LoadSpec.Closed) s.load();
+            this.generator = new ClosedLoadGenerator(c.users(), c.think(), stream);
+        }
+
+        @Override Stats run(long endOffsetNanos) throws InterruptedException {
+            GeneratorStats g = generator.run(runStart, endOffsetNanos, this::item, this::offer, System::nanoTime);
+            return Stats.of(g, null, 0);
+        }
+
+        @Override Stats statsSoFar() { return new Stats(null, 0, 0, 0, 0, false, 0, "generator stopped early"); }
+
+        @Override void completed(Item item) { generator.completed(item); }
+
+        @Override public void close() throws InterruptedException { generator.stop(); }
+    }
+}

@@ -1,0 +1,143 @@
+package io.fanlab.harness.run;
+
+import io.fanlab.engine.spec.StageSpec;
+import io.fanlab.harness.design.RunningDesign;
+import io.fanlab.harness.design.StageWork;
+import io.fanlab.harness.dist.Distribution;
+import io.fanlab.harness.downstream.LoopbackDownstream;
+import io.fanlab.harness.fault.FaultListener;
+import io.fanlab.harness.fault.FaultSchedule;
+import io.fanlab.harness.fault.FaultSpec;
+import io.fanlab.harness.fault.FaultState;
+import io.fanlab.harness.load.LoadSpec;
+import io.fanlab.harness.queueing.ErlangC;
+import io.fanlab.harness.scenario.Scenario;
+import io.fanlab.harness.scenario.StageConfig;
+import io.fanlab.harness.stream.ItemStream;
+import io.fanlab.harness.work.Draws;
+import io.fanlab.harness.work.WorkModels;
+import io.fanlab.harness.work.WorkSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What one point runs against, built from the scenario: the item stream (common random numbers), the live fault
+ * state, the loopback downstream when a stage does http work, and each stage's work model. Owns the downstream;
+ * {@link #close()} stops it.
+ */
+final class PointEnvironment implements AutoCloseable {
+    private final Scenario scenario;
+    private final ItemStream stream;
+    private final FaultState faults;
+    private final LoopbackDownstream downstream;
+    private final Draws draws;
+
+    private PointEnvironment(Scenario scenario, List<String> stageNames) {
+        this.scenario = scenario;
+        List<FaultSpec.HotKey> hot = scenario.faults().stream().filter(f -> f instanceof FaultSpec.HotKey).map(f -> (FaultSpec.HotKey) f).toList();
+        this.stream = new ItemStream(scenario.seed(), scenario.keys(), tenants(scenario), hot);
+        this.faults = new FaultState(stageNames);
+        this.downstream = PointRunner.usesHttp(scenario) ? LoopbackDownstream.start(scenario.downstream(), faults) : null;
+        ItemStream.Purpose[] purposes = ItemStream.Purpose.values();
+        this.draws = (seq, stage, purpose) -> stream.draw(seq, stage, purposes[purpose]);
+    }
+
+    static PointEnvironment create(Scenario scenario, List<String> stageNames) {
+        return new PointEnvironment(scenario, stageNames);
+    }
+
+    /** Tenants for bulkheads: one per named share plus one for everybody else. */
+    static int tenants(Scenario s) {
+        int max = 1;
+        for (StageConfig c : s.pipeline()) if (c.spec().bulkhead().isPresent()) max = Math.max(max, c.spec().bulkhead().get().shares().size() + 1);
+        return max;
+    }
+
+    ItemStream stream() { return stream; }
+
+    StageWork work(int stage, StageConfig cfg) {
+        return WorkModels.create(cfg.work(), stage, cfg.spec().name(), cfg.errorRate(), draws, faults, downstream, System::nanoTime);
+    }
+
+    AutoCloseable startFaults(List<FaultSpec> list, long runStart, EventLog events, String pointId, Runnable onAbort) {
+        FaultSchedule schedule = FaultSchedule.start(list, runStart, faults, new FaultListener() {
+            @Override public void started(FaultSpec f, long offsetNanos) { events.event("fault_start", pointId, describe(f, offsetNanos)); }
+            @Override public void stopped(FaultSpec f, long offsetNanos) { events.event("fault_stop", pointId, describe(f, offsetNanos)); }
+        }, onAbort, System::nanoTime);
+        return schedule::close;
+    }
+
+    static Map<String, Object> describe(FaultSpec f, long offsetNanos) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("fault", kind(f));
+        m.put("point_t_s", offsetNanos / 1e9);
+        m.put("at_s", f.at().toNanos() / 1e9);
+        m.put("duration_s", f.duration().toNanos() / 1e9);
+        String stage = switch (f) {
+            case FaultSpec.LatencySpike s -> s.stage().orElse(null);
+            case FaultSpec.ErrorInjection s -> s.stage().orElse(null);
+            case FaultSpec.WorkerStall s -> s.stage().orElse(null);
+            default -> null;
+        };
+        m.put("stage", stage);
+        m.put("detail", f.toString());
+        return m;
+    }
+
+    static String kind(FaultSpec f) {
+        String n = f.getClass().getSimpleName();
+        return switch (n) {
+            case "Downstream503" -> "downstream_503";
+            default -> n.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+        };
+    }
+
+    /** Warnings about the experiment itself: policies a baseline design ignores. */
+    List<String> warnings(String design) {
+        List<String> w = new ArrayList<>();
+        if (design.startsWith("engine")) return w;
+        List<String> ignored = new ArrayList<>();
+        for (StageConfig c : scenario.pipeline()) {
+            StageSpec s = c.spec();
+            if (s.timeout().isPresent()) ignored.add(s.name() + ".timeout");
+            if (s.retry().maxAttempts() > 1) ignored.add(s.name() + ".retry");
+            if (s.hedge().isPresent()) ignored.add(s.name() + ".hedge");
+            if (s.limit().isPresent()) ignored.add(s.name() + ".limit");
+            if (s.rateLimit().isPresent()) ignored.add(s.name() + ".rate_limit");
+            if (s.bulkhead().isPresent()) ignored.add(s.name() + ".bulkhead");
+            if (s.perKey()) ignored.add(s.name() + ".per_key");
+            if (!(s.order() instanceof io.fanlab.engine.spec.Order.Unordered)) ignored.add(s.name() + ".order");
+        }
+        if (!ignored.isEmpty()) w.add("design " + design + " ignores " + String.join(", ", ignored));
+        if (scenario.pipeline().size() > 1) w.add("design " + design + " runs all " + scenario.pipeline().size() + " stages in one task at the swept width");
+        return w;
+    }
+
+    /**
+     * The M/M/c prediction when the point is an M/M/c system: one stage of exponential sleep, Poisson arrivals,
+     * fanout 1, no faults, no limits; null otherwise.
+     */
+    PointResult.ErlangC erlangC(int width) {
+        if (scenario.pipeline().size() != 1 || !scenario.faults().isEmpty() || scenario.load().fanout() != 1) return null;
+        StageConfig c = scenario.pipeline().get(0);
+        if (!(scenario.load() instanceof LoadSpec.Open o) || !(o.arrival() instanceof LoadSpec.Arrival.Poisson p)) return null;
+        if (!(c.work() instanceof WorkSpec.Sleep s) || !(s.time() instanceof Distribution.Exponential e)) return null;
+        if (c.errorRate() > 0 || c.spec().limit().isPresent() || c.spec().rateLimit().isPresent()) return null;
+        ErlangC.Prediction pr = ErlangC.mmc(p.rate().perSecond(), e.meanNanos() / 1e9, width);
+        if (!pr.stable()) return null;
+        return new PointResult.ErlangC(width, pr.lambda(), pr.mu(), pr.meanResponseSec() * 1e3, pr.responseQuantileSec(0.99) * 1e3, pr.waitProbability());
+    }
+
+    /** Retry and hedge counters, when the design exposes them (the reference engine does). */
+    PointResult.Counters counters(RunningDesign running) {
+        RunningDesign.PolicyCounters c = running.policyCounters();
+        return new PointResult.Counters(c.retries(), c.hedges(), c.hedgesWon());
+    }
+
+    @Override public void close() {
+        if (downstream != null) downstream.close();
+    }
+}

@@ -1,0 +1,131 @@
+package io.fanlab.harness.run;
+
+import io.fanlab.harness.scenario.Scenario;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Runs every point of a scenario's sweep, in order design x width x repeat, one at a time, and records each in the
+ * run directory as soon as it ends. Prints progress (point i of n, elapsed, ETA, live throughput and p99) and,
+ * at the end, a compact table. A point that crashes or fails is recorded and the sweep goes on; an abort fault
+ * ends the sweep after recording the aborted point (the run then reads {@code "finished": false}).
+ */
+public final class SweepRunner {
+    /** Wall-clock cost of a forked point beyond its phases (JVM start, setup, teardown), for the ETA. */
+    static final double POINT_OVERHEAD_S = 1.5;
+
+    private final Scenario scenario;
+    private final RunDirectory run;
+    private final PointExecutor executor;
+    private final PrintStream out;
+    private final boolean tty;
+
+    public SweepRunner(Scenario scenario, RunDirectory run, PointExecutor executor, PrintStream out, boolean tty) {
+        this.scenario = scenario;
+        this.run = run;
+        this.executor = executor;
+        this.out = out;
+        this.tty = tty;
+    }
+
+    /** Result of the sweep: the points and whether it ran to the end. */
+    public record SweepOutcome(List<PointResult> points, boolean finished) {
+        public boolean anyCrashed() { return points.stream().anyMatch(p -> !PointResult.OK.equals(p.status())); }
+        public boolean allPassed() {
+            return points.stream().allMatch(p -> PointResult.OK.equals(p.status()) && p.valid() && p.slos().stream().allMatch(PointResult.SloVerdict::pass));
+        }
+    }
+
+    public static List<PointRequest> points(Scenario s, RunDirectory run) {
+        List<PointRequest> list = new ArrayList<>();
+        int total = s.sweep().designs().size() * s.sweep().widths().size() * s.sweep().repeats();
+        int i = 0;
+        for (String design : s.sweep().designs())
+            for (int width : s.sweep().widths())
+                for (int r = 0; r < s.sweep().repeats(); r++)
+                    list.add(new PointRequest(PointRequest.idOf(design, width, r), design, width, r, i++, total,
+                            run.dir().toAbsolutePath(), run.dir().toAbsolutePath().resolve("scenario.resolved.yaml"), run.events().runStartEpochMillis()));
+        return list;
+    }
+
+    public SweepOutcome run() throws IOException, InterruptedException {
+        List<PointRequest> requests = points(scenario, run);
+        double perPoint = scenario.phases().total().toNanos() / 1e9 + POINT_OVERHEAD_S;
+        long t0 = System.nanoTime();
+        run.events().event("run_start", null, Map.of("points", requests.size(), "scenario", scenario.name()));
+        out.printf("fanlab: %s: %d points (%s), about %.0fs; run directory %s%n", scenario.name(), requests.size(),
+                describe(), perPoint * requests.size(), run.dir());
+        List<PointResult> done = new ArrayList<>();
+        boolean finished = true;
+        for (PointRequest req : requests) {
+            run.events().event("point_start", req.id(), Map.of("design", req.design(), "width", req.width(), "repeat", req.repeat()));
+            double elapsedBefore = (System.nanoTime() - t0) / 1e9;
+            int remainingAfter = requests.size() - req.index() - 1;
+            PointResult r = executor.execute(req, p -> progress(req, p, elapsedBefore, remainingAfter, perPoint));
+            if (tty) out.print("\r\033[K");
+            run.addPoint(r);
+            done.add(r);
+            run.events().event("point_end", req.id(), Map.of("status", r.status(), "throughput", r.throughput()));
+            out.println(summaryLine(req, r));
+            if (PointResult.ABORTED.equals(r.status())) {
+                out.println("fanlab: an abort fault killed point " + req.id() + "; the sweep stops here (finished points are kept)");
+                finished = false;
+                break;
+            }
+        }
+        run.events().event("run_end", null, Map.of("finished", finished, "elapsed_s", (System.nanoTime() - t0) / 1e9));
+        if (finished) run.finish();
+        return new SweepOutcome(done, finished);
+    }
+
+    private String describe() {
+        var sw = scenario.sweep();
+        return sw.designs().size() + " design(s) x widths " + sw.widths() + (sw.repeats() > 1 ? " x " + sw.repeats() + " repeats" : "");
+    }
+
+    private void progress(PointRequest req, Progress p, double elapsedBefore, int remainingAfter, double perPoint) {
+        double elapsed = elapsedBefore + p.elapsedS() + 1;
+        double eta = Math.max(0, p.totalS() - p.elapsedS()) + remainingAfter * perPoint;
+        String line = String.format(Locale.ROOT, "[%d/%d] %-22s %-8s %5.1fs/%.0fs  %9.0f/s  p99 %8.2fms  inflight %5d  | elapsed %4.0fs ETA %4.0fs",
+                req.index() + 1, req.total(), req.id(), p.phase(), p.elapsedS(), p.totalS(), p.throughput(), p.p99Ms(), p.inflight(), elapsed, eta);
+        if (tty) {
+            out.print("\r\033[K" + line);
+            out.flush();
+        } else if (((long) p.elapsedS()) % 5 == 0) {
+            out.println(line);
+        }
+    }
+
+    private static String summaryLine(PointRequest req, PointResult r) {
+        if (!PointResult.OK.equals(r.status()))
+            return String.format(Locale.ROOT, "[%d/%d] %-22s %s: %s", req.index() + 1, req.total(), req.id(), r.status().toUpperCase(Locale.ROOT), r.error());
+        long failedSlos = r.slos().stream().filter(v -> !v.pass()).count();
+        return String.format(Locale.ROOT, "[%d/%d] %-22s %9.0f/s  p50 %7.2fms  p99 %8.2fms  %s%s", req.index() + 1, req.total(), req.id(),
+                r.throughput(), r.responseMs() == null ? Double.NaN : r.responseMs().p50(), r.responseMs() == null ? Double.NaN : r.responseMs().p99(),
+                failedSlos == 0 ? "SLOs ok" : failedSlos + " SLO(s) failed", r.valid() ? "" : "  INVALID: " + String.join("; ", r.warnings()));
+    }
+
+    /** The end-of-run table: design, width, repeat, throughput, p50, p99, p99.9, errors, SLO verdict. */
+    public static String table(List<PointResult> points) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "%-14s %5s %3s %11s %9s %9s %9s %8s %7s %s%n", "design", "width", "rep", "throughput", "p50 ms", "p99 ms", "p99.9 ms", "errors", "shed", "verdict"));
+        for (PointResult p : points) {
+            String verdict;
+            if (!PointResult.OK.equals(p.status())) verdict = p.status().toUpperCase(Locale.ROOT);
+            else {
+                long failed = p.slos().stream().filter(v -> !v.pass()).count();
+                verdict = (failed == 0 ? "PASS" : "FAIL (" + p.slos().stream().filter(v -> !v.pass()).map(PointResult.SloVerdict::name).reduce((a, c) -> a + ", " + c).orElse("") + ")")
+                        + (p.valid() ? "" : " INVALID");
+            }
+            PointResult.Latency l = p.responseMs();
+            b.append(String.format(Locale.ROOT, "%-14s %5d %3d %9.0f/s %9.2f %9.2f %9.2f %8d %7d %s%n", p.design(), p.width(), p.repeat(), p.throughput(),
+                    l == null ? Double.NaN : l.p50(), l == null ? Double.NaN : l.p99(), l == null ? Double.NaN : l.p999(),
+                    p.failed() + p.timedOut() + p.deadLettered(), p.shed(), verdict));
+        }
+        return b.toString();
+    }
+}
