@@ -1,0 +1,83 @@
+package io.fanlab.harness.design.engine;
+
+import io.fanlab.engine.Work;
+import io.fanlab.engine.observe.StageStats;
+import io.fanlab.engine.pipeline.FanOutEngine;
+import io.fanlab.engine.pipeline.Pipeline;
+import io.fanlab.engine.pipeline.ShutdownReport;
+import io.fanlab.engine.spec.StageSpec;
+import io.fanlab.harness.design.Design;
+import io.fanlab.harness.design.DesignContext;
+import io.fanlab.harness.design.Item;
+import io.fanlab.harness.design.RunningDesign;
+import io.fanlab.harness.design.StageWork;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/** The reference engine driven through the design SPI; {@code variant} rewrites each stage spec (identity for {@code engine}). */
+final class EngineDesign implements Design {
+    private final String name;
+    private final String description;
+    private final UnaryOperator<StageSpec> variant;
+
+    EngineDesign(String name, String description, UnaryOperator<StageSpec> variant) {
+        this.name = name;
+        this.description = description;
+        this.variant = variant;
+    }
+
+    @Override public String name() { return name; }
+    @Override public String description() { return description; }
+
+    @Override public RunningDesign start(DesignContext context) {
+        List<StageSpec> specs = context.stages().stream().map(variant).toList();
+        Pipeline<Item, Item> p = null;
+        for (int i = 0; i < specs.size(); i++) {
+            StageSpec s = specs.get(i);
+            Work<Item, Item> w = asWork(context.work().get(i));
+            p = p == null
+                    ? (s.perKey() ? Pipeline.from(s, w, Item::key) : Pipeline.<Item, Item>from(s, w))
+                    : (s.perKey() ? p.then(s, w, Item::key) : p.then(s, w));
+        }
+        FanOutEngine<Item> engine = p.named(name).start((exit, item, outcome, result, cause) -> context.completions().complete(item, outcome, cause));
+        String swept = specs.get(context.sweptStage()).name();
+        return new RunningDesign() {
+            @Override public void submit(Item item) throws InterruptedException { engine.submit(item); }
+
+            @Override public Gauges gauges() {
+                long queue = 0, inflight = 0, reorder = 0, limit = -1;
+                for (StageStats s : engine.stages()) {
+                    queue += s.queueDepth();
+                    inflight += s.inflight();
+                    reorder += s.reorderDepth();
+                    if (s.name().equals(swept)) limit = s.currentLimit();
+                }
+                return new Gauges(queue, inflight, limit, reorder);
+            }
+
+            @Override public boolean close(Duration deadline) { return engine.close(deadline).drained(); }
+
+            @Override public CancelResult cancel(Duration bound) {
+                ShutdownReport r = engine.cancel(bound);
+                return new CancelResult(r.took(), r.stuck().size());
+            }
+
+            @Override public PolicyCounters policyCounters() {
+                long retries = 0, hedges = 0;
+                for (StageStats s : engine.stages()) {
+                    retries += s.retries();
+                    hedges += s.hedges();
+                }
+                return new PolicyCounters(retries, hedges, -1);
+            }
+        };
+    }
+
+    private static Work<Item, Item> asWork(StageWork w) {
+        return (item, ctx) -> {
+            w.run(item, ctx::isCancelled);
+            return item;
+        };
+    }
+}
