@@ -53,6 +53,9 @@ public final class AdaptiveSemaphore {
             waiters++;
             try {
                 while (!grant()) permitFree.await();
+            } catch (InterruptedException e) {
+                wakeWaiters(); // a signal this thread consumed must not be lost to the others
+                throw e;
             } finally {
                 waiters--;
             }
@@ -77,6 +80,9 @@ public final class AdaptiveSemaphore {
                     remaining = permitFree.awaitNanos(remaining);
                 }
                 return true;
+            } catch (InterruptedException e) {
+                wakeWaiters();
+                throw e;
             } finally {
                 waiters--;
             }
@@ -136,7 +142,7 @@ public final class AdaptiveSemaphore {
     }
 
     private void wakeWaiters() {
-        int free = Math.min(waiters, limit.currentLimit() - inflight);
+        int free = Math.min(waiters, limit.currentLimit() - inflight); // waiters may count the caller itself
         for (int i = 0; i < free; i++) permitFree.signal();
     }
 

@@ -120,4 +120,34 @@ class AdaptiveSemaphoreTest {
             Thread.yield();
         }
     }
+
+    /** Many virtual threads hammering acquire/release never hold more permits than a fixed limit allows. */
+    @Test
+    void concurrentHoldersNeverExceedTheLimit() throws Exception {
+        var sem = new AdaptiveSemaphore(new FixedLimit(3), System::nanoTime);
+        var holding = new java.util.concurrent.atomic.AtomicInteger();
+        var maxSeen = new java.util.concurrent.atomic.AtomicInteger();
+        var done = new java.util.concurrent.CountDownLatch(8);
+        for (int t = 0; t < 8; t++) {
+            Thread.ofVirtual().start(() -> {
+                try {
+                    for (int i = 0; i < 500; i++) {
+                        sem.acquire();
+                        long start = System.nanoTime();
+                        maxSeen.accumulateAndGet(holding.incrementAndGet(), Math::max);
+                        Thread.yield();
+                        holding.decrementAndGet();
+                        sem.release(start, false);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(maxSeen.get()).isBetween(1, 3);
+        assertThat(sem.inflight()).isZero();
+    }
 }
