@@ -18,9 +18,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *   newLimit = limit * gradient + queueSize
  *   limit    = clamp(min, max, limit * (1 - smoothing) + newLimit * smoothing)
  * </pre>
- * The limit is kept as a double; {@link #currentLimit()} is its floor. {@code didDrop} is ignored, as in the
+ * Samples with {@code rtt <= 0} carry no information and are ignored. The limit is kept as a double;
+ * {@link #currentLimit()} is its floor. {@code didDrop} is ignored, as in the
  * original: drops show up as RTT. The queue-size allowance lets the limit keep probing upwards while RTTs are
- * flat, and the 0.5 floor of the gradient prevents one outlier from halving the limit more than once per sample.
+ * flat, and the 0.5 floor of the gradient keeps one outlier from cutting the limit by more than half in one
+ * sample (with smoothing 0.2, by more than 10%).
  * Like the original, the 0.95 decay during warm-up is overwritten by the next warm-up mean.
  *
  * <p>Why Gradient2 and not Envoy's adaptive-concurrency gradient: Envoy measures a min-RTT in periodic probe

@@ -6,18 +6,24 @@ import io.fanlab.engine.limit.Sleeper;
 import io.fanlab.engine.spec.HedgePolicy;
 import io.fanlab.engine.spec.RetryPolicy;
 import org.junit.jupiter.api.AfterEach;
+import io.fanlab.engine.spec.ThreadKind;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.random.RandomGenerator;
@@ -75,6 +81,22 @@ class AttemptRunnerTest {
 
     private static RetryPolicy retries(int maxAttempts, double budget) {
         return new RetryPolicy(maxAttempts, Duration.ofMillis(100), Duration.ofSeconds(1), 0.5, budget);
+    }
+
+    /** Runs {@code call} on a new thread of the given kind (the stage's workers may be either) and returns its result. */
+    private static <T> T on(ThreadKind kind, Callable<T> call) throws Exception {
+        var result = new CompletableFuture<T>();
+        Runnable body = () -> {
+            try {
+                result.complete(call.call());
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        };
+        Thread t = kind == ThreadKind.VIRTUAL ? Thread.ofVirtual().start(body) : Thread.ofPlatform().daemon().start(body);
+        T value = result.get(SAFETY_SECONDS, TimeUnit.SECONDS);
+        t.join();
+        return value;
     }
 
     // ------------------------------------------------------------------------------------------------ inline
@@ -168,8 +190,9 @@ class AttemptRunnerTest {
 
     // ------------------------------------------------------------------------------------------------ threads
 
-    @Test
-    void hedgeWinsAgainstASlowPrimaryAndTheLoserIsCancelled() throws Exception {
+    @ParameterizedTest
+    @EnumSource(ThreadKind.class)
+    void hedgeWinsAgainstASlowPrimaryAndTheLoserIsCancelled(ThreadKind caller) throws Exception {
         threaded(null, RetryPolicy.NONE, new HedgePolicy(Optional.of(Duration.ofMillis(20)), 0, 1.0));
         var primaryInterrupted = new CountDownLatch(1);
         var primaryToken = new AtomicBoolean();
@@ -185,7 +208,7 @@ class AttemptRunnerTest {
                 throw e;
             }
         };
-        var out = runner.run("x", work, contexts, () -> false);
+        var out = on(caller, () -> runner.run("x", work, contexts, () -> false));
         assertThat(out).isEqualTo(new AttemptOutcome.Success<>("hedge", 1, true));
         assertThat(primaryInterrupted.await(SAFETY_SECONDS, TimeUnit.SECONDS)).as("loser interrupted").isTrue();
         assertThat(primaryToken).as("loser's token set").isTrue();
@@ -197,8 +220,9 @@ class AttemptRunnerTest {
         assertThat(s.attempts()).isEqualTo(1);
     }
 
-    @Test
-    void timeoutReturnsOnTimeEvenWhenTheWorkIgnoresInterrupts() throws Exception {
+    @ParameterizedTest
+    @EnumSource(ThreadKind.class)
+    void timeoutReturnsOnTimeEvenWhenTheWorkIgnoresInterrupts(ThreadKind caller) throws Exception {
         threaded(Duration.ofMillis(50), RetryPolicy.NONE, null);
         var release = new CountDownLatch(1);
         var started = new CountDownLatch(1);
@@ -214,11 +238,15 @@ class AttemptRunnerTest {
             }
             return "late";
         };
-        long t0 = System.nanoTime();
-        var out = runner.run("x", stubborn, contexts, () -> false);
-        long took = System.nanoTime() - t0;
+        var took = new AtomicLong();
+        var out = on(caller, () -> {
+            long t0 = System.nanoTime();
+            var o = runner.run("x", stubborn, contexts, () -> false);
+            took.set(System.nanoTime() - t0);
+            return o;
+        });
         assertThat(out).isEqualTo(new AttemptOutcome.TimedOut<>(1));
-        assertThat(took).as("returned within timeout + margin").isBetween(50 * MS, 50 * MS + TimeUnit.SECONDS.toNanos(2));
+        assertThat(took.get()).as("returned within timeout + margin").isBetween(50 * MS, 50 * MS + TimeUnit.SECONDS.toNanos(2));
         assertThat(started.getCount()).isZero();
         assertThat(runner.liveAttemptThreads()).as("stuck attempt still counted").isEqualTo(1);
         assertThat(runner.awaitAttemptThreads(Duration.ofMillis(1))).isFalse();
