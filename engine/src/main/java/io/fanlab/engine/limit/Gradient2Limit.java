@@ -23,7 +23,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * original: drops show up as RTT. The queue-size allowance lets the limit keep probing upwards while RTTs are
  * flat, and the 0.5 floor of the gradient keeps one outlier from cutting the limit by more than half in one
  * sample (with smoothing 0.2, by more than 10%).
- * Like the original, the 0.95 decay during warm-up is overwritten by the next warm-up mean.
+ * The decay factor 0.95 is that of the Netflix versions with an RTT tolerance (later versions dropped the
+ * tolerance and decay by 0.9). Like the original, a decay during warm-up is overwritten by the next warm-up mean.
  *
  * <p>Why Gradient2 and not Envoy's adaptive-concurrency gradient: Envoy measures a min-RTT in periodic probe
  * windows during which it drops the limit to a small value ({@code min_concurrency}) so queues drain. In a load
