@@ -66,6 +66,13 @@ public final class FaultState {
         try { return !active.isEmpty(); } finally { lock.unlock(); }
     }
 
+    /** Free stall tickets on stage {@code stage} now (0 when no stall is active or all are taken); for gauges and tests. */
+    public int freeStallTickets(int stage) {
+        int free = 0;
+        for (Stall s : stages[stage].stalls) free += Math.max(0, s.free.get());
+        return free;
+    }
+
     /**
      * Honours worker-stall tickets: if a stall on this stage has a free ticket, the calling worker takes it and
      * blocks until that stall is revoked, then looks again (another stall may be active). Returns at once when no
