@@ -21,6 +21,9 @@ import java.util.concurrent.TimeUnit;
  * {@code connections} requests are in flight, hence at most that many HTTP/1.1 connections are busy (the pool
  * keeps them alive for reuse), and waiters are served in arrival order. The wait for a permit is part of the
  * calling stage's service time, exactly as in Go, so a too-small limit shows up as a bottleneck in the stage.
+ * What the semaphore caps is requests in flight, not sockets: a connection that has not yet gone back to the
+ * client's pool when the next permit holder sends may make the client open another one, so the number of TCP
+ * connections opened over a run can exceed {@code connections} (never the number in use at once).
  *
  * <h2>Threading</h2>
  * {@link #get} is thread-safe and blocks the caller (virtual or platform thread). The client's internal tasks run

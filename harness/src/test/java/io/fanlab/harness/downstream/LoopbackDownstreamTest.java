@@ -108,6 +108,13 @@ class LoopbackDownstreamTest {
     }
 
     @Test
+    void aCallLongerThanTheTimeoutFails() throws Exception {
+        LoopbackDownstream d = LoopbackDownstream.start(new DownstreamSpec(1, 0), faults, Duration.ofMillis(100));
+        started.add(d);
+        assertThatThrownBy(() -> d.call(5_000 * MS, 0.5)).isInstanceOf(java.net.http.HttpTimeoutException.class);
+    }
+
+    @Test
     void malformedRequestGets400() throws Exception {
         LoopbackDownstream d = start(1, 0);
         var client = java.net.http.HttpClient.newHttpClient();

@@ -54,8 +54,11 @@ class FaultScheduleTest {
         Recorder rec = new Recorder(6, state);
         AtomicInteger aborts = new AtomicInteger();
         long start = System.nanoTime();
-        try (FaultSchedule s = FaultSchedule.start(List.of(error, load, abort), start, state, rec, aborts::incrementAndGet, System::nanoTime)) {
+        FaultSchedule s = FaultSchedule.start(List.of(error, load, abort), start, state, rec, aborts::incrementAndGet, System::nanoTime);
+        try {
             assertThat(rec.expected.await(10, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            s.close();
         }
         assertThat(aborts.get()).isEqualTo(1);
         assertThat(state.anyActive()).isFalse();
@@ -91,6 +94,25 @@ class FaultScheduleTest {
         assertThat(rec.events).filteredOn(e -> !e.start()).extracting(Event::fault).containsExactlyInAnyOrder(stall, hog, gc);
         assertThat(rec.events).extracting(Event::fault).doesNotContain(later);
         assertThat(fanlabThreads()).isEqualTo(before);
+    }
+
+    /** A worker that takes a stall ticket stays blocked until the window's end, then goes on. */
+    @Test
+    void stalledWorkerIsReleasedAtTheWindowsEnd() throws Exception {
+        FaultState state = new FaultState(List.of("a"));
+        var stall = new FaultSpec.WorkerStall(Duration.ZERO, Duration.ofMillis(80), Optional.empty(), 1);
+        Recorder rec = new Recorder(1, state);
+        long start = System.nanoTime();
+        FaultSchedule s = FaultSchedule.start(List.of(stall), start, state, rec, () -> { }, System::nanoTime);
+        try {
+            assertThat(rec.expected.await(10, TimeUnit.SECONDS)).isTrue();
+            state.awaitStall(0);
+            assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(Duration.ofMillis(80).toNanos());
+            state.awaitStall(0); // the window is over: no ticket, no wait
+        } finally {
+            s.close();
+        }
+        assertThat(rec.events).extracting(Event::start).containsExactly(true, false);
     }
 
     @Test
