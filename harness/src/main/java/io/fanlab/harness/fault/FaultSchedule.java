@@ -91,6 +91,15 @@ public final class FaultSchedule implements AutoCloseable {
     private long offset() { return clock.getAsLong() - runStartNanos; }
 
     private void loop() {
+        try {
+            run();
+        } catch (RuntimeException | Error e) {
+            // never die silently: close() revokes what is applied and rethrows this
+            if (failure == null) failure = e;
+        }
+    }
+
+    private void run() {
         for (;;) {
             lock.lock();
             try {
