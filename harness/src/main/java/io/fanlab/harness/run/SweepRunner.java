@@ -71,6 +71,8 @@ public final class SweepRunner {
             done.add(r);
             run.events().event("point_end", req.id(), Map.of("status", r.status(), "throughput", r.throughput()));
             out.println(summaryLine(req, r));
+            String check = checkLine(r);
+            if (check != null) out.println(check);
             if (PointResult.ABORTED.equals(r.status())) {
                 out.println("fanlab: an abort fault killed point " + req.id() + "; the sweep stops here (finished points are kept)");
                 finished = false;
@@ -108,6 +110,24 @@ public final class SweepRunner {
                 r.throughput(), r.responseMs() == null ? Double.NaN : r.responseMs().p50(), r.responseMs() == null ? Double.NaN : r.responseMs().p99(),
                 failedSlos == 0 ? "SLOs ok" : failedSlos + " SLO(s) failed", r.valid() ? "" : "  INVALID: " + String.join("; ", r.warnings()));
     }
+
+    /** Measured vs predicted: the M/M/c (Erlang C) prediction where the point is M/M/c, and Little's law always. */
+    static String checkLine(PointResult r) {
+        if (!PointResult.OK.equals(r.status()) || r.little() == null) return null;
+        StringBuilder b = new StringBuilder("        ");
+        if (r.erlangC() != null && r.responseMs() != null) {
+            var e = r.erlangC();
+            b.append(String.format(Locale.ROOT, "M/M/%d: mean %.3fms (Erlang C %.3fms, %+.1f%%)  p99 %.3fms (Erlang C %.3fms, %+.1f%%)  P(wait) %.3f;  ",
+                    e.c(), r.responseMs().mean(), e.meanMs(), rel(r.responseMs().mean(), e.meanMs()),
+                    r.responseMs().p99(), e.p99Ms(), rel(r.responseMs().p99(), e.p99Ms()), e.waitProbability()));
+        }
+        var l = r.little();
+        b.append(String.format(Locale.ROOT, "Little: L %.2f measured vs lambda*W %.2f (%.0f/s x %.3fms, %+.1f%%)",
+                l.l(), l.lComputed(), l.lambda(), l.wS() * 1e3, l.relError() * 100));
+        return b.toString();
+    }
+
+    private static double rel(double measured, double predicted) { return predicted == 0 ? 0 : (measured - predicted) / predicted * 100; }
 
     /** The end-of-run table: design, width, repeat, throughput, p50, p99, p99.9, errors, SLO verdict. */
     public static String table(List<PointResult> points) {
