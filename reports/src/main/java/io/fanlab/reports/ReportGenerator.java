@@ -56,6 +56,31 @@ public final class ReportGenerator {
         return new ReportOutput(html, junit, resultsFile, analysis.recommendations(), summary(analysis), warnings);
     }
 
+    /**
+     * Command-line use without the harness: {@code java io.fanlab.reports.ReportGenerator RUN_DIR...} regenerates
+     * each directory and prints the paths, the recommendation per design and the warnings. Exit status 2 on an
+     * unreadable directory, 64 on missing arguments.
+     */
+    public static void main(String[] args) {
+        if (args.length == 0) {
+            System.err.println("usage: ReportGenerator RUN_DIR...");
+            System.exit(64);
+        }
+        int status = 0;
+        for (String a : args) {
+            try {
+                ReportOutput out = generate(Path.of(a));
+                System.out.println(out.reportHtml());
+                out.summary().forEach(s -> System.out.println("  " + s));
+                out.warnings().forEach(w -> System.out.println("  warning: " + w));
+            } catch (IOException | RuntimeException e) {
+                System.err.println(a + ": " + e.getMessage());
+                status = 2;
+            }
+        }
+        System.exit(status);
+    }
+
     static List<String> summary(Analysis a) {
         List<String> out = new ArrayList<>();
         for (Analysis.Recommendation r : a.recommendations()) {

@@ -53,9 +53,14 @@ final class ChartSpecs {
 
     /** Mean of {@code f} per width over completed points of the design (NaN-valued points ignored). */
     TreeMap<Integer, Double> perWidth(String design, ToDoubleFunction<PointRecord> f) {
+        return perWidth(design, f, true);
+    }
+
+    /** As {@link #perWidth(String, ToDoubleFunction)}; {@code validOnly} drops points the harness marked invalid. */
+    TreeMap<Integer, Double> perWidth(String design, ToDoubleFunction<PointRecord> f, boolean validOnly) {
         Map<Integer, double[]> acc = new TreeMap<>();
         for (PointRecord p : run.points()) {
-            if (!p.design().equals(design) || !p.ok()) continue;
+            if (!p.design().equals(design) || !p.ok() || (validOnly && !p.valid())) continue;
             double v = f.applyAsDouble(p);
             if (!Double.isFinite(v)) continue;
             double[] a = acc.computeIfAbsent(p.width(), k -> new double[2]);
@@ -123,6 +128,18 @@ final class ChartSpecs {
             ObjectNode s = series(c, design + " measured", colour(d), align(x, m));
             s.put("points", true);
             s.put("unit", "/s");
+            TreeMap<Integer, Double> invalid = new TreeMap<>();
+            for (PointRecord p : run.points()) {
+                if (p.design().equals(design) && p.ok() && !p.valid() && Double.isFinite(p.num("throughput"))) {
+                    invalid.merge(p.width(), p.num("throughput"), Math::max);
+                }
+            }
+            if (!invalid.isEmpty()) {
+                ObjectNode is = series(c, design + " invalid (excluded)", "#999999", align(x, invalid));
+                is.put("points", true);
+                is.put("noLine", true);
+                is.put("unit", "/s");
+            }
             UslResult u = analysis.usl().stream().filter(f -> f.design().equals(design) && f.result() != null)
                 .map(Analysis.UslFitSummary::result).findFirst().orElse(null);
             if (u != null) {

@@ -66,7 +66,7 @@ public final class HtmlReportWriter {
         String tp = charts.throughputSweep();
         if (tp != null) {
             b.append("<div class=\"chart\" id=\"").append(tp).append("\"></div>\n<p class=\"chart-note\">Markers: mean over ")
-                .append("completed repeats. Dashed: USL fit. Dotted: linear scaling from the smallest width")
+                .append("completed, valid repeats (grey: invalid points, excluded from the analysis). Dashed: USL fit. Dotted: linear scaling from the smallest width")
                 .append("open".equals(run.loadModel()) ? "; fine dotted black: the offered rate (open load)" : "")
                 .append(". Y axis capped at 1.25\u00D7 the highest measured value.</p>\n");
         }
@@ -218,7 +218,7 @@ public final class HtmlReportWriter {
         int i = 0;
         for (PointRecord p : run.points()) {
             List<String> ids = charts.timeSeries(p, i++);
-            b.append("<div class=\"pointcard\"><h3>").append(esc(p.label())).append(" <small class=\"na\">")
+            b.append("<div class=\"pointcard\" id=\"point-").append(esc(p.id())).append("\"><h3>").append(esc(p.label())).append(" <small class=\"na\">")
                 .append(esc(p.status())).append("</small></h3>");
             if (ids.isEmpty()) {
                 b.append("<p class=\"na\">no intervals.json for this point</p>");
