@@ -95,22 +95,27 @@ class ReportInChromiumTest {
         assertThat(r.dom()).contains("class=\"uplot");
     }
 
+    /** One Chromium run: dumps the DOM after the scripts ran and writes {@code report.png} beside the report. */
+    static Result open(Path chromium, Path run, int height) throws IOException, InterruptedException {
+        Path html = run.resolve("report.html");
+        Path png = run.resolve("report.png");
+        Result r = run(chromium, run, "--dump-dom", "--screenshot=" + png, "--window-size=1400," + height, "--hide-scrollbars",
+            html.toUri().toString());
+        assertThat(png).as("screenshot written").exists();
+        assertThat(Files.size(png)).as("screenshot size (an empty page is ~10 kB)").isGreaterThan(50_000L);
+        return r;
+    }
+
     @Test
     void completeSweep_everyChartDrawn_noScriptErrors_screenshotTaken() throws Exception {
         Path chromium = chromium();
         assumeTrue(chromium != null, "Chromium not found (/usr/bin/chromium); run scripts/install-chromium to enable this test");
         Path run = generate("complete-sweep");
-        Path html = run.resolve("report.html");
-        Result r = run(chromium, run, "--dump-dom", html.toUri().toString());
+        Result r = open(chromium, run, 4000);
         assertDrawnWithoutErrors(r);
         // 1 throughput + 2 latency + 1 rates + 1 scatter-gather + 2 x 24 points
         assertThat(group(EXPECTED, r.dom(), "expected")).isEqualTo(53);
         assertThat(r.dom()).contains("width 8").contains("id=\"warnings\"").doesNotContain("src=\"http", "href=\"http");
-
-        Path png = run.resolve("report.png");
-        run(chromium, run, "--screenshot=" + png, "--window-size=1400,4000", "--hide-scrollbars", html.toUri().toString());
-        assertThat(png).exists();
-        assertThat(Files.size(png)).isGreaterThan(50_000L);
     }
 
     @Test
@@ -119,8 +124,7 @@ class ReportInChromiumTest {
         assumeTrue(chromium != null, "Chromium not found (/usr/bin/chromium); run scripts/install-chromium to enable this test");
         String dom = null;
         for (String fixture : List.of("failed-slos", "partial-run")) {
-            Path run = generate(fixture);
-            Result r = run(chromium, run, "--dump-dom", run.resolve("report.html").toUri().toString());
+            Result r = open(chromium, generate(fixture), 3000);
             assertDrawnWithoutErrors(r);
             if (fixture.equals("failed-slos")) dom = r.dom();
         }
