@@ -30,6 +30,8 @@ public final class SweepAnalysis {
     public static final int MIN_WIDTHS_FOR_FIT = 4;
     /** Repeats whose throughput coefficient of variation exceeds this are flagged. */
     public static final double MAX_REPEAT_CV = 0.10;
+    /** Open load: a point whose throughput reaches this share of its intended rate measured the load, not the design. */
+    public static final double OFFERED_LIMITED = 0.97;
 
     private SweepAnalysis() {
     }
@@ -88,6 +90,20 @@ public final class SweepAnalysis {
                         design, w, cv * 100, MAX_REPEAT_CV * 100, xs.size()));
                 }
             });
+            if ("open".equals(run.loadModel())) {
+                List<Integer> limited = new ArrayList<>();
+                for (PointRecord p : good) {
+                    double intended = p.num("intended_rate");
+                    if (intended > 0 && p.num("throughput") >= OFFERED_LIMITED * intended && !limited.contains(p.width())) {
+                        limited.add(p.width());
+                    }
+                }
+                if (!limited.isEmpty() && byWidth.size() >= MIN_WIDTHS_FOR_FIT) {
+                    warnings.add(design + ": throughput at w=" + limited.stream().map(String::valueOf).reduce((a, b) -> a + ", " + b).orElse("")
+                        + " is limited by the offered rate (open load), not by the design: the plateau and the USL fit"
+                        + " understate capacity there; sweep with a higher rate or a closed load to measure it");
+                }
+            }
             WidthRule.Choice all = rule.choose(stats(good));
             Integer lo = null;
             Integer hi = null;

@@ -142,7 +142,27 @@ public final class HtmlReportWriter {
             }
         }
         b.append("<h2 id=\"verdict\">Verdict: ").append(total - failures).append(" of ").append(total)
-            .append(" SLO checks pass</h2>\n<div class=\"tablewrap\"><table class=\"sortable\" id=\"verdict-table\"><thead><tr>")
+            .append(" SLO checks pass</h2>\n<ul class=\"verdict-summary\">");
+        for (String design : run.designs()) {
+            int dTotal = 0, dPass = 0;
+            java.util.Map<String, java.util.TreeSet<Integer>> failing = new java.util.LinkedHashMap<>();
+            for (PointRecord p : run.points()) {
+                if (!p.design().equals(design)) continue;
+                for (JsonNode s : p.raw().path("slos")) {
+                    dTotal++;
+                    if (s.path("pass").asBoolean(false)) dPass++;
+                    else failing.computeIfAbsent(s.path("name").asText(), k -> new java.util.TreeSet<>()).add(p.width());
+                }
+            }
+            b.append("<li><b>").append(esc(design)).append("</b>: ").append(dPass).append(" of ").append(dTotal).append(" pass");
+            if (!failing.isEmpty()) {
+                List<String> parts = new ArrayList<>();
+                failing.forEach((n, ws) -> parts.add(n + " fails at w=" + String.join(", ", ws.stream().map(String::valueOf).toList())));
+                b.append(" \u2014 <span class=\"fail\">").append(esc(String.join("; ", parts))).append("</span>");
+            }
+            b.append("</li>");
+        }
+        b.append("</ul>\n<div class=\"tablewrap\"><table class=\"sortable\" id=\"verdict-table\"><thead><tr>")
             .append("<th class=\"l\">point</th><th class=\"l\">status</th><th class=\"l\">valid</th>");
         for (String n : sloNames) b.append("<th>").append(esc(n)).append("</th>");
         b.append("</tr></thead><tbody>\n");
