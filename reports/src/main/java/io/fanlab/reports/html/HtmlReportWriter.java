@@ -294,7 +294,7 @@ public final class HtmlReportWriter {
                 .append(dv(amp)).append('>').append(num(amp)).append("\u00D7</td></tr>\n");
         }
         b.append("</tbody></table></div></div>\n<p class=\"chart-note\">A request completes when its slowest item does,")
-            .append(" so its p99 sits near the item p(99^(1/k)) for fan-out k: tail amplification.</p>\n");
+            .append(" so with k independent items its p99 sits near the item's 100\u00B70.99^(1/k) percentile (p99.75 for k = 4): tail amplification.</p>\n");
     }
 
     private static void correctness(StringBuilder b, RunRecord run) {

@@ -21,7 +21,8 @@ import io.fanlab.reports.run.RunRecord;
  *   <li>Per point, in run order: {@code "<design> w=<width> r<repeat>: completed"} (fails unless status is ok),
  *       {@code "...: valid"} (fails when the harness marked the point invalid, e.g. the generator fell behind), then
  *       one case per SLO named {@code "...: <slo name>"}, failing with actual vs limit and the margin.</li>
- *   <li>{@code time} is the point's measured window in seconds on its SLO cases, 0 elsewhere.</li>
+ *   <li>{@code time} is the point's measured window in seconds on its {@code completed} case, 0 elsewhere, so a
+ *       suite's time is the measured time of its points.</li>
  * </ul>
  * Every string from the run directory is XML-escaped; characters XML 1.0 forbids are dropped. Pure function; thread-safe.
  */
@@ -80,7 +81,8 @@ public final class JUnitXmlWriter {
         List<Case> cases = new ArrayList<>();
         String prefix = p.label() + ": ";
         String err = p.raw().path("error").asText("");
-        cases.add(new Case(prefix + "completed", 0, p.ok() ? null : "status " + p.status() + (err.isEmpty() ? "" : ": " + err),
+        double time = p.num("measure_s");
+        cases.add(new Case(prefix + "completed", Double.isFinite(time) ? time : 0, p.ok() ? null : "status " + p.status() + (err.isEmpty() ? "" : ": " + err),
             "point " + p.id() + " ended with status " + p.status() + (err.isEmpty() ? "" : "\n" + err), "fanlab.status"));
         if (p.ok()) {
             JsonNode g = p.raw().path("generator");
@@ -91,12 +93,11 @@ public final class JUnitXmlWriter {
             cases.add(new Case(prefix + "valid", 0, p.valid() ? null : why,
                 why + "; warnings: " + p.raw().path("warnings").toString(), "fanlab.validity"));
         }
-        double time = p.num("measure_s");
         for (JsonNode s : p.raw().path("slos")) {
             String name = s.path("name").asText("slo");
             boolean pass = s.path("pass").asBoolean(false);
             String detail = sloDetail(s);
-            cases.add(new Case(prefix + name, Double.isFinite(time) ? time : 0, pass ? null : detail, detail));
+            cases.add(new Case(prefix + name, 0, pass ? null : detail, detail));
         }
         return cases;
     }
