@@ -102,17 +102,25 @@ public final class JUnitXmlWriter {
         return cases;
     }
 
-    /** {@code "actual 63.2 ms, limit 50 ms, margin -26.4%"}; parts that are null are left out. */
+    /**
+     * {@code "actual 63.2 ms, limit 50 ms, margin -26.4%"}; ratios as percentages ({@code "actual 4.2%, limit 1%"});
+     * parts that are null are left out.
+     */
     public static String sloDetail(JsonNode s) {
         String unit = s.path("unit").isTextual() ? " " + s.path("unit").asText() : "";
         List<String> parts = new ArrayList<>();
         double actual = PointRecord.num(s, "actual");
         double limit = PointRecord.num(s, "limit");
         double margin = PointRecord.num(s, "margin");
-        parts.add("actual " + (Double.isFinite(actual) ? num(actual) + unit : "n/a"));
-        if (Double.isFinite(limit)) parts.add("limit " + num(limit) + unit);
+        boolean ratio = " ratio".equals(unit);
+        parts.add("actual " + (Double.isFinite(actual) ? (ratio ? percent(actual) : num(actual) + unit) : "n/a"));
+        if (Double.isFinite(limit)) parts.add("limit " + (ratio ? percent(limit) : num(limit) + unit));
         if (Double.isFinite(margin)) parts.add(String.format(Locale.ROOT, "margin %+.1f%%", margin * 100));
         return String.join(", ", parts);
+    }
+
+    static String percent(double ratio) {
+        return num(ratio * 100) + "%";
     }
 
     static String num(double v) {
