@@ -210,13 +210,13 @@ public final class HtmlReportWriter {
                 if (r.intervalLo() != null) b.append(" <small>repeats: ").append(r.intervalLo()).append("\u2026").append(r.intervalHi()).append("</small>");
             }
             b.append("</div><dl>");
-            dl(b, "throughput there", num(r.throughput()) + " /s");
-            dl(b, "p99 there", num(r.p99Ms()) + " ms");
-            dl(b, "plateau (max mean)", num(r.plateau()) + " /s");
+            dl(b, "throughput there", unit(r.throughput(), " /s"));
+            dl(b, "p99 there", unit(r.p99Ms(), " ms"));
+            dl(b, "plateau (max mean)", unit(r.plateau(), " /s"));
             if (u != null && u.result() != null) {
                 UslResult f = u.result();
                 dl(b, "USL N<sub>peak</sub>", num(f.nPeak()));
-                dl(b, "USL X<sub>max</sub>", num(f.xMax()) + " /s");
+                dl(b, "USL X<sub>max</sub>", unit(f.xMax(), " /s"));
                 dl(b, "\u03C3 / \u03BA / \u03BB", num(f.sigma()) + " / " + num(f.kappa()) + " / " + num(f.lambda()) + " /s");
                 dl(b, "fit R\u00B2", num(f.r2()));
             } else if (u != null) {
@@ -225,6 +225,10 @@ public final class HtmlReportWriter {
             b.append("</dl></div>\n");
         }
         b.append("</div>\n");
+    }
+
+    private static String unit(double v, String unit) {
+        return Double.isFinite(v) ? num(v) + unit : num(v);
     }
 
     private static void dl(StringBuilder b, String dtHtml, String ddText) {

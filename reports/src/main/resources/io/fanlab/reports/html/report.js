@@ -71,7 +71,24 @@
     var opts = { title: spec.title, width: width, height: spec.height || 280, scales: scales, axes: axes,
                  series: series, legend: { live: true }, cursor: { drag: { x: true, y: false } },
                  hooks: { drawClear: [bandsHook(spec)] } };
-    new uPlot(opts, data, el);
+    plots.push({ u: new uPlot(opts, data, el), el: el, height: opts.height });
+  }
+
+  // keep charts as wide as their container: on window resize and when the page is laid out for print
+  var plots = [];
+  function resizeAll() {
+    plots.forEach(function (p) {
+      var w = Math.max(240, Math.floor(p.el.getBoundingClientRect().width));
+      if (w !== p.u.width) p.u.setSize({ width: w, height: p.height });
+    });
+  }
+  var resizeTimer = null;
+  window.addEventListener('resize', function () { clearTimeout(resizeTimer); resizeTimer = setTimeout(resizeAll, 150); });
+  window.addEventListener('beforeprint', resizeAll);
+  window.addEventListener('afterprint', resizeAll);
+  if (window.matchMedia) {
+    var mq = window.matchMedia('print');
+    if (mq.addEventListener) mq.addEventListener('change', resizeAll);
   }
 
   function sortable(table) {
