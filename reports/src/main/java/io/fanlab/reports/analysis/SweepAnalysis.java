@@ -81,7 +81,7 @@ public final class SweepAnalysis {
                 .filter(p -> p.design().equals(design) && p.ok() && p.valid() && Double.isFinite(p.num("throughput")))
                 .toList();
             // repeats disagreement
-            Map<Integer, List<Double>> byWidth = new TreeMap<>();
+            TreeMap<Integer, List<Double>> byWidth = new TreeMap<>();
             good.forEach(p -> byWidth.computeIfAbsent(p.width(), k -> new ArrayList<>()).add(p.num("throughput")));
             byWidth.forEach((w, xs) -> {
                 double cv = cv(xs);
@@ -116,6 +116,11 @@ public final class SweepAnalysis {
                     lo = lo == null ? c.width() : Math.min(lo, c.width());
                     hi = hi == null ? c.width() : Math.max(hi, c.width());
                 }
+            }
+            if (all.width() != null && !byWidth.isEmpty() && all.width().equals(byWidth.lastKey())
+                    && byWidth.size() > 1) {
+                warnings.add(design + ": the recommended width " + all.width() + " is the widest measured: the plateau may lie"
+                    + " beyond the sweep; extend it before trusting the answer");
             }
             recs.add(new Analysis.Recommendation(design, all.width(),
                 all.stats() == null ? Double.NaN : all.stats().throughput(),

@@ -202,7 +202,9 @@ public final class HtmlReportWriter {
             .append("\u221A((1\u2212\u03C3)/\u03BA) and X<sub>max</sub> = X(N<sub>peak</sub>).</p>\n<div class=\"answer\">\n");
         for (Analysis.Recommendation r : a.recommendations()) {
             Analysis.UslFitSummary u = a.usl().stream().filter(s -> s.design().equals(r.design())).findFirst().orElse(null);
-            b.append("<div class=\"card\"><div>").append(esc(r.design())).append("</div><div class=\"big\">");
+            b.append("<div class=\"card\"><div>").append(esc(r.design()));
+            if (!run.finished()) b.append(" <span class=\"fail\">provisional: the run did not finish</span>");
+            b.append("</div><div class=\"big\">");
             if (r.width() == null) {
                 b.append("no width <small>").append(esc(r.reason())).append("</small>");
             } else {
