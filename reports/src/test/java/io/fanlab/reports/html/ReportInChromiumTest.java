@@ -128,6 +128,14 @@ class ReportInChromiumTest {
             assertDrawnWithoutErrors(r);
             if (fixture.equals("failed-slos")) dom = r.dom();
         }
+        // the check can fail: a chart spec without its element must show up as not drawn and as a script error
+        Path broken = generate("partial-run");
+        Path html = broken.resolve("report.html");
+        Files.writeString(html, Files.readString(html).replace("{\"charts\":[", "{\"charts\":[{\"id\":\"no-such-chart\"},"));
+        Result r = open(chromium, broken, 1200);
+        assertThat(group(DRAWN, r.dom(), "drawn")).isEqualTo(group(EXPECTED, r.dom(), "expected") - 1);
+        assertThat(group(ERRORS, r.dom(), "errors")).isEqualTo(1);
+        assertThat(r.dom()).contains("chart no-such-chart: no element for chart no-such-chart");
         // the hostile strings are present as text, never as elements
         assertThat(dom).contains("&lt;img src=x onerror=alert(1)&gt;").doesNotContain("<img src=\"x\"").doesNotContain("<img src=x");
         assertThat(dom).contains("&lt;script&gt;alert('x')&lt;/script&gt;");
