@@ -1,0 +1,340 @@
+package io.fanlab.reports.html;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.ToDoubleFunction;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.fanlab.reports.analysis.Analysis;
+import io.fanlab.reports.run.PointRecord;
+import io.fanlab.reports.run.RunEvent;
+import io.fanlab.reports.run.RunRecord;
+import io.fanlab.reports.usl.UslResult;
+
+/**
+ * Builds the chart specifications (JSON) that {@code report.js} draws with uPlot: one object per chart with
+ * {@code id, title, xLabel, yLabel, x[], series[{label, values[], color, dash, points, noLine, scale, unit}], log,
+ * xLog, yRange, y2Label, bands[[x0, x1]]}. Every series is aligned on the chart's {@code x} array (null = no value).
+ * Single-threaded use per instance.
+ */
+final class ChartSpecs {
+
+    /** Okabe-Ito, colour-blind safe; order used for designs. */
+    static final String[] DESIGN_COLOURS = {"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"};
+    static final String BLUE = "#0072B2", VERMILLION = "#D55E00", GREEN = "#009E73", PURPLE = "#CC79A7",
+        ORANGE = "#E69F00", SKY = "#56B4E9", BLACK = "#000000", YELLOW = "#F0E442";
+
+    private final ObjectMapper json;
+    private final RunRecord run;
+    private final Analysis analysis;
+    private final ArrayNode charts;
+
+    ChartSpecs(ObjectMapper json, RunRecord run, Analysis analysis) {
+        this.json = json;
+        this.run = run;
+        this.analysis = analysis;
+        this.charts = json.createArrayNode();
+    }
+
+    ArrayNode charts() {
+        return charts;
+    }
+
+    static String colour(int designIndex) {
+        return DESIGN_COLOURS[designIndex % DESIGN_COLOURS.length];
+    }
+
+    /** Mean of {@code f} per width over completed points of the design (NaN-valued points ignored). */
+    TreeMap<Integer, Double> perWidth(String design, ToDoubleFunction<PointRecord> f) {
+        return perWidth(design, f, true);
+    }
+
+    /** As {@link #perWidth(String, ToDoubleFunction)}; {@code validOnly} drops points the harness marked invalid. */
+    TreeMap<Integer, Double> perWidth(String design, ToDoubleFunction<PointRecord> f, boolean validOnly) {
+        Map<Integer, double[]> acc = new TreeMap<>();
+        for (PointRecord p : run.points()) {
+            if (!p.design().equals(design) || !p.ok() || (validOnly && !p.valid())) continue;
+            double v = f.applyAsDouble(p);
+            if (!Double.isFinite(v)) continue;
+            double[] a = acc.computeIfAbsent(p.width(), k -> new double[2]);
+            a[0] += v;
+            a[1]++;
+        }
+        TreeMap<Integer, Double> out = new TreeMap<>();
+        acc.forEach((w, a) -> out.put(w, a[0] / a[1]));
+        return out;
+    }
+
+    private ObjectNode chart(String id, String title, String xLabel, String yLabel, List<Double> x) {
+        ObjectNode c = charts.addObject();
+        c.put("id", id);
+        c.put("title", title);
+        c.put("xLabel", xLabel);
+        c.put("yLabel", yLabel);
+        ArrayNode xs = c.putArray("x");
+        x.forEach(xs::add);
+        c.putArray("series");
+        return c;
+    }
+
+    private static ObjectNode series(ObjectNode chart, String label, String colour, List<Double> values) {
+        ObjectNode s = ((ArrayNode) chart.get("series")).addObject();
+        s.put("label", label);
+        s.put("color", colour);
+        ArrayNode v = s.putArray("values");
+        for (Double d : values) {
+            if (d == null || !Double.isFinite(d)) v.addNull(); else v.add(d);
+        }
+        return s;
+    }
+
+    private static void dash(ObjectNode s, int... pattern) {
+        ArrayNode d = s.putArray("dash");
+        for (int p : pattern) d.add(p);
+    }
+
+    private static List<Double> align(List<Double> x, Map<Integer, Double> byWidth) {
+        List<Double> out = new ArrayList<>(x.size());
+        for (double xv : x) {
+            Double v = xv == Math.rint(xv) ? byWidth.get((int) xv) : null;
+            out.add(v);
+        }
+        return out;
+    }
+
+    /** Throughput vs width: measured means, USL fits, linear bounds, offered rate. Returns the chart id. */
+    String throughputSweep() {
+        List<String> designs = run.designs();
+        TreeSet<Double> xs = new TreeSet<>();
+        run.points().forEach(p -> xs.add((double) p.width()));
+        if (xs.isEmpty()) return null;
+        double lo = xs.first(), hi = xs.last();
+        for (int i = 0; i <= 48; i++) xs.add(lo * Math.pow(hi / lo, i / 48.0));
+        List<Double> x = new ArrayList<>(xs);
+        ObjectNode c = chart("sweep-throughput", "Throughput vs width (all designs)", "width (concurrency, log2)",
+            "throughput (per s)", x);
+        c.put("xLog", true);
+        c.put("height", 340);
+        for (int d = 0; d < designs.size(); d++) {
+            String design = designs.get(d);
+            TreeMap<Integer, Double> m = perWidth(design, p -> p.num("throughput"));
+            ObjectNode s = series(c, design + " measured", colour(d), align(x, m));
+            s.put("points", true);
+            s.put("unit", "/s");
+            TreeMap<Integer, Double> invalid = new TreeMap<>();
+            for (PointRecord p : run.points()) {
+                if (p.design().equals(design) && p.ok() && !p.valid() && Double.isFinite(p.num("throughput"))) {
+                    invalid.merge(p.width(), p.num("throughput"), Math::max);
+                }
+            }
+            if (!invalid.isEmpty()) {
+                ObjectNode is = series(c, design + " invalid (excluded)", "#999999", align(x, invalid));
+                is.put("points", true);
+                is.put("noLine", true);
+                is.put("unit", "/s");
+            }
+            UslResult u = analysis.usl().stream().filter(f -> f.design().equals(design) && f.result() != null)
+                .map(Analysis.UslFitSummary::result).findFirst().orElse(null);
+            if (u != null) {
+                List<Double> fit = x.stream().map(u::throughputAt).toList();
+                ObjectNode fs = series(c, design + " USL fit", colour(d), fit);
+                dash(fs, 8, 5);
+                fs.put("width", 1.5);
+                fs.put("unit", "/s");
+            }
+            if (!m.isEmpty()) {
+                int w1 = m.firstKey();
+                double perUnit = m.get(w1) / w1;
+                List<Double> lin = x.stream().map(v -> v * perUnit).toList();
+                ObjectNode ls = series(c, design + " linear X(" + w1 + ")\u00B7N/" + w1, colour(d), lin);
+                dash(ls, 2, 4);
+                ls.put("width", 1);
+                ls.put("unit", "/s");
+            }
+        }
+        double offered = run.results().path("load").path("offered_rate").asDouble(Double.NaN);
+        if ("open".equals(run.loadModel()) && Double.isFinite(offered)) {
+            ObjectNode os = series(c, "offered rate", BLACK, x.stream().map(v -> offered).toList());
+            dash(os, 1, 3);
+            os.put("width", 1.5);
+            os.put("unit", "/s");
+        }
+        // keep linear bounds from flattening the chart: cap y at 1.25 x the highest measured or fitted peak
+        double top = 0;
+        for (PointRecord p : run.points()) if (p.ok() && Double.isFinite(p.num("throughput"))) top = Math.max(top, p.num("throughput"));
+        if (Double.isFinite(offered)) top = Math.max(top, offered);
+        if (top > 0) {
+            c.putArray("yRange").add(0).add(top * 1.25);
+        }
+        return "sweep-throughput";
+    }
+
+    /** Latency percentiles vs width, one chart per design, same log y range. Returns chart ids. */
+    List<String> latencySweeps() {
+        List<String> ids = new ArrayList<>();
+        double min = Double.POSITIVE_INFINITY, max = 0;
+        for (PointRecord p : run.points()) {
+            if (!p.ok()) continue;
+            for (String f : new String[] {"p50", "p999", "max"}) {
+                double v = p.num("response_ms", f);
+                if (v > 0) {
+                    min = Math.min(min, v);
+                    max = Math.max(max, v);
+                }
+            }
+            double ec = p.num("erlang_c", "p99_ms");
+            if (ec > 0) {
+                min = Math.min(min, ec);
+                max = Math.max(max, ec);
+            }
+        }
+        List<String> designs = run.designs();
+        for (int d = 0; d < designs.size(); d++) {
+            String design = designs.get(d);
+            TreeSet<Double> xs = new TreeSet<>();
+            run.points().stream().filter(p -> p.design().equals(design)).forEach(p -> xs.add((double) p.width()));
+            List<Double> x = new ArrayList<>(xs);
+            String id = "sweep-latency-" + d;
+            ObjectNode c = chart(id, "Response time vs width: " + design, "width (concurrency, log2)", "response time (ms, log)", x);
+            c.put("log", true);
+            c.put("xLog", true);
+            if (min < max) c.putArray("yRange").add(min / 1.5).add(max * 1.5);
+            String[][] pcts = {{"p50", "p50", GREEN}, {"p90", "p90", BLUE}, {"p99", "p99", VERMILLION}, {"p999", "p99.9", PURPLE}};
+            for (String[] pc : pcts) {
+                ObjectNode s = series(c, pc[1], pc[2], align(x, perWidth(design, p -> p.num("response_ms", pc[0]))));
+                s.put("points", true);
+                s.put("unit", "ms");
+            }
+            TreeMap<Integer, Double> ec = perWidth(design, p -> p.num("erlang_c", "p99_ms"));
+            if (!ec.isEmpty()) {
+                ObjectNode s = series(c, "Erlang C p99 (M/M/c)", BLACK, align(x, ec));
+                dash(s, 6, 4);
+                s.put("points", true);
+                s.put("unit", "ms");
+                TreeMap<Integer, Double> em = perWidth(design, p -> p.num("erlang_c", "mean_ms"));
+                ObjectNode m = series(c, "Erlang C mean", "#777777", align(x, em));
+                dash(m, 2, 3);
+                m.put("unit", "ms");
+            }
+            ids.add(id);
+        }
+        return ids;
+    }
+
+    /** Error, shed and timeout ratios (of offered) vs width, all designs. */
+    String ratesSweep() {
+        TreeSet<Double> xs = new TreeSet<>();
+        run.points().forEach(p -> xs.add((double) p.width()));
+        if (xs.isEmpty()) return null;
+        List<Double> x = new ArrayList<>(xs);
+        ObjectNode c = chart("sweep-rates", "Failures vs width (share of offered)", "width (concurrency, log2)",
+            "share of offered (%)", x);
+        c.put("xLog", true);
+        List<String> designs = run.designs();
+        String[][] kinds = {{"failed", "errors"}, {"shed", "shed"}, {"timed_out", "timeouts"}};
+        int[][] dashes = {{}, {6, 3}, {2, 3}};
+        for (int d = 0; d < designs.size(); d++) {
+            String design = designs.get(d);
+            for (int k = 0; k < kinds.length; k++) {
+                String field = kinds[k][0];
+                ObjectNode s = series(c, design + " " + kinds[k][1], colour(d), align(x, perWidth(design, p -> {
+                    double off = p.num("offered");
+                    return off > 0 ? 100 * p.num(field) / off : Double.NaN;
+                })));
+                if (dashes[k].length > 0) dash(s, dashes[k]);
+                s.put("points", true);
+                s.put("unit", "%");
+            }
+        }
+        return "sweep-rates";
+    }
+
+    /** Request vs item p99 per design (scatter-gather), or null when no point carries request_ms. */
+    String scatterGather() {
+        boolean any = run.points().stream().anyMatch(p -> p.raw().path("request_ms").isObject());
+        if (!any) return null;
+        TreeSet<Double> xs = new TreeSet<>();
+        run.points().forEach(p -> xs.add((double) p.width()));
+        List<Double> x = new ArrayList<>(xs);
+        ObjectNode c = chart("scatter-gather", "Tail amplification: request vs item p99", "width (concurrency, log2)",
+            "p99 (ms, log)", x);
+        c.put("xLog", true);
+        c.put("log", true);
+        List<String> designs = run.designs();
+        for (int d = 0; d < designs.size(); d++) {
+            String design = designs.get(d);
+            TreeMap<Integer, Double> req = perWidth(design, p -> p.num("request_ms", "p99"));
+            if (req.isEmpty()) continue;
+            ObjectNode r = series(c, design + " request p99", colour(d), align(x, req));
+            r.put("points", true);
+            r.put("unit", "ms");
+            ObjectNode i = series(c, design + " item p99", colour(d), align(x, perWidth(design, p -> p.num("response_ms", "p99"))));
+            dash(i, 5, 4);
+            i.put("points", true);
+            i.put("unit", "ms");
+        }
+        return "scatter-gather";
+    }
+
+    /** Two time-series charts for a point on the run clock; returns their ids (empty without intervals). */
+    List<String> timeSeries(PointRecord p, int index) {
+        JsonNode rows = p.intervals() == null ? null : p.intervals().path("rows");
+        if (rows == null || !rows.isArray() || rows.isEmpty()) return List.of();
+        double start = run.pointStartS(p.id());
+        List<Double> x = new ArrayList<>();
+        for (JsonNode r : rows) x.add(start + r.path("t_s").asDouble());
+        ArrayNode bands = json.createArrayNode();
+        Double open = null;
+        for (RunEvent e : run.events()) {
+            if (!p.id().equals(e.point())) continue;
+            if ("fault_start".equals(e.type())) open = e.tS();
+            if ("fault_stop".equals(e.type()) && open != null) {
+                bands.addArray().add(open).add(e.tS());
+                open = null;
+            }
+        }
+        if (open != null) bands.addArray().add(open).add(x.get(x.size() - 1));
+        String a = "ts-" + index + "-a", b = "ts-" + index + "-b";
+        ObjectNode ca = chart(a, "throughput and p99", "run time (s)", "per s", x);
+        ca.put("y2Label", "ms");
+        ca.put("height", 220);
+        ca.set("bands", bands);
+        tsSeries(ca, rows, "throughput", "throughput", BLUE, null, "/s");
+        tsSeries(ca, rows, "offered", "offered", SKY, new int[] {4, 3}, "/s");
+        tsSeries(ca, rows, "p99_ms", "p99", VERMILLION, null, "ms").put("scale", "y2");
+        tsSeries(ca, rows, "max_ms", "max", PURPLE, new int[] {2, 3}, "ms").put("scale", "y2");
+        ObjectNode cb = chart(b, "queue, inflight, limit, failures", "run time (s)", "items", x);
+        cb.put("y2Label", "per interval");
+        cb.put("height", 220);
+        cb.set("bands", bands.deepCopy());
+        tsSeries(cb, rows, "queue_depth", "queue depth", BLUE, null, null);
+        tsSeries(cb, rows, "inflight", "inflight", GREEN, null, null);
+        tsSeries(cb, rows, "limit", "limit", BLACK, new int[] {6, 3}, null);
+        tsSeries(cb, rows, "errors", "errors", VERMILLION, null, null).put("scale", "y2");
+        tsSeries(cb, rows, "shed", "shed", ORANGE, new int[] {4, 3}, null).put("scale", "y2");
+        tsSeries(cb, rows, "timeouts", "timeouts", PURPLE, new int[] {2, 3}, null).put("scale", "y2");
+        tsSeries(cb, rows, "retries", "retries", SKY, new int[] {6, 2, 2, 2}, null).put("scale", "y2");
+        tsSeries(cb, rows, "hedges", "hedges", "#666666", new int[] {1, 2}, null).put("scale", "y2");
+        return List.of(a, b);
+    }
+
+    private static ObjectNode tsSeries(ObjectNode chart, JsonNode rows, String field, String label, String colour,
+                                       int[] dash, String unit) {
+        List<Double> v = new ArrayList<>();
+        for (JsonNode r : rows) {
+            double d = PointRecord.num(r, field);
+            v.add(d < 0 ? null : d); // -1 = unknown
+        }
+        ObjectNode s = series(chart, label, colour, v);
+        if (dash != null) dash(s, dash);
+        if (unit != null) s.put("unit", unit);
+        return s;
+    }
+}

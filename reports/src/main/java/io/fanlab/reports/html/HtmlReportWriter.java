@@ -1,0 +1,374 @@
+package io.fanlab.reports.html;
+
+import static io.fanlab.reports.html.Html.dv;
+import static io.fanlab.reports.html.Html.esc;
+import static io.fanlab.reports.html.Html.num;
+import static io.fanlab.reports.html.Html.pct;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.fanlab.reports.analysis.Analysis;
+import io.fanlab.reports.analysis.SweepAnalysis;
+import io.fanlab.reports.junit.JUnitXmlWriter;
+import io.fanlab.reports.run.PointRecord;
+import io.fanlab.reports.run.RunRecord;
+import io.fanlab.reports.usl.UslResult;
+
+/**
+ * Renders the self-contained capacity report: one HTML file with uPlot (from its WebJar on the classpath), the CSS,
+ * the renderer script and the chart data inlined; no network access when opened.
+ *
+ * <p>Section order: validity warnings and SLO verdict, the answer (recommended width vs USL), sweep charts, time
+ * series per point, stages, scatter-gather, correctness, footer. Tables are rendered here (HTML-escaped, sortable by
+ * a few lines of inline JS); charts are drawn in the browser from JSON specs. The page marks
+ * {@code <body data-charts-expected data-charts-drawn data-errors>} once its script has run, for headless checks.
+ *
+ * <p>Pure function of its inputs; thread-safe. Fails with {@link UncheckedIOException} only when the uPlot WebJar or
+ * the bundled resources are missing from the classpath (a packaging error).
+ */
+public final class HtmlReportWriter {
+
+    static final String UPLOT_DIR = "META-INF/resources/webjars/uplot/1.6.30/dist/";
+
+    private HtmlReportWriter() {
+    }
+
+    /** The whole page. */
+    public static String render(RunRecord run, Analysis analysis) {
+        ObjectMapper json = new ObjectMapper();
+        ChartSpecs charts = new ChartSpecs(json, run, analysis);
+        String scenario = run.results().path("scenario").asText("");
+        String runId = run.results().path("run_id").asText(run.dir().getFileName().toString());
+        StringBuilder b = new StringBuilder(256 * 1024);
+        b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n")
+            .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+            .append("<title>fanlab report \u2014 ").append(esc(runId)).append("</title>\n<style>\n")
+            .append(resource(UPLOT_DIR + "uPlot.min.css")).append('\n').append(resource("io/fanlab/reports/html/report.css"))
+            .append("</style>\n</head>\n<body>\n");
+        header(b, run, runId, scenario);
+        warnings(b, analysis);
+        verdict(b, run);
+        answer(b, run, analysis);
+
+        b.append("<h2 id=\"sweep\">Sweep</h2>\n");
+        String tp = charts.throughputSweep();
+        if (tp != null) {
+            b.append("<div class=\"chart\" id=\"").append(tp).append("\"></div>\n<p class=\"chart-note\">Markers: mean over ")
+                .append("completed, valid repeats (grey: invalid points, excluded from the analysis). Dashed: USL fit. Dotted: linear scaling from the smallest width")
+                .append("open".equals(run.loadModel()) ? "; fine dotted black: the offered rate (open load)" : "")
+                .append(". Y axis capped at 1.25\u00D7 the highest measured value.</p>\n");
+        }
+        List<String> lat = charts.latencySweeps();
+        if (!lat.isEmpty()) {
+            b.append("<div class=\"grid2\">");
+            lat.forEach(id -> b.append("<div class=\"chart\" id=\"").append(id).append("\"></div>"));
+            b.append("</div>\n<p class=\"chart-note\">Response time = end \u2212 intended start (includes queueing and")
+                .append(" coordinated-omission-free waiting). Same log axis for every design. Black dashed: Erlang C (M/M/c)")
+                .append(" prediction where the point carries one.</p>\n");
+        }
+        String rates = charts.ratesSweep();
+        if (rates != null) b.append("<div class=\"chart\" id=\"").append(rates).append("\"></div>\n");
+
+        timeSeries(b, run, charts);
+        stages(b, run);
+        scatterGather(b, run, charts);
+        correctness(b, run);
+        footer(b, run);
+
+        ObjectNode data = json.createObjectNode();
+        data.set("charts", charts.charts());
+        String dataJson;
+        try {
+            dataJson = json.writeValueAsString(data);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("chart data not serialisable: " + e.getMessage(), e);
+        }
+        dataJson = dataJson.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026");
+        b.append("<pre id=\"js-errors\" hidden></pre>\n");
+        b.append("<script type=\"application/json\" id=\"fanlab-data\">").append(dataJson).append("</script>\n");
+        b.append("<script>\n").append(resource(UPLOT_DIR + "uPlot.iife.min.js")).append("\n</script>\n");
+        b.append("<script>\n").append(resource("io/fanlab/reports/html/report.js")).append("\n</script>\n");
+        b.append("</body></html>\n");
+        return b.toString();
+    }
+
+    private static void header(StringBuilder b, RunRecord run, String runId, String scenario) {
+        JsonNode r = run.results();
+        b.append("<h1>Capacity report: ").append(esc(scenario.isEmpty() ? runId : scenario)).append("</h1>\n");
+        String desc = r.path("description").asText("");
+        if (!desc.isEmpty()) b.append("<p class=\"sub\">").append(esc(desc)).append("</p>\n");
+        JsonNode load = r.path("load");
+        b.append("<div class=\"meta\"><span>run <b>").append(esc(runId)).append("</b></span><span>started <b>")
+            .append(esc(r.path("started_at").asText("?"))).append("</b></span><span>load <b>")
+            .append(esc(load.path("model").asText("?")));
+        if (load.path("offered_rate").isNumber()) b.append(", ").append(num(load.path("offered_rate").asDouble())).append("/s offered");
+        if (load.path("fanout").isNumber()) b.append(", fan-out ").append(load.path("fanout").asInt());
+        b.append("</b></span><span>points <b>").append(run.points().size()).append("</b></span><span>finished <b>")
+            .append(run.finished() ? "yes" : "NO").append("</b></span></div>\n");
+    }
+
+    private static void warnings(StringBuilder b, Analysis a) {
+        if (a.warnings().isEmpty()) {
+            b.append("<div class=\"ok-box\" id=\"warnings\"><b>No validity warnings.</b> Every point completed, the load")
+                .append(" generator kept up, and repeats agree.</div>\n");
+            return;
+        }
+        b.append("<div class=\"warnings\" id=\"warnings\"><h2>Validity warnings (").append(a.warnings().size())
+            .append(")</h2><ul>\n");
+        for (String w : a.warnings()) b.append("<li>").append(esc(w)).append("</li>\n");
+        b.append("</ul></div>\n");
+    }
+
+    private static void verdict(StringBuilder b, RunRecord run) {
+        Set<String> sloNames = new LinkedHashSet<>();
+        for (PointRecord p : run.points()) for (JsonNode s : p.raw().path("slos")) sloNames.add(s.path("name").asText());
+        long failures = 0, total = 0;
+        for (PointRecord p : run.points()) {
+            for (JsonNode s : p.raw().path("slos")) {
+                total++;
+                if (!s.path("pass").asBoolean(false)) failures++;
+            }
+        }
+        b.append("<h2 id=\"verdict\">Verdict: ").append(total - failures).append(" of ").append(total)
+            .append(" SLO checks pass</h2>\n<ul class=\"verdict-summary\">");
+        for (String design : run.designs()) {
+            int dTotal = 0, dPass = 0;
+            java.util.Map<String, java.util.TreeSet<Integer>> failing = new java.util.LinkedHashMap<>();
+            for (PointRecord p : run.points()) {
+                if (!p.design().equals(design)) continue;
+                for (JsonNode s : p.raw().path("slos")) {
+                    dTotal++;
+                    if (s.path("pass").asBoolean(false)) dPass++;
+                    else failing.computeIfAbsent(s.path("name").asText(), k -> new java.util.TreeSet<>()).add(p.width());
+                }
+            }
+            b.append("<li><b>").append(esc(design)).append("</b>: ").append(dPass).append(" of ").append(dTotal).append(" pass");
+            if (!failing.isEmpty()) {
+                List<String> parts = new ArrayList<>();
+                failing.forEach((n, ws) -> parts.add(n + " fails at w=" + String.join(", ", ws.stream().map(String::valueOf).toList())));
+                b.append(" \u2014 <span class=\"fail\">").append(esc(String.join("; ", parts))).append("</span>");
+            }
+            b.append("</li>");
+        }
+        b.append("</ul>\n<div class=\"tablewrap\"><table class=\"sortable\" id=\"verdict-table\"><thead><tr>")
+            .append("<th class=\"l\">point</th><th class=\"l\">status</th><th class=\"l\">valid</th>");
+        for (String n : sloNames) b.append("<th>").append(esc(n)).append("</th>");
+        b.append("</tr></thead><tbody>\n");
+        for (PointRecord p : run.points()) {
+            b.append("<tr><td class=\"l\">").append(esc(p.label())).append("</td><td class=\"l ")
+                .append(p.ok() ? "pass" : "fail").append("\">").append(esc(p.status())).append("</td><td class=\"l ")
+                .append(p.valid() ? "pass\">yes" : "fail\">no").append("</td>");
+            for (String n : sloNames) {
+                JsonNode slo = null;
+                for (JsonNode s : p.raw().path("slos")) if (n.equals(s.path("name").asText())) slo = s;
+                if (slo == null) {
+                    b.append("<td class=\"na\" data-v=\"\">\u2014</td>");
+                    continue;
+                }
+                boolean pass = slo.path("pass").asBoolean(false);
+                double margin = PointRecord.num(slo, "margin");
+                b.append("<td class=\"").append(pass ? "pass" : "fail").append('"').append(dv(margin)).append(" title=\"")
+                    .append(esc(JUnitXmlWriter.sloDetail(slo))).append("\">").append(pass ? "\u2713 " : "\u2717 ");
+                double actual = PointRecord.num(slo, "actual");
+                if (Double.isFinite(actual)) {
+                    String unit = slo.path("unit").asText("");
+                    b.append(esc("ratio".equals(unit) ? pct(actual) : num(actual) + ("null".equals(unit) ? "" : " " + unit)));
+                }
+                if (Double.isFinite(margin)) b.append(" <small>(").append(String.format(java.util.Locale.ROOT, "%+.0f%%", margin * 100)).append(")</small>");
+                b.append("</td>");
+            }
+            b.append("</tr>\n");
+        }
+        b.append("</tbody></table></div>\n<p class=\"chart-note\">Cells: actual value and margin to the limit ")
+            .append("(positive = headroom). Hover for the limit. Click a header to sort.</p>\n");
+    }
+
+    private static void answer(StringBuilder b, RunRecord run, Analysis a) {
+        b.append("<h2 id=\"answer\">The answer: recommended width</h2>\n<p class=\"rule\"><b>Rule.</b> ")
+            .append(esc(a.rule())).append(". Shown next to the Universal Scalability Law fit ")
+            .append("X(N) = \u03BBN / (1 + \u03C3(N\u22121) + \u03BAN(N\u22121)), its peak N<sub>peak</sub> = ")
+            .append("\u221A((1\u2212\u03C3)/\u03BA) and X<sub>max</sub> = X(N<sub>peak</sub>).</p>\n<div class=\"answer\">\n");
+        for (Analysis.Recommendation r : a.recommendations()) {
+            Analysis.UslFitSummary u = a.usl().stream().filter(s -> s.design().equals(r.design())).findFirst().orElse(null);
+            b.append("<div class=\"card\"><div>").append(esc(r.design()));
+            if (!run.finished()) b.append(" <span class=\"fail\">provisional: the run did not finish</span>");
+            b.append("</div><div class=\"big\">");
+            if (r.width() == null) {
+                b.append("no width <small>").append(esc(r.reason())).append("</small>");
+            } else {
+                b.append("width ").append(r.width());
+                if (r.intervalLo() != null) b.append(" <small>repeats: ").append(r.intervalLo()).append("\u2026").append(r.intervalHi()).append("</small>");
+            }
+            b.append("</div><dl>");
+            dl(b, "throughput there", unit(r.throughput(), " /s"));
+            dl(b, "p99 there", unit(r.p99Ms(), " ms"));
+            dl(b, "plateau (max mean)", unit(r.plateau(), " /s"));
+            if (u != null && u.result() != null) {
+                UslResult f = u.result();
+                dl(b, "USL N<sub>peak</sub>", num(f.nPeak()));
+                dl(b, "USL X<sub>max</sub>", unit(f.xMax(), " /s"));
+                dl(b, "\u03C3 / \u03BA / \u03BB", num(f.sigma()) + " / " + num(f.kappa()) + " / " + num(f.lambda()) + " /s");
+                dl(b, "fit R\u00B2", num(f.r2()));
+            } else if (u != null) {
+                dl(b, "USL", esc(u.error()));
+            }
+            b.append("</dl></div>\n");
+        }
+        b.append("</div>\n");
+    }
+
+    private static String unit(double v, String unit) {
+        return Double.isFinite(v) ? num(v) + unit : num(v);
+    }
+
+    private static void dl(StringBuilder b, String dtHtml, String ddText) {
+        b.append("<dt>").append(dtHtml).append("</dt><dd>").append(esc(ddText)).append("</dd>");
+    }
+
+    private static void timeSeries(StringBuilder b, RunRecord run, ChartSpecs charts) {
+        b.append("<h2 id=\"timeseries\">Time series per point</h2>\n<p class=\"chart-note\">One clock: seconds since run")
+            .append(" start. <span class=\"legend-key\"></span> shaded: fault windows (fault_start \u2026 fault_stop).")
+            .append(" Right axis: ms (top) and per-interval counts (bottom).</p>\n<div class=\"grid2\">\n");
+        int i = 0;
+        for (PointRecord p : run.points()) {
+            List<String> ids = charts.timeSeries(p, i++);
+            b.append("<div class=\"pointcard\" id=\"point-").append(esc(p.id())).append("\"><h3>").append(esc(p.label())).append(" <small class=\"na\">")
+                .append(esc(p.status())).append("</small></h3>");
+            if (ids.isEmpty()) {
+                b.append("<p class=\"na\">no intervals.json for this point</p>");
+            }
+            for (String id : ids) b.append("<div class=\"chart\" id=\"").append(id).append("\"></div>");
+            b.append("</div>\n");
+        }
+        b.append("</div>\n");
+    }
+
+    private static void stages(StringBuilder b, RunRecord run) {
+        Set<String> names = new LinkedHashSet<>();
+        for (PointRecord p : run.points()) for (JsonNode s : p.raw().path("stages")) names.add(s.path("name").asText());
+        if (names.isEmpty()) return;
+        b.append("<h2 id=\"stages\">Stages</h2>\n<div class=\"tablewrap\"><table class=\"sortable\" id=\"stages-table\"><thead><tr>")
+            .append("<th class=\"l\">point</th><th class=\"l\">bottleneck</th>");
+        for (String n : names) {
+            b.append("<th>").append(esc(n)).append(" util</th><th>").append(esc(n)).append(" queue share</th>");
+        }
+        b.append("</tr></thead><tbody>\n");
+        for (PointRecord p : run.points()) {
+            Analysis.Bottleneck bn = SweepAnalysis.bottleneckOf(p);
+            b.append("<tr><td class=\"l\">").append(esc(p.label())).append("</td><td class=\"l\"><b>")
+                .append(esc(bn == null ? "\u2014" : bn.stage())).append("</b></td>");
+            for (String n : names) {
+                JsonNode st = null;
+                for (JsonNode s : p.raw().path("stages")) if (n.equals(s.path("name").asText())) st = s;
+                double u = st == null ? Double.NaN : PointRecord.num(st, "utilisation");
+                double q = st == null ? Double.NaN : SweepAnalysis.queueShare(st);
+                b.append("<td").append(dv(u)).append(bn != null && n.equals(bn.stage()) ? " class=\"fail\"" : "").append('>')
+                    .append(pct(u)).append("</td><td").append(dv(q)).append('>').append(pct(q)).append("</td>");
+            }
+            b.append("</tr>\n");
+        }
+        b.append("</tbody></table></div>\n<p class=\"chart-note\">Utilisation: busy time / (width \u00D7 measured time).")
+            .append(" Queue share: mean queue time / (mean queue time + mean service time). Bottleneck: the stage with")
+            .append(" the highest utilisation.</p>\n");
+    }
+
+    private static void scatterGather(StringBuilder b, RunRecord run, ChartSpecs charts) {
+        String id = charts.scatterGather();
+        if (id == null) return;
+        b.append("<h2 id=\"scatter-gather\">Scatter-gather</h2>\n<div class=\"grid2\"><div class=\"chart\" id=\"").append(id)
+            .append("\"></div><div class=\"tablewrap\"><table class=\"sortable\"><thead><tr><th class=\"l\">point</th>")
+            .append("<th>item p99 (ms)</th><th>request p99 (ms)</th><th>amplification</th></tr></thead><tbody>\n");
+        for (PointRecord p : run.points()) {
+            double req = p.num("request_ms", "p99");
+            if (!Double.isFinite(req)) continue;
+            double item = p.num("response_ms", "p99");
+            double amp = req / item;
+            b.append("<tr><td class=\"l\">").append(esc(p.label())).append("</td><td").append(dv(item)).append('>')
+                .append(num(item)).append("</td><td").append(dv(req)).append('>').append(num(req)).append("</td><td")
+                .append(dv(amp)).append('>').append(num(amp)).append("\u00D7</td></tr>\n");
+        }
+        b.append("</tbody></table></div></div>\n<p class=\"chart-note\">A request completes when its slowest item does,")
+            .append(" so with k independent items its p99 sits near the item's 100\u00B70.99^(1/k) percentile (p99.75 for k = 4): tail amplification.</p>\n");
+    }
+
+    private static void correctness(StringBuilder b, RunRecord run) {
+        b.append("<h2 id=\"correctness\">Correctness</h2>\n<div class=\"tablewrap\"><table class=\"sortable\" id=\"correctness-table\"><thead><tr>")
+            .append("<th class=\"l\">point</th><th>offered</th><th>completed</th><th>failed</th><th>shed</th><th>timed out</th>")
+            .append("<th>cancelled</th><th>dead-lettered</th><th class=\"l\">conserved</th><th>leaked threads</th>")
+            .append("<th>cancel (ms)</th><th>L measured</th><th>\u03BB\u00B7W</th><th>Little error</th></tr></thead><tbody>\n");
+        for (PointRecord p : run.points()) {
+            JsonNode raw = p.raw();
+            b.append("<tr><td class=\"l\">").append(esc(p.label())).append("</td>");
+            for (String f : new String[] {"offered", "completed", "failed", "shed", "timed_out", "cancelled", "dead_lettered"}) {
+                double v = p.num(f);
+                b.append("<td").append(dv(v)).append('>').append(num(v)).append("</td>");
+            }
+            JsonNode c = raw.get("conservation_ok");
+            boolean known = c != null && c.isBoolean();
+            b.append("<td class=\"l ").append(!known ? "na\">\u2014" : c.asBoolean() ? "pass\">\u2713 yes" : "fail\">\u2717 NO").append("</td>");
+            double leaked = p.num("leaked_threads");
+            b.append("<td").append(dv(leaked)).append(leaked > 0 ? " class=\"fail\">" : ">").append(num(leaked)).append("</td>");
+            double cancel = p.num("cancel_ms");
+            b.append("<td").append(dv(cancel)).append('>').append(num(cancel)).append("</td>");
+            double l = p.num("little", "L"), lc = p.num("little", "L_computed"), rel = p.num("little", "rel_error");
+            b.append("<td").append(dv(l)).append('>').append(num(l)).append("</td><td").append(dv(lc)).append('>')
+                .append(num(lc)).append("</td><td").append(dv(rel)).append(rel > 0.1 ? " class=\"fail\">" : ">")
+                .append(pct(rel)).append("</td></tr>\n");
+        }
+        b.append("</tbody></table></div>\n<p class=\"chart-note\">Conserved: offered = completed + failed + shed + timed out +")
+            .append(" cancelled + dead-lettered. Little's law: L (time-average items in system) against \u03BB\u00B7W;")
+            .append(" an error above 10% (marked) means the measurement window or the counters are suspect.</p>\n");
+    }
+
+    private static void footer(StringBuilder b, RunRecord run) {
+        JsonNode env = run.environment();
+        b.append("<footer><h2 id=\"environment\">Environment and reproduction</h2>\n<div class=\"meta\">");
+        meta(b, "fanlab", env.path("fanlab_version").asText("?"));
+        meta(b, "JDK", env.path("jdk").path("version").asText("?") + " (" + env.path("jdk").path("vendor").asText("?") + ")");
+        meta(b, "cores", env.path("cores").asText("?"));
+        meta(b, "OS", env.path("os").asText("?"));
+        meta(b, "host", env.path("hostname").asText("?"));
+        meta(b, "git", env.path("git_revision").asText("?"));
+        List<String> flags = new ArrayList<>();
+        env.path("jvm_flags").forEach(f -> flags.add(f.asText()));
+        meta(b, "JVM flags", flags.isEmpty() ? "(none)" : String.join(" ", flags));
+        b.append("</div>\n<p>Reproduce:</p><pre id=\"command\">").append(esc(env.path("command").asText("(command not recorded)")))
+            .append("</pre>\n<h3>What these numbers do not say</h3><ul>")
+            .append("<li>They describe this machine, this JDK and this synthetic work; another host, core count, JIT or GC")
+            .append(" moves every figure. Re-run the command above before quoting a number elsewhere.</li>")
+            .append("<li>A recommended width is a property of the measured sweep: widths not measured were not tested, and the")
+            .append(" USL curve between and beyond them is a model, not a measurement.</li>")
+            .append("<li>Percentiles from a few seconds of measurement carry wide error bars; p99.9 over fewer than ~10\u202F000")
+            .append(" samples is an anecdote. Compare repeats before trusting a difference.</li>")
+            .append("<li>Points flagged invalid (generator fell behind) under-state the offered load and over-state headroom;")
+            .append(" they are excluded from the recommendation.</li>")
+            .append("<li>Do not assume the numbers are good because the report looks tidy: review the warnings at the top,")
+            .append(" read the time series for drift, and ask a colleague to look at the design under test.</li></ul>\n")
+            .append("<p class=\"na\">Generated by fanlab reports from the run directory alone; open offline.</p></footer>\n");
+    }
+
+    private static void meta(StringBuilder b, String k, String v) {
+        b.append("<span>").append(esc(k)).append(" <b>").append(esc(v)).append("</b></span>");
+    }
+
+    static String resource(String path) {
+        try (InputStream in = HtmlReportWriter.class.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) throw new UncheckedIOException(new IOException("classpath resource missing: " + path));
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
