@@ -222,6 +222,7 @@ public final class OpenLoadGenerator {
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 3;
         GeneratorStats s = selfCheck(new Rate(rate), Duration.ofNanos((long) (seconds * 1e9)));
         System.out.println("generator self-check at " + new Rate(rate) + " for " + seconds + "s on "
-                + Runtime.getRuntime().availableProcessors() + " cpus: " + s.summary());
+                + Runtime.getRuntime().availableProcessors() + " cpus (load average "
+                + java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() + "): " + s.summary());
     }
 }
