@@ -1,6 +1,7 @@
 package io.fanlab.harness.load;
 
 import io.fanlab.harness.design.Item;
+import io.fanlab.harness.stream.ItemStream;
 
 /**
  * Builds item {@code seq} whose intended start is {@code intendedStartNanos} ({@code System.nanoTime()} scale).
@@ -11,4 +12,13 @@ import io.fanlab.harness.design.Item;
 @FunctionalInterface
 public interface ItemFactory {
     Item create(long seq, long intendedStartNanos);
+
+    /**
+     * Items of a plain stream (fanout 1, so {@code request == seq}) with key and tenant from {@code stream}; the
+     * hot-key window is judged at the intended start offset {@code intendedStartNanos - runStartNanos}.
+     */
+    static ItemFactory of(ItemStream stream, long runStartNanos) {
+        if (stream == null) throw new IllegalArgumentException("stream: null (expected: the run's item stream)");
+        return (seq, intended) -> new Item(seq, seq, stream.key(seq, intended - runStartNanos), stream.tenant(seq), intended);
+    }
 }
