@@ -120,6 +120,22 @@ class ArrivalScheduleTest {
     }
 
     @Test
+    void overlappingSpikesMultiplyAndComposeWithARamp() {
+        // 10/s with x2 on [1, 2) s and x3 on [1.5, 2.5) s: 10 + 10 + 30 + 15 + 5 = 70 arrivals in [0, 3) s
+        var spikes = List.of(new FaultSpec.LoadSpike(Duration.ofSeconds(1), Duration.ofSeconds(1), 2),
+                new FaultSpec.LoadSpike(Duration.ofMillis(1500), Duration.ofSeconds(1), 3));
+        var s = ArrivalSchedule.of(new Arrival.Constant(new Rate(10)), 1, spikes);
+        assertThat(s.rateAt(1_750_000_000L)).isEqualTo(60);
+        assertThat(s.expectedArrivals(3_000_000_000L)).isCloseTo(70, within(1e-9));
+        assertThat(count(s, 3_000_000_000L)).isEqualTo(70);
+        // ramp 10/s -> 30/s over 2 s, x2 on [1, 3) s: [0,1) 15, [1,2) 2 * 25, [2,3) 2 * 30 -> 125 in [0, 3) s
+        var ramp = ArrivalSchedule.of(new Arrival.Ramp(new Rate(10), new Rate(30), Duration.ofSeconds(2)), 1,
+                List.of(new FaultSpec.LoadSpike(Duration.ofSeconds(1), Duration.ofSeconds(2), 2)));
+        assertThat(ramp.expectedArrivals(3_000_000_000L)).isCloseTo(125, within(1e-9));
+        assertThat((double) count(ramp, 3_000_000_000L)).isCloseTo(125, within(1.0));
+    }
+
+    @Test
     void zeroFactorSpikeStopsArrivalsInsideItsWindow() {
         var s = ArrivalSchedule.of(new Arrival.Constant(new Rate(10)), 1,
                 List.of(new FaultSpec.LoadSpike(Duration.ofMillis(250), Duration.ofMillis(500), 0)));
