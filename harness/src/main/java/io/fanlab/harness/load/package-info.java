@@ -1,0 +1,17 @@
+/**
+ * Load models: what the run offers and when. {@link io.fanlab.harness.load.LoadSpec} and
+ * {@link io.fanlab.harness.load.Rate} describe the load; {@link io.fanlab.harness.load.ArrivalSchedule} turns an
+ * open arrival shape (plus load-spike faults) into a deterministic sequence of intended start offsets;
+ * {@link io.fanlab.harness.load.OpenLoadGenerator} submits items at those intended times on one dedicated platform
+ * thread and measures how late it was; {@link io.fanlab.harness.load.ClosedLoadGenerator} runs one virtual thread
+ * per user.
+ *
+ * <p>Contract: the open model never waits for the system: items carry their <em>intended</em> start, so latency
+ * measured from it includes any queueing the generator suffered (no coordinated omission). The generator's own
+ * lateness is reported separately in {@link io.fanlab.harness.load.GeneratorStats} and judged by a named rule.
+ *
+ * <p>Threading: specs and schedules' construction are pure; a schedule is a single-consumer iterator; each
+ * generator runs once and may be stopped from any thread. Times are {@code System.nanoTime()}-style nanoseconds;
+ * offsets are nanoseconds since the start of the run (warmup included).
+ */
+package io.fanlab.harness.load;
