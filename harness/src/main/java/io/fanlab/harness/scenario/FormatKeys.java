@@ -48,6 +48,7 @@ public final class FormatKeys {
         put(m, "dist_uniform", "min", "max");
         put(m, "dist_lognormal", "median", "p99");
         put(m, "dist_pareto", "scale", "shape");
+        put(m, "dist_component", "weight", "constant", "uniform", "exponential", "lognormal", "pareto", "mixture", "empirical");
         put(m, "downstream", "connections", "error_rate");
         put(m, "fault_latency_spike", "at", "duration", "factor", "added", "fraction", "stage");
         put(m, "fault_error_injection", "at", "duration", "rate", "stage");

@@ -728,9 +728,7 @@ final class YamlBinder {
     }
 
     private Distribution.Mixture.Component component(Node n, String path) {
-        List<String> allowed = new ArrayList<>(List.of("weight"));
-        allowed.addAll(FormatKeys.DISTRIBUTIONS);
-        Fields f = fields(n, path, allowed, "a mapping {weight, <distribution>}");
+        Fields f = fields(n, path, FormatKeys.of("dist_component"), "a mapping {weight, <distribution>}");
         if (f == null) return null;
         Double weight = f.req("weight", this::number);
         List<String> kinds = FormatKeys.DISTRIBUTIONS.stream().filter(f::has).toList();
