@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
  *   <li>faults and settings that would silently do nothing are errors: downstream faults without a stage doing
  *       {@code http} work, a {@code hot_key} fault or {@code per_key: true} with {@code keys: none}, a
  *       {@code load_spike} fault under closed load, a {@code worker_stall} of more workers than the smallest
- *       width of the stalled stage.</li>
+ *       width of the stalled stage, a hedge {@code delay} not shorter than the stage's {@code timeout}, an open
+ *       {@code steps} arrival whose later steps start after the run ends.</li>
  * </ol>
  * Pure functions of their input; thread-safe.
  */
@@ -69,12 +70,28 @@ public final class ScenarioRules {
 
         if (s.load() instanceof LoadSpec.Open open && open.arrival() instanceof LoadSpec.Arrival.Spike spike && spike.at().plus(spike.duration()).compareTo(total) > 0)
             out.add(at.apply("load.open.duration", window(spike.at(), spike.duration(), total)));
+        if (s.load() instanceof LoadSpec.Open open && open.arrival() instanceof LoadSpec.Arrival.Steps steps) {
+            Duration start = Duration.ZERO;
+            for (int i = 0; i < steps.steps().size(); i++) {
+                if (start.compareTo(total) >= 0) {
+                    out.add(at.apply("load.open.steps[" + i + "]", "starts at " + Units.formatDuration(start)
+                            + " (expected: < run total " + Units.formatDuration(total) + "; this step would never run)"));
+                    break;
+                }
+                start = start.plus(steps.steps().get(i).duration());
+            }
+        }
         if (s.load().join() instanceof LoadSpec.Join.Quorum q && q.q() > s.load().fanout())
             out.add(at.apply("load.join", "quorum(" + q.q() + ") (expected: q <= load.fanout " + s.load().fanout() + ")"));
 
         boolean http = s.pipeline().stream().anyMatch(c -> c.work() instanceof WorkSpec.Http);
         boolean keyed = !(s.keys() instanceof KeySpec.None);
         for (int i = 0; i < s.pipeline().size(); i++) {
+            var spec = s.pipeline().get(i).spec();
+            if (spec.timeout().isPresent() && spec.hedge().flatMap(h -> h.fixedDelay()).isPresent()
+                    && spec.hedge().get().fixedDelay().get().compareTo(spec.timeout().get()) >= 0)
+                out.add(at.apply("pipeline[" + i + "].hedge.delay", Units.formatDuration(spec.hedge().get().fixedDelay().get()) + " (expected: < timeout "
+                        + Units.formatDuration(spec.timeout().get()) + "; a hedge after the timeout never starts)"));
             if (s.pipeline().get(i).spec().perKey() && !keyed)
                 out.add(at.apply("pipeline[" + i + "].per_key", "true with keys: none (expected: keys other than none; items without keys cannot be routed by key)"));
         }
