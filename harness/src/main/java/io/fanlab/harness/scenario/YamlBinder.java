@@ -676,10 +676,23 @@ final class YamlBinder {
         };
     }
 
+    /** Mixtures may nest; an alias can make them recursive, so nesting is bounded. */
+    private static final int MAX_NESTING = 16;
+    private int nesting;
+
     Distribution distribution(Node n, String path) {
-        Variant v = variant(n, path, List.of(), FormatKeys.DISTRIBUTIONS);
-        if (v == null) return null;
-        return distribution(v.name(), v.value(), v.path(), n, path);
+        if (nesting >= MAX_NESTING) {
+            problem(n, path, "nested " + MAX_NESTING + " levels deep (expected: fewer; is an alias (*name) referring to itself?)");
+            return null;
+        }
+        nesting++;
+        try {
+            Variant v = variant(n, path, List.of(), FormatKeys.DISTRIBUTIONS);
+            if (v == null) return null;
+            return distribution(v.name(), v.value(), v.path(), n, path);
+        } finally {
+            nesting--;
+        }
     }
 
     private Distribution distribution(String kind, Node vn, String vp, Node n, String path) {
@@ -739,7 +752,17 @@ final class YamlBinder {
         }
         String kind = kinds.get(0);
         mark(f.node(kind), f.path(kind));
-        Distribution d = distribution(kind, f.node(kind), f.path(kind), n, path);
+        if (nesting >= MAX_NESTING) {
+            problem(n, path, "nested " + MAX_NESTING + " levels deep (expected: fewer; is an alias (*name) referring to itself?)");
+            return null;
+        }
+        nesting++;
+        Distribution d;
+        try {
+            d = distribution(kind, f.node(kind), f.path(kind), n, path);
+        } finally {
+            nesting--;
+        }
         return build(n, path, () -> new Distribution.Mixture.Component(weight, d), weight, d);
     }
 

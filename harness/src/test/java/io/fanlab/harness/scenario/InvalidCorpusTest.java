@@ -65,6 +65,20 @@ class InvalidCorpusTest {
         assertThat(messages(tmp.resolve("nope.yaml"), tmp)).containsExactly("nope.yaml:1:1: no such file (expected: a scenario YAML file)");
     }
 
+    @Test
+    void recursiveAliasesEndInAProblemNotAStackOverflow(@TempDir Path tmp) throws IOException {
+        Path f = tmp.resolve("recursive.yaml");
+        Files.writeString(f, """
+                load: {open: {rate: 10/s}}
+                pipeline:
+                  - name: a
+                    work: {sleep: {mixture: &m [{weight: 1.0, mixture: *m}]}}
+                """);
+        List<String> problems = messages(f, tmp);
+        assertThat(problems).hasSize(1);
+        assertThat(problems.get(0)).startsWith("recursive.yaml:4:").contains("nested 16 levels deep");
+    }
+
     static List<String> messages(Path f, Path base) {
         ScenarioException e = catchThrowableOfType(ScenarioException.class, () -> ScenarioLoader.load(f, ScenarioFiles.DESIGNS));
         assertThat(e).as("loading " + f).isNotNull();
