@@ -731,7 +731,8 @@ final class YamlBinder {
                 try {
                     return Distribution.Empirical.load(csv);
                 } catch (IOException e) {
-                    problem(vn, vp, s + " (expected: a readable CSV of durations in ms; " + csv + ": " + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : String.valueOf(e.getMessage())) + ")");
+                    problem(vn, vp, s + " (expected: a readable CSV of durations in ms, relative to the scenario's folder; "
+                            + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getClass().getSimpleName() + " " + e.getMessage()) + ")");
                 } catch (IllegalArgumentException e) {
                     problem(vn, vp, s + " (expected: a CSV of durations in ms; " + e.getMessage() + ")");
                 }
