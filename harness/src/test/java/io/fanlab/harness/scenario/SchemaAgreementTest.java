@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -12,11 +17,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
  * The published JSON Schema ({@code scenarios/scenario.schema.json}) and the loader allow the same keys: for every
  * mapping of the format, the schema definition's property names equal the binder's allowed-key set, and the schema
- * has no object definition the binder does not know.
+ * has no object definition the binder does not know. A JSON Schema validator (draft 2020-12) accepts every library
+ * scenario and rejects the invalid files whose mistake a schema can express (the others need the loader's
+ * cross-field rules).
  */
 class SchemaAgreementTest {
     static JsonNode schema() throws IOException {
@@ -58,6 +69,36 @@ class SchemaAgreementTest {
         defs.get("open").get("properties").get("arrival").get("enum").forEach(n -> arrivals.add(n.asText()));
         assertThat(arrivals).containsExactlyElementsOf(FormatKeys.OPEN_BY_ARRIVAL.keySet());
         for (var e : FormatKeys.OPEN_BY_ARRIVAL.entrySet()) assertThat(FormatKeys.of("open")).containsAll(e.getValue());
+    }
+
+    static final Set<String> SCHEMA_CATCHES = Set.of("bad-size", "bare-duration", "constructor-rules", "many-problems", "missing-required",
+            "neg-rate", "negative-values", "unknown-enum", "unknown-key", "width-zero", "wrong-type", "empty");
+
+    static Schema validator() throws IOException {
+        return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+                .getSchema(Files.readString(ScenarioFiles.dir().resolve("scenario.schema.json")));
+    }
+
+    static JsonNode yamlAsJson(Path file) throws IOException {
+        Object doc = new Load(LoadSettings.builder().build()).loadFromString(Files.readString(file));
+        return new ObjectMapper().valueToTree(doc);
+    }
+
+    static java.util.stream.Stream<Path> library() throws IOException { return ScenarioFiles.yamlIn(ScenarioFiles.dir()).stream(); }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("library")
+    void schemaAcceptsEveryLibraryScenario(Path file) throws IOException {
+        assertThat(validator().validate(yamlAsJson(file))).isEmpty();
+    }
+
+    @Test
+    void schemaRejectsTheMistakesItCanExpress() throws IOException {
+        Schema schema = validator();
+        for (String name : SCHEMA_CATCHES) {
+            Path file = ScenarioFiles.dir().resolve("invalid").resolve(name + ".yaml");
+            assertThat(schema.validate(yamlAsJson(file))).as(name).isNotEmpty();
+        }
     }
 
     private static List<String> singleKeys(JsonNode oneOf) {
