@@ -415,8 +415,16 @@ final class YamlBinder {
         Node an = valueOf(n, "arrival");
         String arrival = an == null ? Defaults.ARRIVAL
                 : choice(FormatKeys.OPEN_BY_ARRIVAL.keySet().stream().collect(Collectors.toMap(k -> k, k -> k, (a, b) -> a, LinkedHashMap::new))).read(an, child(path, "arrival"));
-        Fields f = fields(n, path, arrival == null ? FormatKeys.of("open") : FormatKeys.OPEN_BY_ARRIVAL.get(arrival), "a mapping {arrival, rate, ...}");
+        Fields f = fields(n, path, FormatKeys.of("open"), "a mapping {arrival, rate, ...}");
         if (f == null || arrival == null) return null;
+        Set<String> used = FormatKeys.OPEN_BY_ARRIVAL.get(arrival);
+        boolean extra = false;
+        for (String key : f.keys.keySet()) {
+            if (used.contains(key)) continue;
+            problem(f.keyNode(key), f.path(key), "not used by arrival: " + arrival + " (allowed: " + String.join(", ", used) + ")");
+            extra = true;
+        }
+        if (extra) return null;
         return switch (arrival) {
             case "constant" -> { Rate r = f.req("rate", this::rate); yield build(n, path, () -> new LoadSpec.Arrival.Constant(r), r); }
             case "poisson" -> { Rate r = f.req("rate", this::rate); yield build(n, path, () -> new LoadSpec.Arrival.Poisson(r), r); }
