@@ -79,6 +79,20 @@ class InvalidCorpusTest {
         assertThat(problems.get(0)).startsWith("recursive.yaml:4:").contains("nested 16 levels deep");
     }
 
+    @Test
+    void unreadableFileIsAProblem(@TempDir Path tmp) throws IOException {
+        Path f = Files.writeString(tmp.resolve("secret.yaml"), "name: x\n");
+        org.junit.jupiter.api.Assumptions.assumeTrue(f.toFile().setReadable(false, false) && !Files.isReadable(f), "running as a user who can read anything");
+        assertThat(messages(f, tmp)).singleElement().asString().startsWith("secret.yaml:1:1: cannot read: ").endsWith("(expected: a readable scenario YAML file)");
+    }
+
+    @Test
+    void byteOrderMarkAndCrlfAreFine(@TempDir Path tmp) throws Exception {
+        Path f = tmp.resolve("windows.yaml");
+        Files.write(f, "\uFEFFload: {open: {rate: 10/s}}\r\npipeline:\r\n  - {name: a, work: {sleep: {constant: 1ms}}}\r\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(ScenarioLoader.load(f, ScenarioFiles.DESIGNS).pipeline()).hasSize(1);
+    }
+
     static List<String> messages(Path f, Path base) {
         ScenarioException e = catchThrowableOfType(ScenarioException.class, () -> ScenarioLoader.load(f, ScenarioFiles.DESIGNS));
         assertThat(e).as("loading " + f).isNotNull();
