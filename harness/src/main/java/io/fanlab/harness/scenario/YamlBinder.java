@@ -906,7 +906,6 @@ final class YamlBinder {
         return out;
     }
 
-    @SafeVarargs
     private static <E> Map<String, E> ordered(Object... kv) {
         Map<String, E> m = new LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) {
