@@ -1,5 +1,6 @@
 package io.fanlab.harness.load;
 
+import io.fanlab.engine.spec.Check;
 import io.fanlab.harness.dist.Distribution;
 import java.time.Duration;
 import java.util.List;
@@ -15,29 +16,49 @@ public sealed interface LoadSpec {
     int fanout();
     Join join();
 
-    record Open(Arrival arrival, int fanout, Join join) implements LoadSpec {}
-    record Closed(int users, Distribution think, int fanout, Join join) implements LoadSpec {}
+    record Open(Arrival arrival, int fanout, Join join) implements LoadSpec {
+        public Open { Check.notNull("arrival", arrival); Check.atLeast("fanout", fanout, 1); Check.notNull("join", join); }
+    }
+    record Closed(int users, Distribution think, int fanout, Join join) implements LoadSpec {
+        public Closed { Check.atLeast("users", users, 1); Check.notNull("think", think); Check.atLeast("fanout", fanout, 1); Check.notNull("join", join); }
+    }
 
     /** How a scatter-gather request completes. */
     sealed interface Join {
         record All() implements Join {}
         record First() implements Join {}
-        record Quorum(int q) implements Join {}
+        record Quorum(int q) implements Join {
+            public Quorum { Check.atLeast("quorum", q, 1); }
+        }
     }
 
     /** Arrival shapes of the open model; every time is relative to the start of the run (warmup included). */
     sealed interface Arrival {
         /** Evenly spaced arrivals. */
-        record Constant(Rate rate) implements Arrival {}
+        record Constant(Rate rate) implements Arrival {
+            public Constant { Check.notNull("rate", rate); }
+        }
         /** Exponential inter-arrival times with the given mean rate. */
-        record Poisson(Rate rate) implements Arrival {}
+        record Poisson(Rate rate) implements Arrival {
+            public Poisson { Check.notNull("rate", rate); }
+        }
         /** Rate moving linearly from {@code from} to {@code to} over {@code over}, then staying at {@code to}. */
-        record Ramp(Rate from, Rate to, Duration over) implements Arrival {}
+        record Ramp(Rate from, Rate to, Duration over) implements Arrival {
+            public Ramp { Check.notNull("from", from); Check.notNull("to", to); Check.positive("over", over); }
+        }
         /** Piecewise-constant rates; the last step lasts until the end. */
         record Steps(List<Step> steps) implements Arrival {
-            public record Step(Rate rate, Duration duration) {}
+            public Steps {
+                steps = List.copyOf(Check.notNull("steps", steps));
+                if (steps.isEmpty()) throw new IllegalArgumentException("steps: [] (expected: at least one step)");
+            }
+            public record Step(Rate rate, Duration duration) {
+                public Step { Check.notNull("rate", rate); Check.positive("duration", duration); }
+            }
         }
         /** {@code base} rate, multiplied by {@code factor} during [at, at+duration). */
-        record Spike(Rate base, double factor, Duration at, Duration duration) implements Arrival {}
+        record Spike(Rate base, double factor, Duration at, Duration duration) implements Arrival {
+            public Spike { Check.notNull("rate", base); Check.positive("factor", factor); Check.nonNegative("at", at); Check.positive("duration", duration); }
+        }
     }
 }

@@ -1,5 +1,7 @@
 package io.fanlab.harness.scenario;
 
+import io.fanlab.engine.spec.Check;
+
 /**
  * The loopback HTTP downstream used by {@code http} work.
  *
@@ -7,4 +9,9 @@ package io.fanlab.harness.scenario;
  *                    the others wait for a connection
  * @param errorRate   base probability of a 503 answer, before faults
  */
-public record DownstreamSpec(int connections, double errorRate) {}
+public record DownstreamSpec(int connections, double errorRate) {
+    public DownstreamSpec {
+        Check.atLeast("connections", connections, 1);
+        Check.share("error_rate", errorRate);
+    }
+}

@@ -1,13 +1,21 @@
 package io.fanlab.harness.scenario;
 
+import io.fanlab.engine.spec.Check;
+
 /** How item keys are drawn (a function of seed and item index). */
 public sealed interface KeySpec {
     /** Items have no key. */
     record None() implements KeySpec {}
     /** Keys uniform over [0, n). */
-    record Uniform(int n) implements KeySpec {}
+    record Uniform(int n) implements KeySpec {
+        public Uniform { Check.atLeast("uniform", n, 1); }
+    }
     /** Zipf over [0, n) with exponent s (key 0 hottest). */
-    record Zipf(int n, double s) implements KeySpec {}
+    record Zipf(int n, double s) implements KeySpec {
+        public Zipf { Check.atLeast("n", n, 1); Check.positive("s", s); }
+    }
     /** {@code share} of items get key 0, the rest uniform over [1, n). */
-    record HotKey(int n, double share) implements KeySpec {}
+    record HotKey(int n, double share) implements KeySpec {
+        public HotKey { Check.atLeast("n", n, 2); Check.share("share", share); }
+    }
 }

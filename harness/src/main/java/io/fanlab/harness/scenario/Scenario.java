@@ -1,5 +1,6 @@
 package io.fanlab.harness.scenario;
 
+import io.fanlab.engine.spec.Check;
 import io.fanlab.harness.fault.FaultSpec;
 import io.fanlab.harness.load.LoadSpec;
 import java.util.List;
@@ -12,6 +13,14 @@ public record Scenario(String name, String description, long seed, Phases phases
                        List<StageConfig> pipeline, DownstreamSpec downstream, List<FaultSpec> faults,
                        List<SloSpec> slos, SweepSpec sweep) {
     public Scenario {
+        if (name == null || name.isBlank()) throw new IllegalArgumentException("name: '" + name + "' (expected: non-empty)");
+        Check.notNull("description", description);
+        Check.notNull("phases", phases);
+        Check.notNull("load", load);
+        Check.notNull("keys", keys);
+        Check.notNull("downstream", downstream);
+        Check.notNull("sweep", sweep);
+        if (Check.notNull("pipeline", pipeline).isEmpty()) throw new IllegalArgumentException("pipeline: [] (expected: at least one stage)");
         pipeline = List.copyOf(pipeline);
         faults = List.copyOf(faults);
         slos = List.copyOf(slos);

@@ -1,5 +1,6 @@
 package io.fanlab.harness.scenario;
 
+import io.fanlab.engine.spec.Check;
 import io.fanlab.harness.load.Rate;
 import java.time.Duration;
 
@@ -9,17 +10,31 @@ public sealed interface SloSpec {
     enum Metric { RESPONSE, SERVICE, REQUEST }
 
     /** {@code metric} p{@code percentile} <= {@code max}. */
-    record Latency(Metric metric, double percentile, Duration max) implements SloSpec {}
+    record Latency(Metric metric, double percentile, Duration max) implements SloSpec {
+        public Latency {
+            Check.notNull("metric", metric);
+            if (!(percentile > 0 && percentile <= 100)) throw new IllegalArgumentException("percentile: " + percentile + " (expected: 0 < p <= 100)");
+            Check.positive("max", max);
+        }
+    }
     /** (failed + timed out + dead-lettered) / offered <= max. */
-    record ErrorRate(double max) implements SloSpec {}
+    record ErrorRate(double max) implements SloSpec {
+        public ErrorRate { Check.share("error_rate", max); }
+    }
     /** Shed / offered <= max. */
-    record ShedRate(double max) implements SloSpec {}
+    record ShedRate(double max) implements SloSpec {
+        public ShedRate { Check.share("shed_rate", max); }
+    }
     /** Completed throughput in the measured window >= min. */
-    record ThroughputFloor(Rate min) implements SloSpec {}
+    record ThroughputFloor(Rate min) implements SloSpec {
+        public ThroughputFloor { Check.notNull("throughput_floor", min); }
+    }
     /** Conservation holds: every offered item ended in exactly one terminal state. */
     record NothingLost() implements SloSpec {}
     /** No thread started by the design is alive after it closed. */
     record NoLeakedThreads() implements SloSpec {}
     /** Cancel returned within {@code max}. */
-    record CancellationLatency(Duration max) implements SloSpec {}
+    record CancellationLatency(Duration max) implements SloSpec {
+        public CancellationLatency { Check.positive("cancellation_latency", max); }
+    }
 }

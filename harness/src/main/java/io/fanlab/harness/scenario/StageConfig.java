@@ -1,5 +1,6 @@
 package io.fanlab.harness.scenario;
 
+import io.fanlab.engine.spec.Check;
 import io.fanlab.engine.spec.StageSpec;
 import io.fanlab.harness.work.WorkSpec;
 
@@ -9,4 +10,10 @@ import io.fanlab.harness.work.WorkSpec;
  *
  * @param errorRate probability that an item fails in this stage (drawn from (seed, item, stage)), 0 for none
  */
-public record StageConfig(StageSpec spec, WorkSpec work, double errorRate) {}
+public record StageConfig(StageSpec spec, WorkSpec work, double errorRate) {
+    public StageConfig {
+        Check.notNull("spec", spec);
+        Check.notNull("work", work);
+        Check.share("error_rate", errorRate);
+    }
+}

@@ -1,5 +1,6 @@
 package io.fanlab.harness.scenario;
 
+import io.fanlab.engine.spec.Check;
 import java.util.List;
 
 /**
@@ -12,7 +13,12 @@ import java.util.List;
  */
 public record SweepSpec(String stage, List<Integer> widths, List<String> designs, int repeats) {
     public SweepSpec {
-        widths = List.copyOf(widths);
-        designs = List.copyOf(designs);
+        if (stage == null || stage.isBlank()) throw new IllegalArgumentException("stage: '" + stage + "' (expected: a stage name)");
+        widths = List.copyOf(Check.notNull("widths", widths));
+        designs = List.copyOf(Check.notNull("designs", designs));
+        if (widths.isEmpty()) throw new IllegalArgumentException("widths: [] (expected: at least one width)");
+        for (int w : widths) Check.atLeast("widths", w, 1);
+        if (designs.isEmpty()) throw new IllegalArgumentException("designs: [] (expected: at least one design)");
+        Check.atLeast("repeats", repeats, 1);
     }
 }
