@@ -251,8 +251,8 @@ public final class PipelineRuntime {
         failFastCause = cause;
         Thread t = Thread.ofPlatform().name("fanlab-" + name + "-failfast").daemon(true).unstarted(() ->
                 failFastReport = doCancel(FAIL_FAST_CANCEL_BOUND, System.nanoTime()));
-        failFastThread = t;
         t.start();
+        failFastThread = t; // published after start: joiners never see an unstarted thread
     }
 
     // ------------------------------------------------------------------ shutdown
@@ -295,6 +295,11 @@ public final class PipelineRuntime {
 
     private ShutdownReport finishCancel(Duration bound, long t0) {
         Thread ff = failFastThread;
+        long waitUntil = System.nanoTime() + bound.toNanos();
+        while (ff == null && state.get() == State.FAILED && System.nanoTime() < waitUntil) {
+            LockSupport.parkNanos(100_000); // the failing worker is between its CAS and publishing the thread
+            ff = failFastThread;
+        }
         ShutdownReport r;
         if (ff != null) {
             try {
