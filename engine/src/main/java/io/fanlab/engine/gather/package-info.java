@@ -1,0 +1,9 @@
+/**
+ * Scatter-gather: a request is split into k items, fanned out through a stage and joined with
+ * {@link io.fanlab.engine.gather.Join} ALL, FIRST or QUORUM(q).
+ *
+ * <p>Threading: {@link io.fanlab.engine.gather.ScatterGather} is thread-safe; a request's future completes on the
+ * engine thread that ends the joining item (or on the submitting thread when items are shed at admission).
+ * Units: nanoseconds of the engine's clock.
+ */
+package io.fanlab.engine.gather;

@@ -1,0 +1,30 @@
+package io.fanlab.engine.internal;
+
+import io.fanlab.engine.WorkContext;
+
+import java.util.function.BooleanSupplier;
+
+/**
+ * The worker's view of the item it is running, reused for every item of that worker. Doubles as the
+ * {@link WorkContext} of the first attempt and as the item's cancellation signal ({@link BooleanSupplier}) for an
+ * attempt runner. {@link #isCancelled()} may be polled from any thread.
+ */
+public final class ItemContext implements WorkContext, BooleanSupplier {
+    private final StageRuntime stage;
+    private final int worker;
+    private volatile long sequence;
+
+    ItemContext(StageRuntime stage, int worker) {
+        this.stage = stage;
+        this.worker = worker;
+    }
+
+    void begin(long seq) { this.sequence = seq; }
+
+    @Override public boolean isCancelled() { return stage.cancelled; }
+    @Override public boolean getAsBoolean() { return stage.cancelled; }
+    @Override public int attempt() { return 0; }
+    @Override public boolean isHedge() { return false; }
+    @Override public int worker() { return worker; }
+    @Override public long sequence() { return sequence; }
+}

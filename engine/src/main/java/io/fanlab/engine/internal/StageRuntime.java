@@ -1,0 +1,751 @@
+package io.fanlab.engine.internal;
+
+import io.fanlab.engine.Outcome;
+import io.fanlab.engine.Work;
+import io.fanlab.engine.observe.StageStats;
+import io.fanlab.engine.observe.Tally;
+import io.fanlab.engine.observe.WorkerStats;
+import io.fanlab.engine.pipeline.StuckItem;
+import io.fanlab.engine.spec.Admission;
+import io.fanlab.engine.spec.Dispatch;
+import io.fanlab.engine.spec.ErrorPolicy;
+import io.fanlab.engine.spec.Order;
+import io.fanlab.engine.spec.StageSpec;
+import io.fanlab.engine.spec.ThreadKind;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.ToLongFunction;
+
+/**
+ * One running stage: bounded input queue(s), N workers, optional reorder buffer.
+ *
+ * <p>Implementation notes.
+ * <ul>
+ *   <li><b>Queues.</b> Every dispatch variant is a {@link Queues} of one or more {@link Shard}s (ArrayDeque + its
+ *       own ReentrantLock + notEmpty/notFull conditions). SharedQueue and Batched: one shard all workers take from
+ *       (Batched takes up to {@code size} per lock acquisition). Sharded: one shard per worker, producers pick a
+ *       shard round-robin (or by key). WorkStealing: one shard per worker; a worker with an empty shard steals
+ *       about half of another shard (tryLock, oldest first) and otherwise waits on its own shard. Per-key stages
+ *       always use one shard per worker (whatever the dispatch setting: shared or sharded, as the spec allows).
+ *       Capacity is split across shards ({@code max(1, capacity / shards)} each).</li>
+ *   <li><b>Batch flush.</b> A batch is formed by the taking worker from what is queued at that moment: it takes
+ *       {@code min(queued, size)} (adaptive: {@code clamp(queued / width, 1, size)}) and never waits for more, so a
+ *       lone item is taken as soon as a worker is free.</li>
+ *   <li><b>Stealing wake-ups.</b> A worker about to wait sets its shard's {@code waiting} flag, then reads the
+ *       stage-wide {@code queued} count; a producer increments {@code queued}, then looks for a waiting worker to
+ *       signal when it put the item on a busy worker's shard (Dekker pattern on volatiles: one of the two sees the
+ *       other). A waiting worker that saw {@code queued > 0} but could not steal waits at most 1 ms before retrying.</li>
+ *   <li><b>Width changes.</b> Shrinking marks the surplus workers retired (they exit between items, never holding
+ *       an item); growing starts new workers (new threads; virtual threads are never reused). With per-worker
+ *       shards the stage reshards: all old shards are locked, their items move (in order) to a new {@link Queues},
+ *       which is published before the old one is marked retired and its waiters woken; a thread holding a retired
+ *       shard retries on the new one. Per-key stages first quiesce (workers stop taking; in-service items finish)
+ *       so that two workers never hold items of one key; producers keep enqueueing meanwhile.</li>
+ *   <li><b>Exactly once.</b> A worker's taken items sit in its {@code hand} array until decided: the worker claims
+ *       slot i with a CAS when the item's work ends; a cancel that gives up on a stuck worker claims the remaining
+ *       slots with the same CAS. Whoever wins ends or forwards the item; the other does nothing.</li>
+ * </ul>
+ */
+public final class StageRuntime {
+    private static final VarHandle HAND = MethodHandles.arrayElementVarHandle(Envelope[].class);
+
+    final String name;
+    final StageSpec spec;
+    private final PipelineRuntime pipe;
+    private final ItemInvoker invoker;
+    private final StartGate gate;
+    private final ToLongFunction<Object> keyFn;
+    private final boolean perKey;
+    private final boolean perWorkerShards;
+    private final boolean stealing;
+    private final int maxBatch;
+    private final boolean adaptive;
+    private final long deadlineNanos;
+    private final Admission.Overflow overflow;
+    final ReorderBuffer reorder;
+    Node downstream;
+
+    volatile boolean cancelled;
+    private volatile boolean closed;
+    private volatile boolean externalClosed;
+    private volatile boolean stopWhenEmpty;
+    private volatile boolean paused;
+    private volatile int width;
+    private volatile Queues queues;
+    private volatile Worker[] workers = new Worker[0];
+    private final List<Worker> allWorkers = new ArrayList<>();
+    private final ReentrantLock admin = new ReentrantLock();
+
+    private final AtomicLong sequence = new AtomicLong();
+    private final AtomicInteger roundRobin = new AtomicInteger();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicInteger busy = new AtomicInteger();
+
+    final LongAdder admitted = new LongAdder();
+    final LongAdder completed = new LongAdder();
+    final LongAdder failed = new LongAdder();
+    final LongAdder shed = new LongAdder();
+    final LongAdder timedOut = new LongAdder();
+    final LongAdder cancelledCount = new LongAdder();
+    final LongAdder deadLettered = new LongAdder();
+    final LongAdder retries = new LongAdder();
+    final LongAdder hedges = new LongAdder();
+
+    @SuppressWarnings("unchecked")
+    StageRuntime(PipelineRuntime pipe, StageSpec spec, Work<?, ?> work, ToLongFunction<?> keyFn) {
+        this.pipe = pipe;
+        this.spec = spec;
+        this.name = spec.name();
+        this.invoker = ItemInvoker.forStage(spec, work);
+        this.gate = StartGate.forStage(spec);
+        this.keyFn = (ToLongFunction<Object>) keyFn;
+        this.perKey = spec.perKey() && keyFn != null;
+        this.stealing = spec.dispatch() instanceof Dispatch.WorkStealing;
+        this.perWorkerShards = perKey || stealing || spec.dispatch() instanceof Dispatch.Sharded;
+        if (spec.dispatch() instanceof Dispatch.Batched b) {
+            maxBatch = b.size();
+            adaptive = b.adaptive();
+        } else {
+            maxBatch = 1;
+            adaptive = false;
+        }
+        this.deadlineNanos = spec.admission().queueDeadline().map(d -> d.toNanos()).orElse(Long.MAX_VALUE);
+        this.overflow = spec.admission().overflow();
+        this.reorder = spec.order() instanceof Order.Ordered o ? new ReorderBuffer(o.window()) : null;
+        this.width = spec.width();
+        this.queues = new Queues(perWorkerShards ? spec.width() : 1, spec.queueCapacity());
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    void start() {
+        admin.lock();
+        try {
+            Worker[] ws = new Worker[width];
+            for (int i = 0; i < ws.length; i++) ws[i] = newWorker(i);
+            workers = ws;
+            for (Worker w : ws) w.thread.start();
+        } finally {
+            admin.unlock();
+        }
+    }
+
+    private Worker newWorker(int index) {
+        Worker w = new Worker(index);
+        String threadName = "fanlab-" + name + "-" + index;
+        w.thread = spec.threads() == ThreadKind.VIRTUAL
+                ? Thread.ofVirtual().name(threadName).unstarted(w)
+                : Thread.ofPlatform().name(threadName).daemon(true).unstarted(w);
+        allWorkers.add(w);
+        return w;
+    }
+
+    /**
+     * Changes the number of workers while running; no item is lost or duplicated (see class notes).
+     * @throws IllegalStateException when the stage is stopping or stopped
+     */
+    void setWidth(int newWidth) {
+        if (newWidth < 1) throw new IllegalArgumentException("stage." + name + ".width: " + newWidth + " (expected: >= 1)");
+        admin.lock();
+        try {
+            if (closed || stopWhenEmpty) throw new IllegalStateException("stage " + name + ": width can change only while running");
+            int old = width;
+            if (newWidth == old) return;
+            allWorkers.removeIf(w -> !w.thread.isAlive());
+            Worker[] ws = workers;
+            if (perKey) quiesce();
+            try {
+                if (newWidth < old) {
+                    width = newWidth;
+                    for (int i = newWidth; i < old; i++) ws[i].retired = true;
+                    if (perWorkerShards) reshard(newWidth);
+                    wakeAll(queues);
+                    workers = java.util.Arrays.copyOf(ws, newWidth);
+                } else {
+                    if (perWorkerShards) reshard(newWidth);
+                    Worker[] grown = java.util.Arrays.copyOf(ws, newWidth);
+                    for (int i = old; i < newWidth; i++) grown[i] = newWorker(i);
+                    workers = grown;
+                    width = newWidth;
+                    for (int i = old; i < newWidth; i++) grown[i].thread.start();
+                }
+            } finally {
+                if (perKey) {
+                    paused = false;
+                    wakeAll(queues);
+                }
+            }
+        } finally {
+            admin.unlock();
+        }
+    }
+
+    /** Per-key only: stop workers taking items and wait until no worker holds one. Polls: a rare admin operation. */
+    private void quiesce() {
+        paused = true;
+        Queues qs = queues;
+        for (Shard s : qs.shards) { s.lock.lock(); s.lock.unlock(); } // barrier: later takes see paused
+        while (busy.get() > 0 && !closed) LockSupport.parkNanos(200_000);
+    }
+
+    private void reshard(int shardCount) {
+        Queues old = queues;
+        for (Shard s : old.shards) s.lock.lock();
+        try {
+            Queues fresh = new Queues(shardCount, spec.queueCapacity());
+            int rr = 0;
+            for (Shard s : old.shards) {
+                for (Envelope e; (e = s.q.pollFirst()) != null; ) {
+                    int target = perKey && e.key >= 0 ? keyShard(e.key, shardCount) : (rr++ % shardCount);
+                    fresh.shards[target].q.addLast(e);
+                }
+            }
+            queues = fresh;
+            old.retired = true;
+            for (Shard s : old.shards) { s.notEmpty.signalAll(); s.notFull.signalAll(); }
+        } finally {
+            for (Shard s : old.shards) s.lock.unlock();
+        }
+    }
+
+    private static void wakeAll(Queues qs) {
+        for (Shard s : qs.shards) {
+            s.lock.lock();
+            try {
+                s.notEmpty.signalAll();
+                s.notFull.signalAll();
+            } finally {
+                s.lock.unlock();
+            }
+        }
+    }
+
+    /** Drain: refuse external producers (those blocked get rejected); internal hand-offs still enter. */
+    void closeExternal() {
+        externalClosed = true;
+        if (reorder != null) reorder.closeExternal();
+        wakeAll(queues);
+    }
+
+    /** Drain finished (nothing in flight anywhere): workers exit once their shard is empty. */
+    void stopWhenEmpty() {
+        admin.lock();
+        try {
+            stopWhenEmpty = true;
+            wakeAll(queues);
+        } finally {
+            admin.unlock();
+        }
+    }
+
+    /**
+     * Cancel: refuse every offer, end queued and reordered items CANCELLED, set the token and interrupt workers.
+     * Does not wait; see {@link #joinWorkers} and {@link #sweepStuck}.
+     */
+    void cancel() {
+        admin.lock();
+        try {
+            cancelled = true;
+            closed = true;
+            List<Envelope> swept = new ArrayList<>();
+            Queues qs = queues;
+            for (Shard s : qs.shards) {
+                s.lock.lock();
+                try {
+                    for (Envelope e; (e = s.q.pollFirst()) != null; ) swept.add(e);
+                    s.notEmpty.signalAll();
+                    s.notFull.signalAll();
+                } finally {
+                    s.lock.unlock();
+                }
+            }
+            queued.set(0);
+            if (reorder != null) swept.addAll(reorder.close());
+            for (Envelope e : swept) end(e, Outcome.CANCELLED, null);
+            for (Worker w : allWorkers) w.thread.interrupt();
+        } finally {
+            admin.unlock();
+        }
+    }
+
+    /** Waits for every worker thread ever started to end, until {@code deadlineNanos} (System.nanoTime). */
+    boolean joinWorkers(long deadlineNanos) throws InterruptedException {
+        List<Worker> ws;
+        admin.lock();
+        try {
+            ws = new ArrayList<>(allWorkers);
+        } finally {
+            admin.unlock();
+        }
+        for (Worker w : ws) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0 || !w.thread.join(java.time.Duration.ofNanos(left))) return false;
+        }
+        return true;
+    }
+
+    /** After the cancel bound: claims what workers still alive hold; the items in service are reported stuck. */
+    void sweepStuck(List<StuckItem> stuck) {
+        List<Worker> ws;
+        admin.lock();
+        try {
+            ws = new ArrayList<>(allWorkers);
+        } finally {
+            admin.unlock();
+        }
+        for (Worker w : ws) {
+            if (!w.thread.isAlive()) continue;
+            int current = w.current;
+            for (int i = 0; i < w.hand.length; i++) {
+                Envelope e = (Envelope) HAND.getVolatile(w.hand, i);
+                if (e != null && HAND.compareAndSet(w.hand, i, e, null)) {
+                    if (i == current) stuck.add(new StuckItem(name, e.sequence, e.value, w.thread.getName()));
+                    end(e, Outcome.CANCELLED, null);
+                }
+            }
+        }
+    }
+
+    List<Thread> liveThreads() {
+        admin.lock();
+        try {
+            List<Thread> out = new ArrayList<>();
+            for (Worker w : allWorkers) if (w.thread.isAlive()) out.add(w.thread);
+            return out;
+        } finally {
+            admin.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ admission
+
+    /**
+     * Offers an item to this stage. Internal hand-offs (external == false) never throw: a refused item is ended
+     * CANCELLED here. External submissions throw {@link IllegalStateException} when the stage no longer takes
+     * external input, and {@link InterruptedException} when interrupted while waiting for room (item not admitted).
+     */
+    void offer(Envelope e, boolean external) throws InterruptedException {
+        if (keyFn != null) {
+            try {
+                e.key = keyFn.applyAsLong(e.value);
+            } catch (Throwable t) {
+                if (external) pipe.admitExternal();
+                admitted.increment();
+                end(e, Outcome.FAILED, t);
+                return;
+            }
+        }
+        long seq;
+        if (reorder != null) {
+            try {
+                seq = reorder.acquire(external);
+            } catch (InterruptedException ie) {
+                if (external) throw ie;
+                Thread.currentThread().interrupt();
+                seq = -1;
+            }
+            if (seq < 0) {
+                refused(e, external);
+                return;
+            }
+        } else {
+            seq = sequence.getAndIncrement();
+        }
+        e.sequence = seq;
+        e.enqueuedAt = pipe.clock.getAsLong();
+        Envelope victim = null;
+        boolean accepted = false;
+        boolean refused = false;
+        int shardIndex = -1;
+        outer:
+        while (true) {
+            Queues qs = queues;
+            int n = qs.shards.length;
+            shardIndex = n == 1 ? 0 : (perKey && e.key >= 0 ? keyShard(e.key, n) : Math.floorMod(roundRobin.getAndIncrement(), n));
+            Shard s = qs.shards[shardIndex];
+            s.lock.lock();
+            try {
+                while (true) {
+                    if (qs.retired) continue outer;
+                    if (closed || (external && externalClosed)) { refused = true; break outer; }
+                    int size = s.q.size();
+                    boolean full = size >= s.cap;
+                    if (overflow instanceof Admission.Overflow.Block) {
+                        if (full) {
+                            try {
+                                s.notFull.await();
+                            } catch (InterruptedException ie) {
+                                if (external) throw ie;
+                                Thread.currentThread().interrupt();
+                                refused = true;
+                                break outer;
+                            }
+                            continue;
+                        }
+                    } else if (overflow instanceof Admission.Overflow.DropOldest) {
+                        if (full) victim = s.q.pollFirst();
+                    } else if (overflow instanceof Admission.Overflow.DropNewest) {
+                        if (full) break outer;
+                    } else if (overflow instanceof Admission.Overflow.Probabilistic p) {
+                        if (full) break outer;
+                        double fill = (double) size / s.cap;
+                        if (fill >= p.threshold()) {
+                            double drop = p.threshold() >= 1.0 ? 0.0 : (fill - p.threshold()) / (1.0 - p.threshold());
+                            if (ThreadLocalRandom.current().nextDouble() < drop) break outer;
+                        }
+                    }
+                    s.q.addLast(e);
+                    if (external) pipe.admitExternal();
+                    admitted.increment();
+                    if (stealing) queued.incrementAndGet();
+                    accepted = true;
+                    s.notEmpty.signal();
+                    break outer;
+                }
+            } finally {
+                s.lock.unlock();
+            }
+        }
+        if (refused) {
+            if (reorder != null) reorder.skip(seq, this);
+            refused(e, external);
+            return;
+        }
+        if (!accepted) { // shed at admission (the arriving item)
+            if (external) pipe.admitExternal();
+            admitted.increment();
+            if (reorder != null) reorder.skip(seq, this);
+            end(e, Outcome.SHED, null);
+            return;
+        }
+        pipe.observer.admitted(name, seq);
+        if (victim != null) {
+            if (stealing) queued.decrementAndGet();
+            if (reorder != null) reorder.skip(victim.sequence, this);
+            end(victim, Outcome.SHED, null);
+        }
+        if (stealing) wakeThief(shardIndex);
+    }
+
+    private void refused(Envelope e, boolean external) {
+        if (external) throw new IllegalStateException("engine is not running: submit is refused once close or cancel has begun");
+        admitted.increment();
+        end(e, Outcome.CANCELLED, null);
+    }
+
+    private void wakeThief(int target) {
+        Queues qs = queues;
+        Shard[] shards = qs.shards;
+        if (target < shards.length && shards[target].waiting) return; // its owner is waiting: already signalled
+        for (Shard s : shards) {
+            if (s.waiting) {
+                s.lock.lock();
+                try {
+                    s.notEmpty.signal();
+                } finally {
+                    s.lock.unlock();
+                }
+                return;
+            }
+        }
+    }
+
+    private static int keyShard(long key, int n) {
+        long h = key * 0x9E3779B97F4A7C15L;
+        return Math.floorMod((int) (h ^ (h >>> 32)), n);
+    }
+
+    // ------------------------------------------------------------------ taking
+
+    /** Blocks until items are available; returns how many were put into {@code w.hand}, 0 when the worker must exit. */
+    private int take(Worker w) throws InterruptedException {
+        Envelope[] hand = w.hand;
+        outer:
+        while (true) {
+            if (w.retired) return 0;
+            Queues qs = queues;
+            int idx = w.index;
+            Shard own = qs.shards.length == 1 ? qs.shards[0] : (idx < qs.shards.length ? qs.shards[idx] : null);
+            if (own == null) {
+                Thread.onSpinWait(); // transient during a shrink: width is already lower, the next check exits
+                continue;
+            }
+            boolean trySteal = false;
+            own.lock.lockInterruptibly();
+            try {
+                while (true) {
+                    if (qs.retired) continue outer;
+                    if (closed || w.retired) return 0;
+                    if (!paused) {
+                        int size = own.q.size();
+                        if (size > 0) {
+                            int k = Math.min(size, adaptive ? Math.max(1, size / Math.max(1, width)) : maxBatch);
+                            k = Math.min(k, hand.length);
+                            for (int i = 0; i < k; i++) HAND.setRelease(hand, i, own.q.pollFirst());
+                            if (stealing) queued.addAndGet(-k);
+                            if (perKey) busy.incrementAndGet();
+                            if (k > 1) own.notFull.signalAll(); else own.notFull.signal();
+                            return k;
+                        }
+                        if (stopWhenEmpty) return 0;
+                        if (stealing) { trySteal = true; break; }
+                    }
+                    own.notEmpty.await();
+                }
+            } finally {
+                own.lock.unlock();
+            }
+            // work stealing: own shard empty
+            int got = steal(qs, idx, hand);
+            if (got > 0) return got;
+            own.lock.lockInterruptibly();
+            try {
+                if (qs.retired || closed || w.retired || !own.q.isEmpty()) continue;
+                own.waiting = true;
+                try {
+                    if (queued.get() > 0) own.notEmpty.await(1, TimeUnit.MILLISECONDS);
+                    else own.notEmpty.await();
+                } finally {
+                    own.waiting = false;
+                }
+            } finally {
+                own.lock.unlock();
+            }
+        }
+    }
+
+    private int steal(Queues qs, int idx, Envelope[] hand) {
+        Shard[] shards = qs.shards;
+        int n = shards.length;
+        for (int d = 1; d < n; d++) {
+            Shard victim = shards[(idx + d) % n];
+            if (victim.q.isEmpty() || !victim.lock.tryLock()) continue; // racy peek is only a hint
+            try {
+                if (qs.retired) return 0;
+                int size = victim.q.size();
+                if (size == 0) continue;
+                int k = Math.min(hand.length, Math.max(1, size / 2));
+                for (int i = 0; i < k; i++) HAND.setRelease(hand, i, victim.q.pollFirst());
+                queued.addAndGet(-k);
+                victim.notFull.signalAll();
+                return k;
+            } finally {
+                victim.lock.unlock();
+            }
+        }
+        return 0;
+    }
+
+    // ------------------------------------------------------------------ working
+
+    private void process(Worker w, int i, Envelope e) {
+        long start = pipe.clock.getAsLong();
+        long queueNanos = start - e.enqueuedAt;
+        if (cancelled) {
+            if (claim(w, i, e)) end(e, Outcome.CANCELLED, null, queueNanos, 0);
+            return;
+        }
+        if (queueNanos > deadlineNanos) {
+            if (claim(w, i, e)) {
+                if (reorder != null) reorder.skip(e.sequence, this);
+                end(e, Outcome.SHED, null, queueNanos, 0);
+            }
+            return;
+        }
+        pipe.observer.started(name, e.sequence, w.index, queueNanos);
+        Invocation inv = w.invocation;
+        inv.reset();
+        try {
+            gate.acquire(e.value);
+        } catch (InterruptedException ie) {
+            if (claim(w, i, e)) {
+                if (reorder != null) reorder.skip(e.sequence, this);
+                end(e, Outcome.CANCELLED, null, queueNanos, 0);
+            }
+            return;
+        }
+        w.context.begin(e.sequence);
+        invoker.invoke(e.value, w.context, inv);
+        long service = pipe.clock.getAsLong() - start;
+        gate.release(e.value, service, inv.outcome == Outcome.FAILED || inv.outcome == Outcome.TIMED_OUT);
+        if (!claim(w, i, e)) return; // a cancel gave up on this item while it ran: its late result is ignored
+        if (!cancelled) Thread.interrupted(); // a stray interrupt must not leak into the next item
+        if (inv.retries > 0) retries.add(inv.retries);
+        if (inv.hedges > 0) hedges.add(inv.hedges);
+        Outcome o = inv.outcome;
+        if (cancelled) o = Outcome.CANCELLED;
+        if (o == Outcome.COMPLETED) {
+            e.value = inv.value;
+            if (reorder != null) reorder.finish(e.sequence, e, this);
+            else emit(e, queueNanos, service);
+            return;
+        }
+        if (reorder != null) reorder.skip(e.sequence, this);
+        if (o == Outcome.FAILED) {
+            ErrorPolicy policy = spec.onError();
+            if (policy == ErrorPolicy.DEAD_LETTER) {
+                pipe.deadLetter(this, e, inv.cause);
+                end(e, Outcome.DEAD_LETTERED, inv.cause, queueNanos, service);
+            } else {
+                end(e, Outcome.FAILED, inv.cause, queueNanos, service);
+                if (policy == ErrorPolicy.FAIL_FAST) pipe.failFast(this, inv.cause);
+            }
+        } else {
+            end(e, o, null, queueNanos, service);
+        }
+    }
+
+    private static boolean claim(Worker w, int i, Envelope e) {
+        return HAND.compareAndSet(w.hand, i, e, null);
+    }
+
+    /** Hands a finished item on (called by the worker, or by the reorder buffer's emitter in order). */
+    void emit(Envelope e) {
+        emit(e, 0, 0);
+    }
+
+    private void emit(Envelope e, long queueNanos, long serviceNanos) {
+        completed.increment();
+        pipe.observer.terminal(name, e.sequence, Outcome.COMPLETED, queueNanos, serviceNanos);
+        downstream.accept(e);
+    }
+
+    /** Ends an item in this stage (its terminal outcome for the pipeline). */
+    void end(Envelope e, Outcome o, Throwable cause) {
+        end(e, o, cause, 0, 0);
+    }
+
+    private void end(Envelope e, Outcome o, Throwable cause, long queueNanos, long serviceNanos) {
+        switch (o) {
+            case FAILED -> failed.increment();
+            case SHED -> shed.increment();
+            case TIMED_OUT -> timedOut.increment();
+            case CANCELLED -> cancelledCount.increment();
+            case DEAD_LETTERED -> deadLettered.increment();
+            case COMPLETED -> throw new IllegalArgumentException("outcome: COMPLETED (expected: a terminal outcome other than COMPLETED; use emit)");
+        }
+        pipe.observer.terminal(name, e.sequence, o, queueNanos, serviceNanos);
+        pipe.terminal(e, this, o, null, cause);
+    }
+
+    // ------------------------------------------------------------------ stats
+
+    Tally tally() {
+        long c = completed.sum(), f = failed.sum(), s = shed.sum(), t = timedOut.sum(), x = cancelledCount.sum(), d = deadLettered.sum();
+        return Tally.of(admitted.sum(), c, f, s, t, x, d);
+    }
+
+    StageStats stats() {
+        Tally tally = tally();
+        Queues qs = queues;
+        int depth = 0;
+        for (Shard s : qs.shards) {
+            s.lock.lock();
+            try {
+                depth += s.q.size();
+            } finally {
+                s.lock.unlock();
+            }
+        }
+        List<WorkerStats> ws = new ArrayList<>();
+        for (Worker w : workers) ws.add(new WorkerStats(w.index, w.counters.items(), w.counters.busyNanos()));
+        int limit = Math.min(gate.currentLimit(), width);
+        return new StageStats(name, width, tally.admitted(), tally.completed(), tally.failed() + tally.deadLettered(),
+                tally.shed(), tally.timedOut(), retries.sum(), hedges.sum(), tally.cancelled(), tally.inFlight(), depth,
+                limit, reorder == null ? 0 : reorder.depth(), ws, tally);
+    }
+
+    int queueCapacity() { return spec.queueCapacity(); }
+
+    // ------------------------------------------------------------------ parts
+
+    /** The shards of one layout; replaced as a whole when the stage reshards. */
+    private static final class Queues {
+        final Shard[] shards;
+        volatile boolean retired;
+
+        Queues(int n, int capacity) {
+            shards = new Shard[n];
+            int each = Math.max(1, capacity / n);
+            for (int i = 0; i < n; i++) shards[i] = new Shard(each);
+        }
+    }
+
+    private static final class Shard {
+        final ReentrantLock lock = new ReentrantLock();
+        final Condition notEmpty = lock.newCondition();
+        final Condition notFull = lock.newCondition();
+        final ArrayDeque<Envelope> q;
+        final int cap;
+        volatile boolean waiting;
+
+        Shard(int cap) {
+            this.cap = cap;
+            this.q = new ArrayDeque<>(Math.min(cap, 4096));
+        }
+    }
+
+    private final class Worker implements Runnable {
+        final int index;
+        final Envelope[] hand = new Envelope[Math.max(1, maxBatch)];
+        final Invocation invocation = new Invocation();
+        final ItemContext context;
+        final WorkerCounters counters = new WorkerCounters();
+        volatile int current = -1;
+        volatile boolean retired;
+        Thread thread;
+
+        Worker(int index) {
+            this.index = index;
+            this.context = new ItemContext(StageRuntime.this, index);
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (true) {
+                    int n;
+                    try {
+                        n = take(this);
+                    } catch (InterruptedException ie) {
+                        if (closed || retired) return;
+                        continue;
+                    }
+                    if (n == 0) return;
+                    try {
+                        for (int i = 0; i < n; i++) {
+                            Envelope e = (Envelope) HAND.getVolatile(hand, i);
+                            if (e == null) continue;
+                            current = i;
+                            long t0 = System.nanoTime();
+                            process(this, i, e);
+                            counters.record(System.nanoTime() - t0);
+                        }
+                    } finally {
+                        current = -1;
+                        if (perKey) busy.decrementAndGet();
+                    }
+                }
+            } catch (Throwable t) {
+                // a worker never dies silently: what it holds ends FAILED and the pipeline records why
+                for (int i = 0; i < hand.length; i++) {
+                    Envelope e = (Envelope) HAND.getVolatile(hand, i);
+                    if (e != null && HAND.compareAndSet(hand, i, e, null)) end(e, Outcome.FAILED, t);
+                }
+                pipe.workerDied(name, t);
+            }
+        }
+    }
+}

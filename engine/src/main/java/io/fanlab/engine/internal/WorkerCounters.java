@@ -1,0 +1,43 @@
+package io.fanlab.engine.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Counters of one worker: written only by that worker (single writer, {@code setOpaque}), read by anyone
+ * ({@code getOpaque}) at any time. Padded with long fields on both sides so that two workers' counters never share
+ * a cache line ({@code @Contended} is not available outside the JDK).
+ */
+@SuppressWarnings("unused")
+class WorkerCountersPadLeft { long p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15, p16; }
+
+@SuppressWarnings("unused")
+class WorkerCountersFields extends WorkerCountersPadLeft { long items; long busyNanos; }
+
+@SuppressWarnings("unused")
+final class WorkerCounters extends WorkerCountersFields {
+    long q01, q02, q03, q04, q05, q06, q07, q08, q09, q10, q11, q12, q13, q14, q15, q16;
+
+    private static final VarHandle ITEMS;
+    private static final VarHandle BUSY;
+
+    static {
+        try {
+            var l = MethodHandles.lookup();
+            ITEMS = l.findVarHandle(WorkerCountersFields.class, "items", long.class);
+            BUSY = l.findVarHandle(WorkerCountersFields.class, "busyNanos", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Owner thread only. */
+    void record(long busy) {
+        ITEMS.setOpaque(this, (long) ITEMS.getOpaque(this) + 1);
+        BUSY.setOpaque(this, (long) BUSY.getOpaque(this) + busy);
+    }
+
+    long items() { return (long) ITEMS.getOpaque(this); }
+
+    long busyNanos() { return (long) BUSY.getOpaque(this); }
+}

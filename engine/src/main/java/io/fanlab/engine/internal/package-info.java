@@ -1,0 +1,20 @@
+/**
+ * The running side of the engine: stage runtime (workers, dispatch queues, reorder buffer), the pipeline graph
+ * and the seams where the policy algorithms plug in. Not API: everything here may change without notice.
+ *
+ * <p>Plug-in points for the policy packages (one place each, marked {@code PLUG-IN}):
+ * <ul>
+ *   <li>{@link io.fanlab.engine.internal.ItemInvoker#forStage} — attempts of one item (timeout, retry, hedge):
+ *       today {@link io.fanlab.engine.internal.InlineItemInvoker}, to become an adapter over
+ *       {@code resilience.AttemptRunner}.</li>
+ *   <li>{@link io.fanlab.engine.internal.StartGate#forStage} — concurrency limit, token bucket and tenant
+ *       bulkhead acquired before an item starts and released after: today {@link io.fanlab.engine.internal.StartGate#OPEN}.</li>
+ * </ul>
+ *
+ * <p>Threading rules: an {@link io.fanlab.engine.internal.Envelope} is owned by exactly one holder at a time (a
+ * queue, a worker's hand, a reorder slot or an emitting thread); hand-offs happen under a lock, which publishes
+ * its fields. Whoever takes an envelope out of a holder decides its fate in that stage; this is what makes every
+ * terminal outcome happen exactly once. Locks are {@link java.util.concurrent.locks.ReentrantLock}s (workers may
+ * be virtual threads); a lock is never held while calling user code (work, listener, observer, predicates). Waits block, they never spin.
+ */
+package io.fanlab.engine.internal;

@@ -1,0 +1,31 @@
+package io.fanlab.engine.observe;
+
+import java.util.List;
+
+/**
+ * A snapshot of one stage: counters since start and gauges at the time of the snapshot.
+ *
+ * @param name          stage name
+ * @param width         current number of workers
+ * @param in            items offered to the stage (including those shed at admission)
+ * @param out           items that left the stage with a result
+ * @param errors        items whose work failed after retries (ended FAILED or DEAD_LETTERED)
+ * @param shed          items shed by admission (full queue) or by the queue deadline
+ * @param timeouts      items whose last attempt timed out
+ * @param retries       retry attempts made (0 until an attempt runner with retries is plugged in)
+ * @param hedges        hedged attempts sent (0 until an attempt runner with hedging is plugged in)
+ * @param cancelled     items that ended CANCELLED in this stage
+ * @param inflight      items admitted and not yet terminal or passed on (queued, in service or in the reorder buffer)
+ * @param queueDepth    items waiting in the input queue(s)
+ * @param currentLimit  current concurrency limit (the width while no limiter is plugged in)
+ * @param reorderDepth  finished items held back by the reorder buffer waiting for an earlier item (0 if unordered)
+ * @param workers       per-worker counters of the current workers
+ * @param tally         the stage's conservation record
+ */
+public record StageStats(String name, int width, long in, long out, long errors, long shed, long timeouts, long retries,
+                         long hedges, long cancelled, long inflight, int queueDepth, int currentLimit, int reorderDepth,
+                         List<WorkerStats> workers, Tally tally) {
+    public StageStats {
+        workers = List.copyOf(workers);
+    }
+}

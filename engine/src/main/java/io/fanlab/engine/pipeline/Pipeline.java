@@ -1,0 +1,158 @@
+package io.fanlab.engine.pipeline;
+
+import io.fanlab.engine.Work;
+import io.fanlab.engine.internal.PipelineRuntime;
+import io.fanlab.engine.internal.Step;
+import io.fanlab.engine.observe.StageObserver;
+import io.fanlab.engine.spec.Check;
+import io.fanlab.engine.spec.StageSpec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
+import java.util.function.UnaryOperator;
+
+/**
+ * An immutable, typed description of a fan-out pipeline; {@link #start} turns it into a running
+ * {@link FanOutEngine}. Every method returns a new description.
+ *
+ * <pre>{@code
+ * FanOutEngine<Order> engine = Pipeline.from(parse, parseWork)          // Order -> Parsed
+ *     .then(enrich, enrichWork)                                          // Parsed -> Enriched
+ *     .branch("audit", side -> side.then(audit, auditWork))              // copy to the audit exit
+ *     .route(e -> e.isLarge(), big -> big.then(slow, slowWork),          // diamond: one of two paths,
+ *                              small -> small.then(fast, fastWork))      //   then merged
+ *     .loop(body -> body.then(check, checkWork), r -> r.retry(), r -> r.input(), 3)  // back at most 3 laps
+ *     .start(listener);
+ * }</pre>
+ *
+ * <p>A single stage is a one-stage pipeline: {@code Pipeline.from(spec, work).start(listener)}. Sub-paths given to
+ * {@link #branch}, {@link #route} and {@link #loop} start empty (an empty path passes items through unchanged).
+ * Stage names must be unique within a pipeline; branch exit names unique and not {@value #MAIN_EXIT}.
+ *
+ * <p>Threading: descriptions are immutable and may be shared; {@code start} may be called several times, each
+ * call starts an independent engine.
+ *
+ * @param <I> the pipeline's input type
+ * @param <O> the output type of its last step
+ */
+public final class Pipeline<I, O> {
+    /** The exit name of the main path. */
+    public static final String MAIN_EXIT = "main";
+
+    private final List<Step> steps;
+    private final String name;
+    private final StageObserver observer;
+    private final LongSupplier clock;
+    private final int deadLetterCapacity;
+
+    private Pipeline(List<Step> steps, String name, StageObserver observer, LongSupplier clock, int deadLetterCapacity) {
+        this.steps = List.copyOf(steps);
+        this.name = name;
+        this.observer = observer;
+        this.clock = clock;
+        this.deadLetterCapacity = deadLetterCapacity;
+    }
+
+    /** A pipeline whose first stage is {@code spec} running {@code work}. */
+    public static <I, O> Pipeline<I, O> from(StageSpec spec, Work<? super I, ? extends O> work) {
+        return Pipeline.<I>empty().then(spec, work);
+    }
+
+    /** A per-key first stage: see {@link #then(StageSpec, Work, ToLongFunction)}. */
+    public static <I, O> Pipeline<I, O> from(StageSpec spec, Work<? super I, ? extends O> work, ToLongFunction<? super I> key) {
+        return Pipeline.<I>empty().then(spec, work, key);
+    }
+
+    private static <T> Pipeline<T, T> empty() {
+        return new Pipeline<>(List.of(), "pipeline", StageObserver.NOOP, System::nanoTime, 1024);
+    }
+
+    private <X> Pipeline<I, X> with(Step step) {
+        List<Step> s = new ArrayList<>(steps);
+        s.add(step);
+        return new Pipeline<>(s, name, observer, clock, deadLetterCapacity);
+    }
+
+    /** Appends a stage. */
+    public <X> Pipeline<I, X> then(StageSpec spec, Work<? super O, ? extends X> work) {
+        return with(new Step.StageStep(Check.notNull("stage.spec", spec), Check.notNull("stage.work", work), null));
+    }
+
+    /**
+     * Appends a stage whose items carry a key: with {@code spec.perKey()} each keyed item goes to the worker that owns
+     * its key and items of one key are worked on one at a time, in admission order. A negative key means "no key"
+     * (round-robin). The key function runs on the thread handing the item over; a throw fails the item.
+     */
+    public <X> Pipeline<I, X> then(StageSpec spec, Work<? super O, ? extends X> work, ToLongFunction<? super O> key) {
+        return with(new Step.StageStep(Check.notNull("stage.spec", spec), Check.notNull("stage.work", work), Check.notNull("stage.key", key)));
+    }
+
+    /**
+     * Copies every item reaching this point to a side path that ends at its own exit {@code exit}; the original
+     * continues here. Each path has its own stage queues (its own buffering): a slow side path holds the main path
+     * back only once its first queue is full and that queue's overflow policy is BLOCK; with a dropping policy the
+     * side path sheds instead.
+     */
+    public Pipeline<I, O> branch(String exit, Function<Pipeline<O, O>, Pipeline<O, ?>> side) {
+        Check.notNull("branch.exit", exit);
+        return with(new Step.BranchStep(exit, side.apply(Pipeline.<O>empty()).steps));
+    }
+
+    /** Diamond: each item takes path {@code a} when {@code predicate} holds, else path {@code b}; both merge here. */
+    public <X> Pipeline<I, X> route(Predicate<? super O> predicate, Function<Pipeline<O, O>, Pipeline<O, X>> a,
+                                    Function<Pipeline<O, O>, Pipeline<O, X>> b) {
+        Check.notNull("route.predicate", predicate);
+        return with(new Step.RouteStep(predicate, a.apply(Pipeline.<O>empty()).steps, b.apply(Pipeline.<O>empty()).steps));
+    }
+
+    /**
+     * A loop back to an earlier point: items run through {@code body}; an item whose body output satisfies
+     * {@code again} goes back to the body's start as {@code back(output)}, at most {@code maxLaps} times; then (or
+     * when {@code again} is false) it continues here with the body's output. Entry into the loop is bounded by the
+     * capacity of the body's first stage, so a loop never deadlocks on its own full queues.
+     */
+    public <X> Pipeline<I, X> loop(Function<Pipeline<O, O>, Pipeline<O, X>> body, Predicate<? super X> again,
+                                   Function<? super X, ? extends O> back, int maxLaps) {
+        Check.atLeast("loop.max_laps", maxLaps, 1);
+        Objects.requireNonNull(again, "loop.again");
+        Objects.requireNonNull(back, "loop.back");
+        return with(new Step.LoopStep(body.apply(Pipeline.<O>empty()).steps, again, back, maxLaps));
+    }
+
+    /** Same pipeline, reporting per-item events to {@code observer}. */
+    public Pipeline<I, O> observer(StageObserver observer) {
+        return new Pipeline<>(steps, name, Check.notNull("pipeline.observer", observer), clock, deadLetterCapacity);
+    }
+
+    /** Same pipeline on another nano clock (queue deadlines, queue and service times); default {@link System#nanoTime}. */
+    public Pipeline<I, O> clock(LongSupplier nanoClock) {
+        return new Pipeline<>(steps, name, observer, Check.notNull("pipeline.clock", nanoClock), deadLetterCapacity);
+    }
+
+    /** Same pipeline keeping at most {@code capacity} dead letters (oldest dropped and counted); default 1024. */
+    public Pipeline<I, O> deadLetterCapacity(int capacity) {
+        return new Pipeline<>(steps, name, observer, clock, Check.atLeast("pipeline.dead_letters", capacity, 0));
+    }
+
+    /** Same pipeline under another name (used in the fail-fast thread name and messages); default "pipeline". */
+    public Pipeline<I, O> named(String pipelineName) {
+        return new Pipeline<>(steps, Check.notNull("pipeline.name", pipelineName), observer, clock, deadLetterCapacity);
+    }
+
+    /** Applies {@code f} to this description (for reusable fragments). */
+    public Pipeline<I, O> apply(UnaryOperator<Pipeline<I, O>> f) { return f.apply(this); }
+
+    /**
+     * Starts every stage's workers and returns the running engine.
+     * @throws IllegalArgumentException when the pipeline has no stage, or names are not unique
+     */
+    public FanOutEngine<I> start(TerminalListener<? super I> listener) {
+        Check.notNull("pipeline.listener", listener);
+        return new FanOutEngine<>(PipelineRuntime.start(name, steps, listener, observer, clock, deadLetterCapacity));
+    }
+}
