@@ -15,8 +15,8 @@ import io.fanlab.harness.scenario.ScenarioOverrides;
 import io.fanlab.harness.scenario.ScenarioWriter;
 import io.fanlab.reports.ReportGenerator;
 import io.fanlab.reports.ReportOutput;
-import io.fanlab.reports.analysis.UslFit;
-import io.fanlab.reports.analysis.UslResult;
+import io.fanlab.reports.usl.UslFit;
+import io.fanlab.reports.usl.UslResult;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -105,11 +105,10 @@ public final class FanlabCli implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "SCENARIO.yaml") Path scenarioFile;
         @Option(names = "--out", paramLabel = "DIR", description = "parent folder of run directories (default: runs)") Path out = Path.of("runs");
         @Option(names = "--run-dir", paramLabel = "DIR", description = "exact run directory to write (default: <out>/<timestamp>-<scenario>)") Path runDir;
-        @Option(names = "--widths", paramLabel = "1,2,4", split = ",", description = "override sweep.widths") List<String> widths;
-        @Option(names = "--designs", paramLabel = "a,b", split = ",", description = "override sweep.designs") List<String> designs;
+        @Option(names = "--widths", paramLabel = "1,2,4", description = "override sweep.widths") String widths;
+        @Option(names = "--designs", paramLabel = "a,b", description = "override sweep.designs") String designs;
         @Option(names = "--duration", paramLabel = "10s", description = "override the measured window") String duration;
-        @Option(names = "--seed", paramLabel = "N", description = "override the seed") Long seed;
-        @Option(names = "--repeats", paramLabel = "N", description = "override sweep.repeats") Integer repeats;
+        @Option(names = "--seed", paramLabel = "N", description = "override the seed") String seed;
         @Option(names = "--in-process", description = "run points in this JVM (quick runs and tests; no isolation)") boolean inProcess;
         @Option(names = "--no-report", description = "skip report.html and junit.xml") boolean noReport;
 
@@ -118,7 +117,7 @@ public final class FanlabCli implements Callable<Integer> {
             Map<String, Design> known = Designs.discover();
             Scenario s = load(scenarioFile, known);
             try {
-                s = new ScenarioOverrides(widths, designs, duration, seed, repeats).apply(s, known.keySet());
+                s = ScenarioOverrides.parse(widths, designs, duration, seed).apply(s, known.keySet());
             } catch (ScenarioException e) {
                 throw BadInput.of(e);
             }
@@ -136,7 +135,7 @@ public final class FanlabCli implements Callable<Integer> {
                 try {
                     ReportOutput r = ReportGenerator.generate(run.dir());
                     o.println("report: " + r.reportHtml());
-                    if (r.summary() != null && !r.summary().isBlank()) o.println(r.summary());
+                    r.summary().forEach(o::println);
                 } catch (Exception e) {
                     spec.commandLine().getErr().println("fanlab: report could not be written: " + e.getMessage() + " (results.json is complete; retry with 'fanlab report " + run.dir() + "')");
                 }
@@ -211,7 +210,7 @@ public final class FanlabCli implements Callable<Integer> {
                 throw new BadInput(List.of(dir + ": no results.json (expected: a run directory written by 'fanlab run')"));
             ReportOutput r = ReportGenerator.generate(dir);
             spec.commandLine().getOut().println("report: " + r.reportHtml());
-            if (r.summary() != null) spec.commandLine().getOut().println(r.summary());
+            r.summary().forEach(spec.commandLine().getOut()::println);
             return ExitCodes.OK;
         }
     }

@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * A concurrent set of item sequence numbers, to prove "nothing duplicated": {@link #add} returns false when the
- * number was already present. Bits in lazily allocated 1 Mi-bit chunks (128 KiB each); one atomic OR per add.
+ * number was already present. Bits in lazily allocated 1 Mi-bit chunks (128 KiB each); one CAS loop per add.
  * Supports sequence numbers up to 2^32. Thread-safe, lock-free.
  */
 public final class SeenSet {
@@ -24,6 +24,6 @@ public final class SeenSet {
         }
         int bit = (int) (seq & ((1 << CHUNK_BITS) - 1));
         long mask = 1L << (bit & 63);
-        return (chunk.getAndBitwiseOr(bit >>> 6, mask) & mask) == 0;
+        return (chunk.getAndAccumulate(bit >>> 6, mask, (a, b) -> a | b) & mask) == 0;
     }
 }

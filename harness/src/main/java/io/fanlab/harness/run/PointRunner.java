@@ -64,7 +64,7 @@ public final class PointRunner {
             "C[12] CompilerThread\\d*|Sweeper thread|Attach Listener|Common-Cleaner|process reaper|Signal Dispatcher|Finalizer|"
                     + "Reference Handler|Notification Thread|JFR.*|ForkJoinPool-\\d+-worker-\\d+|ForkJoinPool\\.commonPool-worker-\\d+|"
                     + "Monitor Deflation Thread|Service Thread|VM Periodic Task Thread|RMI.*|GC Thread.*|G1.*|Java2D.*|"
-                    + "fanlab-sampler|fanlab-generator|fanlab-faults.*|fanlab-point-stdout|Read-Poller|Write-Poller|.*-Poller");
+                    + "VirtualThread-unblocker|ForkJoinPool-\\d+-delayScheduler|InnocuousThread-\\d+|fanlab-sampler|fanlab-generator|fanlab-faults.*|fanlab-point-stdout|Read-Poller|Write-Poller|.*-Poller");
 
     private final Scenario scenario;
     private final Design design;
