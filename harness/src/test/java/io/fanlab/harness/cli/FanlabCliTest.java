@@ -1,0 +1,169 @@
+package io.fanlab.harness.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fanlab.harness.run.RunJson;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The command line end to end, in-process where possible and with forked point JVMs where isolation is the point:
+ * exit codes 0/1/2/3, bad input without stack traces, the run directory, and a run killed half-way.
+ */
+class FanlabCliTest {
+    @TempDir Path tmp;
+
+    record Result(int code, String out, String err) {}
+
+    static Result cli(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = FanlabCli.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    Path scenario(String name, String body) throws Exception {
+        Path f = tmp.resolve(name + ".yaml");
+        Files.writeString(f, body);
+        return f;
+    }
+
+    static final String SMALL = """
+            name: %s
+            description: small open-load sweep for CLI tests
+            seed: 7
+            phases: {warmup: 500ms, measure: 1500ms, cooldown: 500ms}
+            load:
+              open: {arrival: poisson, rate: 400/s}
+            pipeline:
+              - name: work
+                queue: 256
+                work: {sleep: {exponential: 1ms}}
+                error_rate: 0.01
+            slos:
+              - {latency: {metric: response, percentile: 99, max: %s}}
+              - {error_rate: 0.05}
+              - nothing_lost
+              - no_leaked_threads
+            %s
+            sweep: {stage: work, widths: [4], designs: [%s], repeats: 1}
+            """;
+
+    @Test
+    void badInputExitsTwoWithPositionsAndNoStackTrace() throws Exception {
+        Path bad = scenario("bad", "name: x\nphases: {warmup: 2, measure: 10s}\nlaod: {}\n");
+        Result r = cli("validate", bad.toString());
+        assertThat(r.code()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(r.err()).contains("bad.yaml:2:").contains("bare number").contains("did you mean 'load'");
+        assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void missingFileDirectoryAndBadOverridesAreBadInput() throws Exception {
+        assertThat(cli("validate", tmp.resolve("nope.yaml").toString()).code()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(cli("validate", tmp.toString()).code()).isEqualTo(ExitCodes.BAD_INPUT);
+        Path ok = scenario("ok", SMALL.formatted("ok", "50ms", "", "engine"));
+        Result r = cli("run", ok.toString(), "--in-process", "--widths", "0", "--out", tmp.toString());
+        assertThat(r.code()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(r.err()).contains("--widths").doesNotContain("\tat ");
+        assertThat(cli("frobnicate").code()).isEqualTo(ExitCodes.BAD_INPUT);
+    }
+
+    @Test
+    void everyLibraryScenarioValidates() {
+        try (var files = Files.list(Path.of("../scenarios"))) {
+            String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of("validate"),
+                    files.filter(p -> p.toString().endsWith(".yaml")).map(Path::toString)).toArray(String[]::new);
+            Result r = cli(args);
+            assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.OK);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void aSweepOverEveryKindOfDesignWritesARunDirectoryAndPasses() throws Exception {
+        Path s = scenario("designs", SMALL.formatted("designs", "200ms", "", "engine, tpe, vt-per-item, example-forkjoin"));
+        Path dir = tmp.resolve("run-designs");
+        Result r = cli("run", s.toString(), "--in-process", "--run-dir", dir.toString());
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCodes.OK);
+        JsonNode results = RunJson.MAPPER.readTree(dir.resolve("results.json").toFile());
+        assertThat(results.path("finished").asBoolean()).isTrue();
+        assertThat(results.path("points")).hasSize(4);
+        for (JsonNode p : results.path("points")) {
+            assertThat(p.path("conservation_ok").asBoolean()).as(p.path("id").asText()).isTrue();
+            assertThat(p.path("leaked_threads").asLong()).as(p.path("id") + " " + p.path("leaked_thread_names")).isZero();
+            long terminal = p.path("completed").asLong() + p.path("failed").asLong() + p.path("shed").asLong()
+                    + p.path("timed_out").asLong() + p.path("cancelled").asLong() + p.path("dead_lettered").asLong();
+            assertThat(terminal).isEqualTo(p.path("offered").asLong());
+            assertThat(p.path("failed").asLong()).as("1% injected errors").isPositive();
+            assertThat(p.path("little").path("rel_error").asDouble()).isBetween(-0.2, 0.2);
+        }
+        // common random numbers: every design was offered the same items and the same ones failed
+        var offeredAndFailed = new java.util.HashSet<String>();
+        for (JsonNode p : results.path("points")) offeredAndFailed.add(p.path("offered").asLong() + "/" + p.path("failed").asLong());
+        assertThat(offeredAndFailed).hasSize(1);
+        assertThat(dir.resolve("report.html")).exists();
+        assertThat(dir.resolve("junit.xml")).exists();
+        assertThat(dir.resolve("scenario.resolved.yaml")).exists();
+        assertThat(dir.resolve("events.jsonl")).content().contains("\"point_start\"").contains("\"measure\"");
+        assertThat(dir.resolve("points/engine-w4-r0/intervals.json")).exists();
+        assertThat(r.out()).contains("design").contains("engine").contains("PASS");
+        // the resolved scenario is itself a valid scenario
+        assertThat(cli("validate", dir.resolve("scenario.resolved.yaml").toString()).code()).isEqualTo(ExitCodes.OK);
+        // and the report re-renders offline
+        assertThat(cli("report", dir.toString()).code()).isEqualTo(ExitCodes.OK);
+    }
+
+    @Test
+    void aMissedSloExitsOne() throws Exception {
+        Path s = scenario("tight", SMALL.formatted("tight", "1us", "", "engine"));
+        Result r = cli("run", s.toString(), "--in-process", "--run-dir", tmp.resolve("run-tight").toString(), "--no-report");
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCodes.SLO_FAILED);
+        assertThat(r.out()).contains("FAIL (p99 response <= 0.001ms");
+    }
+
+    @Test
+    void anAbortFaultKillsThePointsJvmAndKeepsFinishedPointsReadable() throws Exception {
+        // two forked points; faults apply to every point, so the first point's JVM is killed at 1s and the sweep
+        // stops there: the run is unfinished, exits 3, and what it wrote stays readable and renders
+        String body = SMALL.formatted("abort", "200ms", "faults:\n  - {abort: {at: 1s}}", "engine")
+                .replace("widths: [4]", "widths: [2, 4]");
+        Path s = scenario("abort", body);
+        Path dir = tmp.resolve("run-abort");
+        Result r = cli("run", s.toString(), "--run-dir", dir.toString());
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCodes.RUN_FAILED);
+        JsonNode results = RunJson.MAPPER.readTree(dir.resolve("results.json").toFile());
+        assertThat(results.path("finished").asBoolean()).isFalse();
+        assertThat(results.path("points")).hasSize(1);
+        assertThat(results.path("points").get(0).path("status").asText()).isEqualTo("aborted");
+        assertThat(dir.resolve("events.jsonl")).content().contains("\"fault_start\"").contains("\"abort\"");
+        assertThat(dir.resolve("report.html")).exists();
+    }
+
+    @Test
+    void listShowsTheLibraryAndTheDesigns() {
+        Result r = cli("list", "--dir", "../scenarios");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("quickstart.yaml").contains("selftest.yaml").doesNotContain("INVALID");
+        Result d = cli("list", "--designs");
+        assertThat(d.out()).contains("engine").contains("engine-batched").contains("tpe").contains("vt-per-item").contains("example-forkjoin");
+    }
+
+    @Test
+    void fitUslPrintsTheCoefficients() throws Exception {
+        Path csv = tmp.resolve("m.csv");
+        StringBuilder b = new StringBuilder("N,throughput\n");
+        for (int n : new int[] {1, 2, 4, 8, 16, 32, 64}) b.append(n).append(',').append(1000.0 * n / (1 + 0.05 * (n - 1) + 0.001 * n * (n - 1))).append('\n');
+        Files.writeString(csv, b);
+        Result r = cli("fit", "usl", csv.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("sigma   0.05").contains("kappa   0.001").contains("N_peak  30.8");
+        Files.writeString(csv, "N,throughput\n1,abc\n");
+        assertThat(cli("fit", "usl", csv.toString()).code()).isEqualTo(ExitCodes.BAD_INPUT);
+    }
+}
