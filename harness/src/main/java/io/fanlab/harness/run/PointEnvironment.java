@@ -66,7 +66,12 @@ final class PointEnvironment implements AutoCloseable {
         FaultSchedule schedule = FaultSchedule.start(list, runStart, faults, new FaultListener() {
             @Override public void started(FaultSpec f, long offsetNanos) { events.event("fault_start", pointId, describe(f, offsetNanos)); }
             @Override public void stopped(FaultSpec f, long offsetNanos) { events.event("fault_stop", pointId, describe(f, offsetNanos)); }
-        }, onAbort, System::nanoTime);
+        }, () -> {
+            // the abort's effect ends this JVM, so its start is logged here, before the effect, not after it
+            FaultSpec abort = list.stream().filter(f -> f instanceof FaultSpec.Abort).findFirst().orElse(null);
+            if (abort != null) events.event("fault_start", pointId, describe(abort, System.nanoTime() - runStart));
+            onAbort.run();
+        }, System::nanoTime);
         return schedule::close;
     }
 

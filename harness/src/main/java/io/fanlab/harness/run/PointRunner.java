@@ -46,8 +46,10 @@ import org.HdrHistogram.HistogramLogWriter;
  *       whose intended start lies in the measured window, whenever they complete (so the slowest items of the
  *       window are not cut off at its end).</li>
  *   <li>Throughput = completions inside the measured window / its length.</li>
- *   <li>Little's law: L = time-average of items in the system (sampled every 100 ms), against lambda x W with
- *       lambda = offered rate in the window and W = mean time in system of the window's items (every outcome).</li>
+ *   <li>Little's law: L = time-average of items in the system over the window, computed exactly as the sum of
+ *       every item's time inside the window divided by its length (every item ends, cancel included, so the sum is
+ *       complete), against lambda x W with lambda = offered rate in the window and W = mean time in system of the
+ *       items that arrived in it (every outcome). They differ only by edge effects at the window's ends.</li>
  *   <li>Conservation: offered = completed + failed + shed + timed out + cancelled + dead-lettered, and no item is
  *       reported twice ({@link SeenSet}).</li>
  *   <li>Threads: a census (virtual threads included) before the design starts and after it is cancelled.</li>
@@ -91,6 +93,8 @@ public final class PointRunner {
         final LongAdder windowOffered = new LongAdder();
         final LongAdder completedInWindow = new LongAdder();
         final LongAdder sojournNanosInWindow = new LongAdder();
+        /** Item-nanoseconds spent in the system inside the window, by every item (exact time integral of N(t)). */
+        final LongAdder inSystemAreaNanos = new LongAdder();
         final LongAdder duplicates = new LongAdder();
         final SeenSet seen = new SeenSet();
 
@@ -176,6 +180,8 @@ public final class PointRunner {
             }
             t.terminal[outcome.ordinal()].increment();
             long intended = item.intendedStartNanos();
+            long overlap = Math.min(now, window[1]) - Math.max(intended, window[0]);
+            if (overlap > 0) t.inSystemAreaNanos.add(overlap);
             boolean inWindow = intended >= window[0] && intended < window[1];
             if (inWindow) {
                 t.windowTerminal[outcome.ordinal()].increment();
@@ -257,7 +263,8 @@ public final class PointRunner {
         for (LongAdder a : t.windowTerminal) windowTerminal += a.sum();
         double lambda = windowOffered / windowS;
         double wS = windowTerminal == 0 ? 0 : t.sojournNanosInWindow.sum() / 1e9 / windowTerminal;
-        double lMeasured = sampler.timeAveragedInSystem();
+        // exact: every item is terminal by now (cancel ended the rest), so the integral of N(t) over the window is complete
+        double lMeasured = t.inSystemAreaNanos.sum() / (double) phaseMeasure;
         double lComputed = lambda * wS;
         PointResult.Little little = new PointResult.Little(lMeasured, lambda, wS, lComputed,
                 lComputed == 0 ? 0 : (lMeasured - lComputed) / lComputed);

@@ -97,6 +97,7 @@ public final class SloEvaluator {
     static String pct(double share) { return fmt(share * 100) + "%"; }
 
     static String fmt(double v) {
-        return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.3g", v);
+        if (v == Math.rint(v)) return String.valueOf((long) v);
+        return new java.math.BigDecimal(String.format(Locale.ROOT, "%.3g", v)).stripTrailingZeros().toPlainString();
     }
 }
