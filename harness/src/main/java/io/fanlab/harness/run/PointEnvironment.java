@@ -125,7 +125,7 @@ final class PointEnvironment implements AutoCloseable {
      * The M/M/c prediction when the point is an M/M/c system: one stage of exponential sleep, Poisson arrivals,
      * fanout 1, no faults, no limits; null otherwise.
      */
-    PointResult.ErlangC erlangC(int width) {
+    PointResult.ErlangC erlangC(int width, double measuredServiceMeanMs) {
         if (scenario.pipeline().size() != 1 || !scenario.faults().isEmpty() || scenario.load().fanout() != 1) return null;
         StageConfig c = scenario.pipeline().get(0);
         if (!(scenario.load() instanceof LoadSpec.Open o) || !(o.arrival() instanceof LoadSpec.Arrival.Poisson p)) return null;
@@ -133,7 +133,10 @@ final class PointEnvironment implements AutoCloseable {
         if (c.errorRate() > 0 || c.spec().limit().isPresent() || c.spec().rateLimit().isPresent()) return null;
         ErlangC.Prediction pr = ErlangC.mmc(p.rate().perSecond(), e.meanNanos() / 1e9, width);
         if (!pr.stable()) return null;
-        return new PointResult.ErlangC(width, pr.lambda(), pr.mu(), pr.meanResponseSec() * 1e3, pr.responseQuantileSec(0.99) * 1e3, pr.waitProbability());
+        ErlangC.Prediction cal = measuredServiceMeanMs > 0 ? ErlangC.mmc(p.rate().perSecond(), measuredServiceMeanMs / 1e3, width) : null;
+        boolean calOk = cal != null && cal.stable();
+        return new PointResult.ErlangC(width, pr.lambda(), pr.mu(), pr.meanResponseSec() * 1e3, pr.responseQuantileSec(0.99) * 1e3, pr.waitProbability(),
+                calOk ? cal.mu() : null, calOk ? cal.meanResponseSec() * 1e3 : null, calOk ? cal.responseQuantileSec(0.99) * 1e3 : null);
     }
 
     /** Retry and hedge counters, when the design exposes them (the reference engine does). */

@@ -28,7 +28,12 @@ public record PointResult(
 
     public record SloVerdict(String name, String kind, Double limit, Double actual, String unit, boolean pass, Double margin) {}
 
-    public record ErlangC(int c, double lambda, double mu, double meanMs, double p99Ms, double waitProbability) {}
+    /**
+     * The M/M/c prediction from the scenario's nominal service time, and the same prediction "calibrated" with the
+     * service time this machine actually delivered (sleeps overshoot), which isolates the queueing behaviour.
+     */
+    public record ErlangC(int c, double lambda, double mu, double meanMs, double p99Ms, double waitProbability,
+                          Double calibratedMu, Double calibratedMeanMs, Double calibratedP99Ms) {}
 
     public record Counters(long retries, long hedges, long hedgesWon) {}
 

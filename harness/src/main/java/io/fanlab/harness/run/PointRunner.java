@@ -302,7 +302,7 @@ public final class PointRunner {
                 conservation, leaked.size(), leaked.stream().map(ThreadCensus.Seen::name).limit(20).toList(),
                 cancel.elapsed().toNanos() / 1e6,
                 new PointResult.Generator(gen.lagP50Us(), gen.lagP99Us(), gen.lagMaxUs(), gen.missedStarts(), gen.fellBehind()),
-                valid, warnings, List.of(), env.erlangC(req.width()), env.counters(running));
+                valid, warnings, List.of(), env.erlangC(req.width(), svc.getTotalCount() == 0 ? 0 : svc.getMean() / 1000.0), env.counters(running));
         Map<SloSpec.Metric, Histogram> exact = new LinkedHashMap<>();
         exact.put(SloSpec.Metric.RESPONSE, resp);
         exact.put(SloSpec.Metric.SERVICE, svc);

@@ -117,9 +117,13 @@ public final class SweepRunner {
         StringBuilder b = new StringBuilder("        ");
         if (r.erlangC() != null && r.responseMs() != null) {
             var e = r.erlangC();
-            b.append(String.format(Locale.ROOT, "M/M/%d: mean %.3fms (Erlang C %.3fms, %+.1f%%)  p99 %.3fms (Erlang C %.3fms, %+.1f%%)  P(wait) %.3f;  ",
+            b.append(String.format(Locale.ROOT, "M/M/%d: mean %.3fms vs Erlang C %.3fms (%+.1f%%), p99 %.3fms vs %.3fms (%+.1f%%), P(wait) %.3f",
                     e.c(), r.responseMs().mean(), e.meanMs(), rel(r.responseMs().mean(), e.meanMs()),
                     r.responseMs().p99(), e.p99Ms(), rel(r.responseMs().p99(), e.p99Ms()), e.waitProbability()));
+            if (e.calibratedMeanMs() != null)
+                b.append(String.format(Locale.ROOT, "; with the measured service mean %.3fms: mean %+.1f%%, p99 %+.1f%%",
+                        r.serviceMs().mean(), rel(r.responseMs().mean(), e.calibratedMeanMs()), rel(r.responseMs().p99(), e.calibratedP99Ms())));
+            b.append("\n        ");
         }
         var l = r.little();
         b.append(String.format(Locale.ROOT, "Little: L %.2f measured vs lambda*W %.2f (%.0f/s x %.3fms, %+.1f%%)",
