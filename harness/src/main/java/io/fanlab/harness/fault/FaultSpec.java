@@ -45,9 +45,16 @@ public sealed interface FaultSpec {
     record CpuHog(Duration at, Duration duration, int threads) implements FaultSpec {
         public CpuHog { Check.nonNegative("at", at); Check.positive("duration", duration); Check.atLeast("threads", threads, 1); }
     }
-    /** Offered rate multiplied by {@code factor} (open load) during the window. */
+    /**
+     * Offered rate multiplied by {@code factor} (open load) during the window; {@code factor} is finite and
+     * {@code >= 0}: 0 is an outage (no arrivals in the window), below 1 a dip, above 1 a surge.
+     */
     record LoadSpike(Duration at, Duration duration, double factor) implements FaultSpec {
-        public LoadSpike { Check.nonNegative("at", at); Check.positive("duration", duration); Check.positive("factor", factor); }
+        public LoadSpike {
+            Check.nonNegative("at", at);
+            Check.positive("duration", duration);
+            if (!(factor >= 0) || Double.isInfinite(factor)) throw new IllegalArgumentException("factor: " + factor + " (expected: finite >= 0)");
+        }
     }
     /** The point's JVM is killed at {@code at} (tests that finished points survive); duration is zero. */
     record Abort(Duration at, Duration duration) implements FaultSpec {

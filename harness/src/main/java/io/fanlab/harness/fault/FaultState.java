@@ -195,7 +195,9 @@ public final class FaultState {
     }
 
     /**
-     * Checks a fault's fields; FaultSpec records do not validate themselves, so the schedule does it before the run.
+     * Checks a fault's fields, naming them with the fault's kind ({@code latencySpike.factor}). The FaultSpec
+     * constructors enforce these rules and some stricter ones (a window's duration > 0), so for a constructed record
+     * this never throws; it is kept as a guard and must never be stricter than the records.
      *
      * @throws IllegalArgumentException naming the field, its value and the rule
      */
@@ -226,7 +228,10 @@ public final class FaultState {
             case FaultSpec.CpuHog c -> {
                 if (c.threads() < 1) throw new IllegalArgumentException(k + ".threads: " + c.threads() + " (expected: >= 1)");
             }
-            case FaultSpec.LoadSpike l -> positiveFinite(k + ".factor", l.factor());
+            case FaultSpec.LoadSpike l -> { // 0 is an outage, applied by the arrival schedule
+                if (!(l.factor() >= 0) || Double.isInfinite(l.factor()))
+                    throw new IllegalArgumentException(k + ".factor: " + l.factor() + " (expected: finite >= 0)");
+            }
             case FaultSpec.Abort a -> { }
         }
     }

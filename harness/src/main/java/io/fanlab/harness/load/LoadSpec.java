@@ -56,9 +56,17 @@ public sealed interface LoadSpec {
                 public Step { Check.notNull("rate", rate); Check.positive("duration", duration); }
             }
         }
-        /** {@code base} rate, multiplied by {@code factor} during [at, at+duration). */
+        /**
+         * {@code base} rate, multiplied by {@code factor} during [at, at+duration); {@code factor} is finite and
+         * {@code >= 0} (0: no arrivals in the window, an outage).
+         */
         record Spike(Rate base, double factor, Duration at, Duration duration) implements Arrival {
-            public Spike { Check.notNull("rate", base); Check.positive("factor", factor); Check.nonNegative("at", at); Check.positive("duration", duration); }
+            public Spike {
+                Check.notNull("rate", base);
+                if (!(factor >= 0) || Double.isInfinite(factor)) throw new IllegalArgumentException("factor: " + factor + " (expected: finite >= 0)");
+                Check.nonNegative("at", at);
+                Check.positive("duration", duration);
+            }
         }
     }
 }

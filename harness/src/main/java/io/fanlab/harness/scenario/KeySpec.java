@@ -10,9 +10,12 @@ public sealed interface KeySpec {
     record Uniform(int n) implements KeySpec {
         public Uniform { Check.atLeast("uniform", n, 1); }
     }
-    /** Zipf over [0, n) with exponent s (key 0 hottest). */
+    /** Zipf over [0, n) with exponent s, finite and {@code >= 0} (key 0 hottest; s = 0 is uniform, the no-skew baseline). */
     record Zipf(int n, double s) implements KeySpec {
-        public Zipf { Check.atLeast("n", n, 1); Check.positive("s", s); }
+        public Zipf {
+            Check.atLeast("n", n, 1);
+            if (!(s >= 0) || Double.isInfinite(s)) throw new IllegalArgumentException("s: " + s + " (expected: finite >= 0)");
+        }
     }
     /** {@code share} of items get key 0, the rest uniform over [1, n). */
     record HotKey(int n, double share) implements KeySpec {

@@ -130,10 +130,11 @@ class LoopbackDownstreamTest {
 
     @Test
     void invalidSpecNamesTheField() {
+        // the record rejects these in its constructor (YAML names: connections, error_rate), before start sees them
         assertThatThrownBy(() -> LoopbackDownstream.start(new DownstreamSpec(0, 0), faults))
-                .hasMessage("downstream.connections: 0 (expected: >= 1)");
+                .hasMessage("connections: 0 (expected: >= 1)");
         assertThatThrownBy(() -> LoopbackDownstream.start(new DownstreamSpec(1, 1.5), faults))
-                .hasMessage("downstream.errorRate: 1.5 (expected: 0 <= errorRate <= 1)");
+                .hasMessage("error_rate: 1.5 (expected: 0..1)");
     }
 
     @Test

@@ -16,13 +16,16 @@ class FaultTimelineTest {
     @Provide
     Arbitrary<FaultSpec> fault() {
         Arbitrary<Long> at = Arbitraries.longs().between(0, 200);
-        Arbitrary<Long> dur = Arbitraries.longs().between(0, 100);
-        return Combinators.combine(at, dur, Arbitraries.integers().between(0, 3)).as((a, d, kind) -> {
+        // windowed faults need duration > 0 (their records reject a window that could change nothing); the
+        // zero-length window is covered by Abort, the one fault that is instantaneous
+        Arbitrary<Long> dur = Arbitraries.longs().between(1, 100);
+        return Combinators.combine(at, dur, Arbitraries.integers().between(0, 4)).as((a, d, kind) -> {
             Duration atD = Duration.ofMillis(a), durD = Duration.ofMillis(d);
             return switch (kind) {
                 case 0 -> new FaultSpec.ErrorInjection(atD, durD, 0.5, Optional.empty());
                 case 1 -> new FaultSpec.LatencySpike(atD, durD, 2, Duration.ZERO, 1, Optional.empty());
                 case 2 -> new FaultSpec.CpuHog(atD, durD, 1);
+                case 3 -> new FaultSpec.LoadSpike(atD, durD, 0); // an outage is a valid fault
                 default -> new FaultSpec.Abort(atD, Duration.ZERO);
             };
         });
@@ -107,13 +110,16 @@ class FaultTimelineTest {
                 .hasMessage("offsetNanos: 9 (expected: >= previous 10)");
     }
 
+    /** Invalid faults are rejected by their records' constructors, before a timeline sees them. */
     @Test
     void invalidFaultNamesTheField() {
         assertThatThrownBy(() -> new FaultTimeline(List.of(new FaultSpec.LatencySpike(Duration.ZERO, Duration.ofSeconds(1), 2, Duration.ZERO, 1.5, Optional.empty()))))
-                .hasMessage("latencySpike.fraction: 1.5 (expected: 0 <= fraction <= 1)");
+                .hasMessage("fraction: 1.5 (expected: 0..1)");
         assertThatThrownBy(() -> new FaultTimeline(List.of(new FaultSpec.CpuHog(Duration.ofMillis(-1), Duration.ofSeconds(1), 1))))
-                .hasMessage("cpuHog.at: PT-0.001S (expected: >= 0ms)");
+                .hasMessage("at: PT-0.001S (expected: >= 0ms)");
         assertThatThrownBy(() -> new FaultTimeline(List.of(new FaultSpec.WorkerStall(Duration.ZERO, Duration.ofSeconds(1), Optional.empty(), 0))))
-                .hasMessage("workerStall.workers: 0 (expected: >= 1)");
+                .hasMessage("workers: 0 (expected: >= 1)");
+        assertThatThrownBy(() -> new FaultTimeline(List.of(new FaultSpec.ErrorInjection(Duration.ZERO, Duration.ZERO, 0.5, Optional.empty()))))
+                .hasMessage("duration: PT0S (expected: > 0ms)");
     }
 }

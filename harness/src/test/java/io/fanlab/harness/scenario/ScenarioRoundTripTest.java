@@ -58,6 +58,11 @@ class ScenarioRoundTripTest {
 
     static Arbitrary<Double> shares() { return Arbitraries.oneOf(Arbitraries.doubles().between(0, 1).ofScale(10), Arbitraries.of(0.0, 0.5, 1.0, 0.05, 1e-7)); }
 
+    /** Mostly {@code positive}, sometimes exactly 0 (an outage factor, an unskewed Zipf exponent). */
+    static Arbitrary<Double> orZero(Arbitrary<Double> positive) {
+        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(4, positive), net.jqwik.api.Tuple.of(1, Arbitraries.just(0.0)));
+    }
+
     static Arbitrary<Rate> rates() {
         return Arbitraries.oneOf(Arbitraries.doubles().between(1e-3, 1e7).ofScale(10), Arbitraries.integers().between(1, 100_000).map(Integer::doubleValue)).map(Rate::new);
     }
@@ -137,7 +142,7 @@ class ScenarioRoundTripTest {
                 rates().map(LoadSpec.Arrival.Poisson::new),
                 Combinators.combine(rates(), rates(), durations(1, 60_000_000_000L)).as(LoadSpec.Arrival.Ramp::new),
                 Combinators.combine(rates(), durations(1, 5_000_000_000L)).as(LoadSpec.Arrival.Steps.Step::new).list().ofMinSize(1).ofMaxSize(4).map(LoadSpec.Arrival.Steps::new),
-                Combinators.combine(rates(), Arbitraries.doubles().between(0.1, 20).ofScale(10), durations(0, 1_000_000_000L), durations(1, 1_000_000_000L)).as(LoadSpec.Arrival.Spike::new));
+                Combinators.combine(rates(), orZero(Arbitraries.doubles().between(0.1, 20).ofScale(10)), durations(0, 1_000_000_000L), durations(1, 1_000_000_000L)).as(LoadSpec.Arrival.Spike::new));
         Arbitrary<Integer> fanout = Arbitraries.integers().between(1, 16);
         return Combinators.combine(arrival, fanout, Arbitraries.integers().between(0, 3), Arbitraries.integers().between(1, 1000), leafDistributions(), Arbitraries.of(true, false))
                 .as((a, f, joinKind, users, think, open) -> {
@@ -152,7 +157,7 @@ class ScenarioRoundTripTest {
 
     static Arbitrary<KeySpec> keySpecs() {
         return Arbitraries.oneOf(Arbitraries.just(new KeySpec.None()), Arbitraries.integers().between(1, 100_000).map(KeySpec.Uniform::new),
-                Combinators.combine(Arbitraries.integers().between(1, 100_000), Arbitraries.doubles().between(0.01, 3).ofScale(10)).as(KeySpec.Zipf::new),
+                Combinators.combine(Arbitraries.integers().between(1, 100_000), orZero(Arbitraries.doubles().between(0.01, 3).ofScale(10))).as(KeySpec.Zipf::new),
                 Combinators.combine(Arbitraries.integers().between(2, 100_000), shares()).as(KeySpec.HotKey::new));
     }
 
@@ -172,7 +177,7 @@ class ScenarioRoundTripTest {
                 Combinators.combine(at, len, stage, Arbitraries.integers().between(1, 2)).as(FaultSpec.WorkerStall::new),
                 Combinators.combine(at, len, Arbitraries.longs().between(1, 1L << 34)).as(FaultSpec.GcPressure::new),
                 Combinators.combine(at, len, Arbitraries.integers().between(1, 4)).as(FaultSpec.CpuHog::new),
-                Combinators.combine(at, len, factor).as(FaultSpec.LoadSpike::new),
+                Combinators.combine(at, len, orZero(factor)).as(FaultSpec.LoadSpike::new),
                 durations(0, t).map(a -> new FaultSpec.Abort(a, Duration.ZERO)));
     }
 

@@ -188,14 +188,17 @@ class ItemStreamTest {
 
     @Test
     void invalidInputNamesTheField() {
+        // the key-space bound is the stream's (memory); the other rules are the records' (constructor messages)
+        assertThatThrownBy(() -> new ItemStream(1, new KeySpec.Zipf(ItemStream.MAX_KEYS + 1, 1), 1, NO_FAULTS))
+                .hasMessage("keys.zipf.n: " + (ItemStream.MAX_KEYS + 1) + " (expected: 1.." + ItemStream.MAX_KEYS + ")");
         assertThatThrownBy(() -> new ItemStream(1, new KeySpec.Zipf(0, 1), 1, NO_FAULTS))
-                .hasMessage("keys.zipf.n: 0 (expected: 1..10000000)");
+                .hasMessage("n: 0 (expected: >= 1)");
         assertThatThrownBy(() -> new ItemStream(1, new KeySpec.Zipf(10, -1), 1, NO_FAULTS))
-                .hasMessage("keys.zipf.s: -1.0 (expected: finite >= 0)");
+                .hasMessage("s: -1.0 (expected: finite >= 0)");
         assertThatThrownBy(() -> new ItemStream(1, new KeySpec.None(), 0, NO_FAULTS)).hasMessage("tenants: 0 (expected: >= 1)");
         assertThatThrownBy(() -> new ItemStream(1, new KeySpec.Uniform(10), 1,
                 List.of(new FaultSpec.HotKey(Duration.ZERO, Duration.ofSeconds(1), 1.5))))
-                .hasMessage("faults.hotKey[0].share: 1.5 (expected: 0 <= share <= 1)");
+                .hasMessage("share: 1.5 (expected: 0..1)");
         assertThatThrownBy(() -> new ItemStream(1, new KeySpec.None(), 1,
                 List.of(new FaultSpec.HotKey(Duration.ZERO, Duration.ofSeconds(1), 0.5))))
                 .hasMessageStartingWith("faults.hotKey[0]: hot key with keys none");

@@ -183,6 +183,6 @@ class WorkModelsTest {
         assertThatThrownBy(() -> WorkModels.create(new WorkSpec.Sleep(UNIFORM_0_40MS), 0, "parse", 1.5, draws, faults, null, System::nanoTime))
                 .hasMessage("parse.errorRate: 1.5 (expected: 0 <= errorRate <= 1)");
         assertThatThrownBy(() -> WorkModels.create(new WorkSpec.Alloc(-1, UNIFORM_0_40MS), 0, "parse", 0, draws, faults, null, System::nanoTime))
-                .hasMessage("parse.work.alloc.bytesPerItem: -1 (expected: >= 0)");
+                .hasMessage("bytes: -1B (expected: >= 0B)"); // the record's rule, before WorkModels sees it
     }
 }
