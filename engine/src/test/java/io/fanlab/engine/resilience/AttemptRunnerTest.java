@@ -226,14 +226,14 @@ class AttemptRunnerTest {
         threaded(Duration.ofMillis(50), RetryPolicy.NONE, null);
         var release = new CountDownLatch(1);
         var started = new CountDownLatch(1);
-        var sawToken = new AtomicBoolean();
+        var sawToken = new CountDownLatch(1); // the attempt saw its token set when interrupted
         Work<String, String> stubborn = (in, c) -> {
             started.countDown();
             while (true) {
                 try {
                     if (release.await(SAFETY_SECONDS, TimeUnit.SECONDS)) break;
                 } catch (InterruptedException ignored) {
-                    sawToken.set(c.isCancelled()); // swallow the interrupt and keep waiting
+                    if (c.isCancelled()) sawToken.countDown(); // swallow the interrupt and keep waiting
                 }
             }
             return "late";
@@ -250,7 +250,8 @@ class AttemptRunnerTest {
         assertThat(started.getCount()).isZero();
         assertThat(runner.liveAttemptThreads()).as("stuck attempt still counted").isEqualTo(1);
         assertThat(runner.awaitAttemptThreads(Duration.ofMillis(1))).isFalse();
-        assertThat(sawToken).isTrue();
+        // the interrupt is delivered asynchronously: wait for the attempt thread to observe it
+        assertThat(sawToken.await(SAFETY_SECONDS, TimeUnit.SECONDS)).isTrue();
         release.countDown();
         assertThat(runner.awaitAttemptThreads(Duration.ofSeconds(SAFETY_SECONDS))).isTrue();
         assertThat(runner.liveAttemptThreads()).isZero();
