@@ -209,11 +209,13 @@ public final class PointRunner {
         List<ThreadCensus.Seen> baseline = ThreadCensus.take();
         RunningDesign running = design.start(new DesignContext(specs, work, sink, swept));
         long runStart = System.nanoTime();
+        long runStartEpochMs = System.currentTimeMillis();
         window[0] = runStart + phaseWarm;
         window[1] = runStart + phaseWarm + phaseMeasure;
         events.event("phase", req.id(), Map.of("name", "warmup", "point_t_s", 0.0));
 
-        Sampler sampler = new Sampler(running, t, liveResponse, window, runStart, totalS, k, progress, req.id());
+        double rowOffsetS = req.pointStartEpochMs() == 0 ? 0 : (runStartEpochMs - req.pointStartEpochMs()) / 1000.0;
+        Sampler sampler = new Sampler(running, t, liveResponse, window, runStart, rowOffsetS, totalS, progress, req.id());
         Thread samplerThread = Thread.ofPlatform().name("fanlab-sampler").daemon().start(sampler);
         var faults = env.startFaults(scenario.faults(), runStart, events, req.id(), onAbort);
         LoadDriver driver = LoadDriver.create(scenario, env.stream(), runStart, k, t, running);

@@ -37,8 +37,12 @@ final class Sampler implements Runnable {
     private long[] busyAtStart = new long[0];
     private long[] busyInWindow = new long[0];
 
-    Sampler(RunningDesign design, PointRunner.Tallies t, LatencyProbe live, long[] window, long runStart, double totalS,
-            int fanout, Progress.Listener progress, String pointId) {
+    private final double rowOffsetS;
+
+    /** @param rowOffsetS seconds from the point's {@code point_start} event to {@code runStart}, added to every row's t_s */
+    Sampler(RunningDesign design, PointRunner.Tallies t, LatencyProbe live, long[] window, long runStart, double rowOffsetS,
+            double totalS, Progress.Listener progress, String pointId) {
+        this.rowOffsetS = rowOffsetS;
         this.design = design;
         this.t = t;
         this.live = live;
@@ -88,7 +92,7 @@ final class Sampler implements Runnable {
                 for (Outcome o : Outcome.values()) counts[o.ordinal()] = t.terminal[o.ordinal()].sum();
                 long submitted = t.submitted.sum();
                 Map<String, Object> row = new LinkedHashMap<>();
-                row.put("t_s", round((now - runStart) / 1e9));
+                row.put("t_s", round((now - runStart) / 1e9 + rowOffsetS));
                 row.put("throughput", round((counts[Outcome.COMPLETED.ordinal()] - lastCounts[Outcome.COMPLETED.ordinal()]) / dt));
                 row.put("offered", round((submitted - lastSubmitted) / dt));
                 row.put("p50_ms", h.getTotalCount() == 0 ? -1 : h.getValueAtPercentile(50) / 1000.0);

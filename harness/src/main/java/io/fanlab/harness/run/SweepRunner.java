@@ -48,7 +48,7 @@ public final class SweepRunner {
             for (int width : s.sweep().widths())
                 for (int r = 0; r < s.sweep().repeats(); r++)
                     list.add(new PointRequest(PointRequest.idOf(design, width, r), design, width, r, i++, total,
-                            run.dir().toAbsolutePath(), run.dir().toAbsolutePath().resolve("scenario.resolved.yaml"), run.events().runStartEpochMillis()));
+                            run.dir().toAbsolutePath(), run.dir().toAbsolutePath().resolve("scenario.resolved.yaml"), run.events().runStartEpochMillis(), 0));
         return list;
     }
 
@@ -61,7 +61,8 @@ public final class SweepRunner {
                 describe(), perPoint * requests.size(), run.dir());
         List<PointResult> done = new ArrayList<>();
         boolean finished = true;
-        for (PointRequest req : requests) {
+        for (PointRequest planned : requests) {
+            PointRequest req = planned.startingAt(System.currentTimeMillis());
             run.events().event("point_start", req.id(), Map.of("design", req.design(), "width", req.width(), "repeat", req.repeat()));
             double elapsedBefore = (System.nanoTime() - t0) / 1e9;
             int remainingAfter = requests.size() - req.index() - 1;

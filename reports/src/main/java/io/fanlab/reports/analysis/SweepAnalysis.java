@@ -60,8 +60,11 @@ public final class SweepAnalysis {
             }
             JsonNode g = p.raw().path("generator");
             if (g.path("fell_behind").asBoolean(false)) {
+                // the harness keeps a point valid when the lag came from the design blocking the generator
+                // (back-pressure); its own warning says so
                 warnings.add("point " + p.id() + ": load generator fell behind (lag p99 " + fmt(PointRecord.num(g, "lag_p99_us"))
-                    + " us, missed starts " + g.path("missed_starts").asText("?") + "): offered load below intended, point invalid");
+                    + " us, missed starts " + g.path("missed_starts").asText("?") + "): offered load below intended"
+                    + (p.valid() ? " (the design pushed back; latency still counts from intended starts)" : ", point invalid"));
             } else if (p.ok() && !p.valid()) {
                 warnings.add("point " + p.id() + ": marked invalid by the harness");
             }
