@@ -35,8 +35,10 @@ public final class SweepRunner {
     /** Result of the sweep: the points and whether it ran to the end. */
     public record SweepOutcome(List<PointResult> points, boolean finished) {
         public boolean anyCrashed() { return points.stream().anyMatch(p -> !PointResult.OK.equals(p.status())); }
+        /** Every point ran, is valid, kept conservation, leaked no thread (checks, whether or not listed as SLOs) and met its SLOs. */
         public boolean allPassed() {
-            return points.stream().allMatch(p -> PointResult.OK.equals(p.status()) && p.valid() && p.slos().stream().allMatch(PointResult.SloVerdict::pass));
+            return points.stream().allMatch(p -> PointResult.OK.equals(p.status()) && p.valid() && p.conservationOk()
+                    && p.leakedThreads() == 0 && p.slos().stream().allMatch(PointResult.SloVerdict::pass));
         }
     }
 
