@@ -146,7 +146,7 @@ public final class SweepRunner {
             else {
                 long failed = p.slos().stream().filter(v -> !v.pass()).count();
                 verdict = (failed == 0 ? "PASS" : "FAIL (" + p.slos().stream().filter(v -> !v.pass()).map(PointResult.SloVerdict::name).reduce((a, c) -> a + ", " + c).orElse("") + ")")
-                        + (p.valid() ? "" : " INVALID");
+                        + (p.valid() ? "" : " INVALID") + (p.conservationOk() ? "" : " ITEMS-LOST") + (p.leakedThreads() == 0 ? "" : " THREADS-LEAKED");
             }
             PointResult.Latency l = p.responseMs();
             b.append(String.format(Locale.ROOT, "%-14s %5d %3d %9.0f/s %9.2f %9.2f %9.2f %8d %7d %s%n", p.design(), p.width(), p.repeat(), p.throughput(),
