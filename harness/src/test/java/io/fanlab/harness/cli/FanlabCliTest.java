@@ -159,6 +159,33 @@ class FanlabCliTest {
     }
 
     @Test
+    void aDesignThatCallsSystemExitEndsItsPointNotTheSweep() throws Exception {
+        Path s = scenario("exit", SMALL.formatted("exit", "200ms", "", "broken-exit, engine"));
+        Path dir = tmp.resolve("run-exit");
+        Result r = cli("run", s.toString(), "--run-dir", dir.toString());
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCodes.RUN_FAILED);
+        JsonNode points = RunJson.MAPPER.readTree(dir.resolve("results.json").toFile()).path("points");
+        assertThat(points).hasSize(2);
+        assertThat(points.get(0).path("status").asText()).isEqualTo("crashed");
+        assertThat(points.get(0).path("error").asText()).contains("exited with 42");
+        assertThat(points.get(1).path("status").asText()).isEqualTo("ok");
+        assertThat(points.get(1).path("conservation_ok").asBoolean()).isTrue();
+        assertThat(dir.resolve("report.html")).content().contains("broken-exit");
+    }
+
+    @Test
+    void aLeakedThreadIsFoundNamedAndFailsTheRun() throws Exception {
+        Path s = scenario("leak", SMALL.formatted("leak", "200ms", "", "broken-leaky"));
+        Path dir = tmp.resolve("run-leak");
+        Result r = cli("run", s.toString(), "--in-process", "--run-dir", dir.toString(), "--no-report");
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCodes.SLO_FAILED);
+        JsonNode p = RunJson.MAPPER.readTree(dir.resolve("results.json").toFile()).path("points").get(0);
+        assertThat(p.path("leaked_threads").asLong()).isEqualTo(1);
+        assertThat(p.path("leaked_thread_names").toString()).contains("fanlab-leak");
+        assertThat(r.out()).contains("no leaked threads");
+    }
+
+    @Test
     void listShowsTheLibraryAndTheDesigns() {
         Result r = cli("list", "--dir", "../scenarios");
         assertThat(r.code()).isZero();

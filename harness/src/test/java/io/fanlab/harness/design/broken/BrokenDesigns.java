@@ -1,0 +1,47 @@
+package io.fanlab.harness.design.broken;
+
+import io.fanlab.harness.design.Design;
+import io.fanlab.harness.design.DesignContext;
+import io.fanlab.harness.design.DesignProvider;
+import io.fanlab.harness.design.Item;
+import io.fanlab.harness.design.RunningDesign;
+import io.fanlab.harness.design.baseline.ThreadPoolDesign;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Designs that misbehave on purpose, for the harness's failure-mode tests (like JMH's it/errors): one leaks a
+ * thread, one calls {@code System.exit}. Named {@code broken-*}; the design contract suite skips them.
+ */
+public final class BrokenDesigns implements DesignProvider {
+    @Override public List<Design> designs() { return List.of(new Leaky(), new Exiting()); }
+
+    /** A tpe that also starts a thread it never stops. */
+    static final class Leaky implements Design {
+        @Override public String name() { return "broken-leaky"; }
+        @Override public String description() { return "test only: tpe plus a thread it never stops"; }
+        @Override public RunningDesign start(DesignContext context) {
+            Thread.ofPlatform().name("fanlab-leak").daemon().start(() -> {
+                try {
+                    Thread.sleep(Duration.ofSeconds(30));
+                } catch (InterruptedException ignored) { }
+            });
+            return new ThreadPoolDesign().start(context);
+        }
+    }
+
+    /** Calls System.exit(42) on the first submit. */
+    static final class Exiting implements Design {
+        @Override public String name() { return "broken-exit"; }
+        @Override public String description() { return "test only: System.exit(42) on the first item"; }
+        @Override public RunningDesign start(DesignContext context) {
+            RunningDesign inner = new ThreadPoolDesign().start(context);
+            return new RunningDesign() {
+                @Override public void submit(Item item) { System.exit(42); }
+                @Override public Gauges gauges() { return inner.gauges(); }
+                @Override public boolean close(Duration d) throws InterruptedException { return inner.close(d); }
+                @Override public CancelResult cancel(Duration b) throws InterruptedException { return inner.cancel(b); }
+            };
+        }
+    }
+}
