@@ -69,7 +69,7 @@ public final class PipelineRuntime {
     private final ReentrantLock deadLock = new ReentrantLock();
     private final ArrayDeque<DeadLetter> deadLetters = new ArrayDeque<>();
     private long droppedDeadLetters;
-    private final List<String> workerDeaths = new ArrayList<>();
+    private final java.util.concurrent.ConcurrentLinkedQueue<String> workerDeaths = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     @SuppressWarnings("unchecked")
     private PipelineRuntime(String name, TerminalListener<?> listener, StageObserver observer, LongSupplier clock, int deadLetterCapacity) {
@@ -169,6 +169,15 @@ public final class PipelineRuntime {
         head.offer(new Envelope(item, io.fanlab.engine.pipeline.Pipeline.MAIN_EXIT, item), true);
     }
 
+    /** Submits several items; see {@code FanOutEngine#submitAll}. */
+    public int submitAll(List<?> items) throws InterruptedException {
+        State s = state.get();
+        if (s != State.RUNNING) throw notRunning(s);
+        List<Envelope> es = new ArrayList<>(items.size());
+        for (Object item : items) es.add(new Envelope(item, io.fanlab.engine.pipeline.Pipeline.MAIN_EXIT, item));
+        return head.offerAll(es);
+    }
+
     private IllegalStateException notRunning(State s) {
         if (s == State.FAILED)
             return new IllegalStateException("engine " + name + " failed fast (" + failFastCause + "): submit is refused after a fail-fast error");
@@ -176,6 +185,8 @@ public final class PipelineRuntime {
     }
 
     void admitExternal() { admitted.increment(); }
+
+    void admitExternal(int n) { admitted.add(n); }
 
     void admitFork() { admitted.increment(); }
 
@@ -232,11 +243,11 @@ public final class PipelineRuntime {
     }
 
     void workerDied(String stage, Throwable t) {
-        synchronized (workerDeaths) { workerDeaths.add(stage + ": " + t); }
+        workerDeaths.add(stage + ": " + t);
     }
 
     public List<String> workerDeaths() {
-        synchronized (workerDeaths) { return List.copyOf(workerDeaths); }
+        return List.copyOf(workerDeaths);
     }
 
     public long listenerErrors() { return listenerErrors.sum(); }

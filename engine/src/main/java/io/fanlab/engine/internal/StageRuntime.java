@@ -255,11 +255,11 @@ public final class StageRuntime {
      * Does not wait; see {@link #joinWorkers} and {@link #sweepStuck}.
      */
     void cancel() {
+        List<Envelope> swept = new ArrayList<>();
         admin.lock();
         try {
             cancelled = true;
             closed = true;
-            List<Envelope> swept = new ArrayList<>();
             Queues qs = queues;
             for (Shard s : qs.shards) {
                 s.lock.lock();
@@ -273,11 +273,11 @@ public final class StageRuntime {
             }
             queued.set(0);
             if (reorder != null) swept.addAll(reorder.close());
-            for (Envelope e : swept) end(e, Outcome.CANCELLED, null);
             for (Worker w : allWorkers) w.thread.interrupt();
         } finally {
             admin.unlock();
         }
+        for (Envelope e : swept) end(e, Outcome.CANCELLED, null); // outside the lock: calls the listener
     }
 
     /** Waits for every worker thread ever started to end, until {@code deadlineNanos} (System.nanoTime). */
@@ -437,6 +437,55 @@ public final class StageRuntime {
             end(victim, Outcome.SHED, null);
         }
         if (stealing) wakeThief(shardIndex);
+    }
+
+    /**
+     * External batch admission: with one shard, BLOCK overflow, no reorder window and no key, a run of items that
+     * fits is enqueued under one lock acquisition (the producer-side half of batching); otherwise item by item.
+     * @return how many items were admitted (fewer than {@code es.size()} only when the stage stopped taking
+     *         external input meanwhile; the rest were not admitted)
+     */
+    int offerAll(List<Envelope> es) throws InterruptedException {
+        if (reorder != null || keyFn != null || perWorkerShards || !(overflow instanceof Admission.Overflow.Block)) {
+            int n = 0;
+            try {
+                for (Envelope e : es) {
+                    offer(e, true);
+                    n++;
+                }
+            } catch (IllegalStateException refused) {
+                // not admitted from here on
+            }
+            return n;
+        }
+        int i = 0;
+        while (i < es.size()) {
+            Shard s = queues.shards[0]; // one shard: never resharded
+            int from = i;
+            long firstSeq = -1;
+            s.lock.lockInterruptibly();
+            try {
+                while (s.q.size() >= s.cap && !closed && !externalClosed) s.notFull.await();
+                if (closed || externalClosed) return i;
+                int k = Math.min(es.size() - i, s.cap - s.q.size());
+                firstSeq = sequence.getAndAdd(k);
+                long now = pipe.clock.getAsLong();
+                for (int j = 0; j < k; j++) {
+                    Envelope e = es.get(i++);
+                    e.sequence = firstSeq + j;
+                    e.enqueuedAt = now;
+                    s.q.addLast(e);
+                }
+                pipe.admitExternal(k);
+                admitted.add(k);
+                if (k == 1) s.notEmpty.signal(); else s.notEmpty.signalAll();
+            } finally {
+                s.lock.unlock();
+            }
+            if (pipe.observer != io.fanlab.engine.observe.StageObserver.NOOP)
+                for (int j = from; j < i; j++) pipe.observer.admitted(name, es.get(j).sequence);
+        }
+        return i;
     }
 
     private void refused(Envelope e, boolean external) {

@@ -45,6 +45,23 @@ public final class FanOutEngine<I> implements AutoCloseable {
     }
 
     /**
+     * Offers several items in order, as {@link #submit} would one by one, but with one lock acquisition per run of
+     * items that fits into the first queue when that stage has a single queue (shared or batched dispatch), BLOCK
+     * overflow, no reorder window and no key: the producer side of batching.
+     *
+     * @return how many items were admitted: all of them, unless close or cancel began during the call (the rest
+     *         were not admitted)
+     * @throws IllegalStateException when the engine is not RUNNING at the call
+     * @throws InterruptedException  when interrupted while waiting; items before the wait were admitted
+     */
+    public int submitAll(List<? extends I> items) throws InterruptedException {
+        return runtime.submitAll(items);
+    }
+
+    /** Workers that died of an unexpected throwable (their items ended FAILED), as "stage: throwable"; normally empty. */
+    public List<String> workerFailures() { return runtime.workerDeaths(); }
+
+    /**
      * Changes a stage's number of workers while running, without losing or duplicating an item. A per-key stage
      * pauses (its workers stop taking items until the items in service finish) to move keys to their new owners;
      * other stages do not pause. Blocks for that pause only.

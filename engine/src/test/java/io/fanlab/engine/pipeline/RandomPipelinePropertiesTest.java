@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * injected failures: every admitted item ends exactly once per exit, tallies add up (per stage and for the
  * pipeline), and no engine thread is left after close or cancel.
  */
-class RandomPipelineProperties {
+class RandomPipelinePropertiesTest {
     enum Shape { LINEAR, BRANCH, DIAMOND, LOOP }
 
     record Setup(Shape shape, List<Integer> widths, List<Dispatch> dispatches, List<Order> orders, ThreadKind threads,
