@@ -125,7 +125,10 @@ class RandomPipelinePropertiesTest {
         }
         for (StageStats st : engine.stages()) assertThat(st.tally().inFlight()).as(st.name()).isZero();
         long stageTerminals = engine.stages().stream().mapToLong(st -> st.tally().terminals() - st.tally().completed()).sum();
-        assertThat(stageTerminals + t.completed()).as("pipeline terminals = stage non-completion terminals + exits").isEqualTo(t.terminals());
+        if (t.cancelled() == 0)
+            assertThat(stageTerminals + t.completed()).as("pipeline terminals = stage non-completion terminals + exits").isEqualTo(t.terminals());
+        else // an item cancelled while waiting to enter a loop ends between stages: counted by the pipeline only
+            assertThat(stageTerminals + t.completed()).as("pipeline terminals >= stage non-completion terminals + exits").isLessThanOrEqualTo(t.terminals());
         assertThat(engine.liveThreads()).isEmpty();
     }
 }

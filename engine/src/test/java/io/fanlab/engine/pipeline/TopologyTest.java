@@ -92,6 +92,35 @@ class TopologyTest {
     }
 
     @Test
+    void aLoopOfTwoBlockingStagesWithTinyQueuesDoesNotDeadlock() throws Exception {
+        Recorder<Integer> rec = new Recorder<>();
+        // every item makes 5 laps through two stages whose queues hold 2 items each
+        FanOutEngine<Integer> engine = Pipeline.<Integer, Integer>from(StageSpec.named("src").withWidth(2), (x, c) -> 0)
+                .loop(body -> body.then(StageSpec.named("l1").withWidth(1).withQueueCapacity(2), (x, c) -> x + 1)
+                                  .then(StageSpec.named("l2").withWidth(1).withQueueCapacity(2), (x, c) -> x),
+                        x -> true, x -> x, 5)
+                .start(rec);
+        List<Integer> items = IntStream.range(0, 300).boxed().toList();
+        for (int i : items) engine.submit(i);
+        ShutdownReport r = engine.close(Duration.ofSeconds(20));
+        assertThat(r.drained()).isTrue();
+        rec.assertExactlyOnce(Pipeline.MAIN_EXIT, items);
+        assertThat(rec.calls).allSatisfy(c -> assertThat(c.result()).isEqualTo(6));
+        assertThat(engine.stage("l1").in()).isEqualTo(300 * 6);
+    }
+
+    @Test
+    void aLoneItemInALargeBatchIsNotHeldBack() throws Exception {
+        CountDownLatch done = new CountDownLatch(1);
+        FanOutEngine<Integer> engine = Pipeline.<Integer, Integer>from(StageSpec.named("lone")
+                .withDispatch(new io.fanlab.engine.spec.Dispatch.Batched(64, false)), (x, c) -> x)
+                .start((exit, item, outcome, result, cause) -> done.countDown());
+        engine.submit(1);
+        assertThat(done.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("a lone item is taken without waiting for a full batch").isTrue();
+        engine.close(Duration.ofSeconds(5));
+    }
+
+    @Test
     void duplicateNamesAreRefused() {
         assertThatThrownBy(() -> Pipeline.<Integer, Integer>from(StageSpec.named("x"), (v, c) -> v).then(StageSpec.named("x"), (v, c) -> v)
                 .start(TerminalListener.ignore())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'x'");
