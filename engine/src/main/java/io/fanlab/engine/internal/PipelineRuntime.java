@@ -50,6 +50,7 @@ public final class PipelineRuntime {
     private StageRuntime head;
     private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
     private volatile boolean cancelling;
+    private volatile boolean cancelRequested;
     private final ReentrantLock shutdown = new ReentrantLock();
     private ShutdownReport report;
     private volatile Thread failFastThread;
@@ -137,7 +138,12 @@ public final class PipelineRuntime {
                 }
                 case Step.LoopStep l -> {
                     int permits = 1024;
-                    for (Step s : l.body()) if (s instanceof Step.StageStep ss) { permits = ss.spec().queueCapacity(); break; }
+                    if (!l.body().isEmpty() && l.body().get(0) instanceof Step.StageStep ss) {
+                        if (ss.spec().order() instanceof io.fanlab.engine.spec.Order.Ordered)
+                            throw new IllegalArgumentException("stage." + ss.spec().name() + ".order: " + ss.spec().order()
+                                    + " (expected: unordered as the first stage of a loop body; an item going round is admitted over capacity, a reorder window cannot be)");
+                        permits = ss.spec().queueCapacity();
+                    }
                     LoopNode loop = new LoopNode(this, permits, (Predicate<Object>) l.again(), (Function<Object, Object>) l.back(), l.maxLaps());
                     loop.next = node;
                     loop.body = compile(l.body(), loop.tail, exits);
@@ -276,9 +282,9 @@ public final class PipelineRuntime {
             if (report != null) return report;
             if (state.compareAndSet(State.RUNNING, State.DRAINING)) {
                 head.closeExternal();
-                while (tally().inFlight() > 0 && System.nanoTime() < end && state.get() == State.DRAINING)
+                while (tally().inFlight() > 0 && System.nanoTime() < end && state.get() == State.DRAINING && !cancelRequested)
                     LockSupport.parkNanos(500_000);
-                if (state.get() == State.DRAINING && tally().inFlight() == 0) {
+                if (state.get() == State.DRAINING && tally().inFlight() == 0 && !cancelRequested) {
                     for (StageRuntime s : stages) s.stopWhenEmpty();
                     boolean joined = joinAll(Math.max(end, System.nanoTime() + CLOSE_CANCEL_GRACE.toNanos()));
                     if (joined && state.compareAndSet(State.DRAINING, State.STOPPED)) {
@@ -295,6 +301,7 @@ public final class PipelineRuntime {
 
     public ShutdownReport cancel(Duration bound) {
         long t0 = System.nanoTime();
+        cancelRequested = true; // a close draining on another thread stops waiting and cancels (with its short grace)
         shutdown.lock();
         try {
             if (report != null) return report;

@@ -337,6 +337,8 @@ public final class StageRuntime {
      * external input, and {@link InterruptedException} when interrupted while waiting for room (item not admitted).
      */
     void offer(Envelope e, boolean external) throws InterruptedException {
+        boolean reentry = e.reentry; // a loop going round: admitted over capacity (see LoopNode)
+        e.reentry = false;
         if (keyFn != null) {
             try {
                 e.key = keyFn.applyAsLong(e.value);
@@ -381,7 +383,7 @@ public final class StageRuntime {
                     if (qs.retired) continue outer;
                     if (closed || (external && externalClosed)) { refused = true; break outer; }
                     int size = s.q.size();
-                    boolean full = size >= s.cap;
+                    boolean full = size >= s.cap && !reentry;
                     if (overflow instanceof Admission.Overflow.Block) {
                         if (full) {
                             try {
@@ -401,7 +403,7 @@ public final class StageRuntime {
                     } else if (overflow instanceof Admission.Overflow.Probabilistic p) {
                         if (full) break outer;
                         double fill = (double) size / s.cap;
-                        if (fill >= p.threshold()) {
+                        if (fill >= p.threshold() && !reentry) {
                             double drop = p.threshold() >= 1.0 ? 0.0 : (fill - p.threshold()) / (1.0 - p.threshold());
                             if (ThreadLocalRandom.current().nextDouble() < drop) break outer;
                         }

@@ -194,6 +194,30 @@ class FailureModeTest {
         assertThat(engine.tally().completed()).isEqualTo(engine.tally().admitted());
     }
 
+    @ParameterizedTest
+    @EnumSource(ThreadKind.class)
+    void cancelDuringALongCloseReturnsWithinItsBound(ThreadKind t) throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch never = new CountDownLatch(1);
+        FanOutEngine<Integer> engine = Pipeline.<Integer, Integer>from(StageSpec.named("slowclose-" + t).withThreads(t), (x, c) -> {
+            started.countDown();
+            never.await();
+            return x;
+        }).start(TerminalListener.ignore());
+        engine.submit(1);
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        Thread closer = Thread.ofPlatform().start(() -> engine.close(Duration.ofSeconds(60)));
+        awaitState(engine, "DRAINING");
+        long t0 = System.nanoTime();
+        ShutdownReport r = engine.cancel(Duration.ofSeconds(1));
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+        assertThat(r.drained()).isFalse();
+        assertThat(r.tally()).isEqualTo(new Tally(1, 0, 0, 0, 0, 1, 0, 0));
+        closer.join(10_000);
+        assertThat(closer.isAlive()).isFalse();
+        assertThat(engine.liveThreads()).isEmpty();
+    }
+
     static void awaitBlocked(Thread th) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (th.getState() != Thread.State.WAITING && System.nanoTime() < end) Thread.sleep(1); // safety-net poll, not a timing assertion

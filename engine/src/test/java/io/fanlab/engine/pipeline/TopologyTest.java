@@ -121,6 +121,14 @@ class TopologyTest {
     }
 
     @Test
+    void anOrderedFirstStageInALoopIsRefused() {
+        assertThatThrownBy(() -> Pipeline.<Integer, Integer>from(StageSpec.named("p"), (v, c) -> v)
+                .loop(b -> b.then(StageSpec.named("o").withOrder(new io.fanlab.engine.spec.Order.Ordered(4)), (v, c) -> v), v -> false, v -> v, 1)
+                .start(TerminalListener.ignore()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("stage.o.order: Ordered[window=4] (expected: unordered");
+    }
+
+    @Test
     void duplicateNamesAreRefused() {
         assertThatThrownBy(() -> Pipeline.<Integer, Integer>from(StageSpec.named("x"), (v, c) -> v).then(StageSpec.named("x"), (v, c) -> v)
                 .start(TerminalListener.ignore())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'x'");
