@@ -218,6 +218,24 @@ class FailureModeTest {
         assertThat(engine.liveThreads()).isEmpty();
     }
 
+    @org.junit.jupiter.api.Test
+    void virtualWorkersHoldAsManyBlockedItemsAsTheWidth() throws Exception {
+        // 300 items can only pass a 300-party barrier if 300 workers are in service at once
+        java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(300);
+        Recorder<Integer> rec = new Recorder<>();
+        FanOutEngine<Integer> engine = Pipeline.<Integer, Integer>from(StageSpec.named("wide").withWidth(300).withThreads(ThreadKind.VIRTUAL)
+                .withDispatch(new io.fanlab.engine.spec.Dispatch.Sharded()), (x, c) -> {
+            barrier.await(20, TimeUnit.SECONDS);
+            return x;
+        }).start(rec);
+        List<Integer> items = IntStream.range(0, 300).boxed().toList();
+        engine.submitAll(items);
+        ShutdownReport r = engine.close(Duration.ofSeconds(30));
+        assertThat(r.drained()).isTrue();
+        assertThat(rec.count(Outcome.COMPLETED)).isEqualTo(300);
+        assertThat(engine.stage("wide").workers()).hasSize(300).allSatisfy(w -> assertThat(w.items()).isEqualTo(1));
+    }
+
     static void awaitBlocked(Thread th) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (th.getState() != Thread.State.WAITING && System.nanoTime() < end) Thread.sleep(1); // safety-net poll, not a timing assertion

@@ -5,11 +5,14 @@ import io.fanlab.engine.observe.Tally;
 import io.fanlab.engine.spec.StageSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -91,13 +94,16 @@ class TopologyTest {
         assertThat(engine.stage("inc").in()).isEqualTo(200 + 3 + 3 + 2 + 1); // laps made by items 0..3
     }
 
-    @Test
-    void aLoopOfTwoBlockingStagesWithTinyQueuesDoesNotDeadlock() throws Exception {
+    static Stream<io.fanlab.engine.spec.Dispatch> dispatches() { return Variants.DISPATCHES.stream(); }
+
+    @ParameterizedTest
+    @MethodSource("dispatches")
+    void aLoopOfTwoBlockingStagesWithTinyQueuesDoesNotDeadlock(io.fanlab.engine.spec.Dispatch d) throws Exception {
         Recorder<Integer> rec = new Recorder<>();
-        // every item makes 5 laps through two stages whose queues hold 2 items each
+        // every item makes 5 laps through two stages whose queues hold 3 items (1 per shard when sharded)
         FanOutEngine<Integer> engine = Pipeline.<Integer, Integer>from(StageSpec.named("src").withWidth(2), (x, c) -> 0)
-                .loop(body -> body.then(StageSpec.named("l1").withWidth(1).withQueueCapacity(2), (x, c) -> x + 1)
-                                  .then(StageSpec.named("l2").withWidth(1).withQueueCapacity(2), (x, c) -> x),
+                .loop(body -> body.then(StageSpec.named("l1").withWidth(3).withQueueCapacity(3).withDispatch(d), (x, c) -> x + 1)
+                                  .then(StageSpec.named("l2").withWidth(3).withQueueCapacity(3).withDispatch(d), (x, c) -> x),
                         x -> true, x -> x, 5)
                 .start(rec);
         List<Integer> items = IntStream.range(0, 300).boxed().toList();
