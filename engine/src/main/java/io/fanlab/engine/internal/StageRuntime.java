@@ -53,6 +53,9 @@ import java.util.function.ToLongFunction;
  *       which is published before the old one is marked retired and its waiters woken; a thread holding a retired
  *       shard retries on the new one. Per-key stages first quiesce (workers stop taking; in-service items finish)
  *       so that two workers never hold items of one key; producers keep enqueueing meanwhile.</li>
+ *   <li><b>Hot path.</b> Per item: one envelope, one queue lock (or one per batch), one CAS to claim, a few
+ *       {@link LongAdder} increments. No clock read per item unless something uses it (queue deadline, observer,
+ *       start gate); per-worker busy time is measured once per batch.</li>
  *   <li><b>Exactly once.</b> A worker's taken items sit in its {@code hand} array until decided: the worker claims
  *       slot i with a CAS when the item's work ends; a cancel that gives up on a stuck worker claims the remaining
  *       slots with the same CAS. Whoever wins ends or forwards the item; the other does nothing.</li>
@@ -74,6 +77,8 @@ public final class StageRuntime {
     private final boolean adaptive;
     private final long deadlineNanos;
     private final Admission.Overflow overflow;
+    /** Whether items need timestamps: a queue deadline, an observer or a start gate uses them; else no clock reads per item. */
+    private final boolean timed;
     final ReorderBuffer reorder;
     Node downstream;
 
@@ -124,6 +129,7 @@ public final class StageRuntime {
         this.deadlineNanos = spec.admission().queueDeadline().map(d -> d.toNanos()).orElse(Long.MAX_VALUE);
         this.overflow = spec.admission().overflow();
         this.reorder = spec.order() instanceof Order.Ordered o ? new ReorderBuffer(o.window()) : null;
+        this.timed = deadlineNanos != Long.MAX_VALUE || pipe.observer != io.fanlab.engine.observe.StageObserver.NOOP || gate != StartGate.OPEN;
         this.width = spec.width();
         this.queues = new Queues(perWorkerShards ? spec.width() : 1, spec.queueCapacity());
     }
@@ -366,7 +372,7 @@ public final class StageRuntime {
             seq = sequence.getAndIncrement();
         }
         e.sequence = seq;
-        e.enqueuedAt = pipe.clock.getAsLong();
+        if (timed) e.enqueuedAt = pipe.clock.getAsLong();
         Envelope victim = null;
         boolean accepted = false;
         boolean refused = false;
@@ -602,8 +608,8 @@ public final class StageRuntime {
     // ------------------------------------------------------------------ working
 
     private void process(Worker w, int i, Envelope e) {
-        long start = pipe.clock.getAsLong();
-        long queueNanos = start - e.enqueuedAt;
+        long start = timed ? pipe.clock.getAsLong() : 0;
+        long queueNanos = timed ? start - e.enqueuedAt : 0;
         if (cancelled) {
             if (claim(w, i, e)) end(e, Outcome.CANCELLED, null, queueNanos, 0);
             return;
@@ -629,7 +635,7 @@ public final class StageRuntime {
         }
         w.context.begin(e.sequence);
         invoker.invoke(e.value, w.context, inv);
-        long service = pipe.clock.getAsLong() - start;
+        long service = timed ? pipe.clock.getAsLong() - start : 0;
         gate.release(e.value, service, inv.outcome == Outcome.FAILED || inv.outcome == Outcome.TIMED_OUT);
         if (!claim(w, i, e)) return; // a cancel gave up on this item while it ran: its late result is ignored
         if (!cancelled) Thread.interrupted(); // a stray interrupt must not leak into the next item
@@ -775,17 +781,17 @@ public final class StageRuntime {
                         continue;
                     }
                     if (n == 0) return;
+                    long t0 = System.nanoTime(); // busy time is measured per batch: two clock reads per batch, not per item
                     try {
                         for (int i = 0; i < n; i++) {
                             Envelope e = (Envelope) HAND.getVolatile(hand, i);
                             if (e == null) continue;
                             current = i;
-                            long t0 = System.nanoTime();
                             process(this, i, e);
-                            counters.record(System.nanoTime() - t0);
                         }
                     } finally {
                         current = -1;
+                        counters.record(n, System.nanoTime() - t0);
                         if (perKey) busy.decrementAndGet();
                     }
                 }
