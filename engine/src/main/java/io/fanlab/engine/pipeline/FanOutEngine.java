@@ -116,8 +116,8 @@ public final class FanOutEngine<I> implements AutoCloseable {
     /** Exceptions thrown by the terminal listener (caught and counted). */
     public long listenerErrors() { return runtime.listenerErrors(); }
 
-    /** Lifecycle state: RUNNING, DRAINING, CANCELLING, FAILED or STOPPED. */
-    public String state() { return runtime.state().name(); }
+    /** Lifecycle state (see {@link EngineState}). */
+    public EngineState state() { return EngineState.valueOf(runtime.state().name()); }
 
     /** Engine threads still alive (workers, including virtual ones, and the fail-fast canceller). */
     public List<Thread> liveThreads() { return runtime.liveThreads(); }

@@ -80,7 +80,7 @@ class FailureModeTest {
         }).start(rec);
         for (int i = 0; i < 20; i++) engine.submit(i);
         allIn.countDown();
-        awaitState(engine, "FAILED", "STOPPED");
+        awaitState(engine, EngineState.FAILED, EngineState.STOPPED);
         assertThatThrownBy(() -> engine.submit(99)).isInstanceOf(IllegalStateException.class).hasMessageContaining("fail-fast");
         ShutdownReport r = engine.close(Duration.ofSeconds(10));
         assertThat(r.drained()).isFalse();
@@ -189,7 +189,7 @@ class FailureModeTest {
         assertThat(refused.await(10, TimeUnit.SECONDS)).isTrue();
         release.countDown();
         closer.join(10_000);
-        assertThat(engine.state()).isEqualTo("STOPPED");
+        assertThat(engine.state()).isEqualTo(EngineState.STOPPED);
         assertThat(engine.tally().inFlight()).isZero();
         assertThat(engine.tally().completed()).isEqualTo(engine.tally().admitted());
     }
@@ -207,7 +207,7 @@ class FailureModeTest {
         engine.submit(1);
         assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
         Thread closer = Thread.ofPlatform().start(() -> engine.close(Duration.ofSeconds(60)));
-        awaitState(engine, "DRAINING");
+        awaitState(engine, EngineState.DRAINING);
         long t0 = System.nanoTime();
         ShutdownReport r = engine.cancel(Duration.ofSeconds(1));
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
@@ -242,7 +242,7 @@ class FailureModeTest {
         assertThat(th.getState()).isEqualTo(Thread.State.WAITING);
     }
 
-    static void awaitState(FanOutEngine<?> engine, String... states) throws InterruptedException {
+    static void awaitState(FanOutEngine<?> engine, EngineState... states) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!List.of(states).contains(engine.state()) && System.nanoTime() < end) Thread.sleep(1);
         assertThat(engine.state()).isIn((Object[]) states);

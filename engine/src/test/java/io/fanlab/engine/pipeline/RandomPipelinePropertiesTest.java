@@ -91,7 +91,7 @@ class RandomPipelinePropertiesTest {
         Thread canceller = null;
         if (s.cancelMidway()) {
             canceller = Thread.ofPlatform().start(() -> {
-                while (engine.tally().admitted() < s.items() / 2) Thread.onSpinWait();
+                while (engine.tally().admitted() < s.items() / 2) java.util.concurrent.locks.LockSupport.parkNanos(20_000);
                 engine.cancel(Duration.ofSeconds(5));
             });
         }

@@ -128,7 +128,7 @@ class StageContractTest {
         assertThat(r.tally()).isEqualTo(new Tally(16, 0, 0, 0, 0, 16, 0, 0));
         assertThat(engine.liveThreads()).isEmpty();
         assertNoThreadNamed("fanlab-" + name);
-        assertThat(engine.state()).isEqualTo("STOPPED");
+        assertThat(engine.state()).isEqualTo(EngineState.STOPPED);
     }
 
     static void assertNoThreadNamed(String prefix) {
