@@ -64,7 +64,8 @@ public final class FanOutEngine<I> implements AutoCloseable {
     /**
      * Changes a stage's number of workers while running, without losing or duplicating an item. A per-key stage
      * pauses (its workers stop taking items until the items in service finish) to move keys to their new owners;
-     * other stages do not pause. Blocks for that pause only.
+     * other stages do not pause. Blocks for that pause only (if an item in service never ends, until cancel).
+     * Worker threads are new threads (never reused); a retired worker ends after the item it holds.
      *
      * @throws IllegalArgumentException for an unknown stage or a width below 1
      * @throws IllegalStateException    when the engine is not RUNNING
