@@ -53,6 +53,9 @@ import java.util.function.ToLongFunction;
  *       which is published before the old one is marked retired and its waiters woken; a thread holding a retired
  *       shard retries on the new one. Per-key stages first quiesce (workers stop taking; in-service items finish)
  *       so that two workers never hold items of one key; producers keep enqueueing meanwhile.</li>
+ *   <li><b>Hot path.</b> Per item: one envelope, one queue lock (or one per batch), one CAS to claim, a few
+ *       {@link LongAdder} increments. No clock read per item unless something uses it (queue deadline, observer,
+ *       start gate); per-worker busy time is measured once per batch.</li>
  *   <li><b>Exactly once.</b> A worker's taken items sit in its {@code hand} array until decided: the worker claims
  *       slot i with a CAS when the item's work ends; a cancel that gives up on a stuck worker claims the remaining
  *       slots with the same CAS. Whoever wins ends or forwards the item; the other does nothing.</li>
@@ -74,6 +77,8 @@ public final class StageRuntime {
     private final boolean adaptive;
     private final long deadlineNanos;
     private final Admission.Overflow overflow;
+    /** Whether items need timestamps: a queue deadline, an observer or a start gate uses them; else no clock reads per item. */
+    private final boolean timed;
     final ReorderBuffer reorder;
     Node downstream;
 
@@ -124,6 +129,7 @@ public final class StageRuntime {
         this.deadlineNanos = spec.admission().queueDeadline().map(d -> d.toNanos()).orElse(Long.MAX_VALUE);
         this.overflow = spec.admission().overflow();
         this.reorder = spec.order() instanceof Order.Ordered o ? new ReorderBuffer(o.window()) : null;
+        this.timed = deadlineNanos != Long.MAX_VALUE || pipe.observer != io.fanlab.engine.observe.StageObserver.NOOP || gate != StartGate.OPEN;
         this.width = spec.width();
         this.queues = new Queues(perWorkerShards ? spec.width() : 1, spec.queueCapacity());
     }
@@ -255,11 +261,11 @@ public final class StageRuntime {
      * Does not wait; see {@link #joinWorkers} and {@link #sweepStuck}.
      */
     void cancel() {
+        List<Envelope> swept = new ArrayList<>();
         admin.lock();
         try {
             cancelled = true;
             closed = true;
-            List<Envelope> swept = new ArrayList<>();
             Queues qs = queues;
             for (Shard s : qs.shards) {
                 s.lock.lock();
@@ -273,11 +279,11 @@ public final class StageRuntime {
             }
             queued.set(0);
             if (reorder != null) swept.addAll(reorder.close());
-            for (Envelope e : swept) end(e, Outcome.CANCELLED, null);
             for (Worker w : allWorkers) w.thread.interrupt();
         } finally {
             admin.unlock();
         }
+        for (Envelope e : swept) end(e, Outcome.CANCELLED, null); // outside the lock: calls the listener
     }
 
     /** Waits for every worker thread ever started to end, until {@code deadlineNanos} (System.nanoTime). */
@@ -337,6 +343,8 @@ public final class StageRuntime {
      * external input, and {@link InterruptedException} when interrupted while waiting for room (item not admitted).
      */
     void offer(Envelope e, boolean external) throws InterruptedException {
+        boolean reentry = e.reentry; // a loop going round: admitted over capacity (see LoopNode)
+        e.reentry = false;
         if (keyFn != null) {
             try {
                 e.key = keyFn.applyAsLong(e.value);
@@ -364,7 +372,7 @@ public final class StageRuntime {
             seq = sequence.getAndIncrement();
         }
         e.sequence = seq;
-        e.enqueuedAt = pipe.clock.getAsLong();
+        if (timed) e.enqueuedAt = pipe.clock.getAsLong();
         Envelope victim = null;
         boolean accepted = false;
         boolean refused = false;
@@ -381,7 +389,7 @@ public final class StageRuntime {
                     if (qs.retired) continue outer;
                     if (closed || (external && externalClosed)) { refused = true; break outer; }
                     int size = s.q.size();
-                    boolean full = size >= s.cap;
+                    boolean full = size >= s.cap && !reentry;
                     if (overflow instanceof Admission.Overflow.Block) {
                         if (full) {
                             try {
@@ -401,7 +409,7 @@ public final class StageRuntime {
                     } else if (overflow instanceof Admission.Overflow.Probabilistic p) {
                         if (full) break outer;
                         double fill = (double) size / s.cap;
-                        if (fill >= p.threshold()) {
+                        if (fill >= p.threshold() && !reentry) {
                             double drop = p.threshold() >= 1.0 ? 0.0 : (fill - p.threshold()) / (1.0 - p.threshold());
                             if (ThreadLocalRandom.current().nextDouble() < drop) break outer;
                         }
@@ -437,6 +445,55 @@ public final class StageRuntime {
             end(victim, Outcome.SHED, null);
         }
         if (stealing) wakeThief(shardIndex);
+    }
+
+    /**
+     * External batch admission: with one shard, BLOCK overflow, no reorder window and no key, a run of items that
+     * fits is enqueued under one lock acquisition (the producer-side half of batching); otherwise item by item.
+     * @return how many items were admitted (fewer than {@code es.size()} only when the stage stopped taking
+     *         external input meanwhile; the rest were not admitted)
+     */
+    int offerAll(List<Envelope> es) throws InterruptedException {
+        if (reorder != null || keyFn != null || perWorkerShards || !(overflow instanceof Admission.Overflow.Block)) {
+            int n = 0;
+            try {
+                for (Envelope e : es) {
+                    offer(e, true);
+                    n++;
+                }
+            } catch (IllegalStateException refused) {
+                // not admitted from here on
+            }
+            return n;
+        }
+        int i = 0;
+        while (i < es.size()) {
+            Shard s = queues.shards[0]; // one shard: never resharded
+            int from = i;
+            long firstSeq = -1;
+            s.lock.lockInterruptibly();
+            try {
+                while (s.q.size() >= s.cap && !closed && !externalClosed) s.notFull.await();
+                if (closed || externalClosed) return i;
+                int k = Math.min(es.size() - i, s.cap - s.q.size());
+                firstSeq = sequence.getAndAdd(k);
+                long now = pipe.clock.getAsLong();
+                for (int j = 0; j < k; j++) {
+                    Envelope e = es.get(i++);
+                    e.sequence = firstSeq + j;
+                    e.enqueuedAt = now;
+                    s.q.addLast(e);
+                }
+                pipe.admitExternal(k);
+                admitted.add(k);
+                if (k == 1) s.notEmpty.signal(); else s.notEmpty.signalAll();
+            } finally {
+                s.lock.unlock();
+            }
+            if (pipe.observer != io.fanlab.engine.observe.StageObserver.NOOP)
+                for (int j = from; j < i; j++) pipe.observer.admitted(name, es.get(j).sequence);
+        }
+        return i;
     }
 
     private void refused(Envelope e, boolean external) {
@@ -551,8 +608,8 @@ public final class StageRuntime {
     // ------------------------------------------------------------------ working
 
     private void process(Worker w, int i, Envelope e) {
-        long start = pipe.clock.getAsLong();
-        long queueNanos = start - e.enqueuedAt;
+        long start = timed ? pipe.clock.getAsLong() : 0;
+        long queueNanos = timed ? start - e.enqueuedAt : 0;
         if (cancelled) {
             if (claim(w, i, e)) end(e, Outcome.CANCELLED, null, queueNanos, 0);
             return;
@@ -578,7 +635,7 @@ public final class StageRuntime {
         }
         w.context.begin(e.sequence);
         invoker.invoke(e.value, w.context, inv);
-        long service = pipe.clock.getAsLong() - start;
+        long service = timed ? pipe.clock.getAsLong() - start : 0;
         gate.release(e.value, service, inv.outcome == Outcome.FAILED || inv.outcome == Outcome.TIMED_OUT);
         if (!claim(w, i, e)) return; // a cancel gave up on this item while it ran: its late result is ignored
         if (!cancelled) Thread.interrupted(); // a stray interrupt must not leak into the next item
@@ -724,17 +781,17 @@ public final class StageRuntime {
                         continue;
                     }
                     if (n == 0) return;
+                    long t0 = System.nanoTime(); // busy time is measured per batch: two clock reads per batch, not per item
                     try {
                         for (int i = 0; i < n; i++) {
                             Envelope e = (Envelope) HAND.getVolatile(hand, i);
                             if (e == null) continue;
                             current = i;
-                            long t0 = System.nanoTime();
                             process(this, i, e);
-                            counters.record(System.nanoTime() - t0);
                         }
                     } finally {
                         current = -1;
+                        counters.record(n, System.nanoTime() - t0);
                         if (perKey) busy.decrementAndGet();
                     }
                 }

@@ -15,6 +15,9 @@
  * queue, a worker's hand, a reorder slot or an emitting thread); hand-offs happen under a lock, which publishes
  * its fields. Whoever takes an envelope out of a holder decides its fate in that stage; this is what makes every
  * terminal outcome happen exactly once. Locks are {@link java.util.concurrent.locks.ReentrantLock}s (workers may
- * be virtual threads); a lock is never held while calling user code (work, listener, observer, predicates). Waits block, they never spin.
+ * be virtual threads); no queue, reorder or stage lock is held while calling user code (work, key function,
+ * listener, observer, predicates); only close/cancel hold the engine's shutdown lock while ending items. Waits
+ * block, they never spin (two bounded exceptions: a stealing worker re-polls every 1 ms while items sit on busy
+ * workers' shards, and a per-key width change polls every 0.2 ms for in-service items to finish).
  */
 package io.fanlab.engine.internal;

@@ -90,6 +90,22 @@ class StageContractTest {
 
     @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource("dispatchOrderThreads")
+    void submitAllKeepsTheContract(Dispatch d, Order o, ThreadKind t) throws Exception {
+        Recorder<Integer> rec = new Recorder<>();
+        String name = "batch-" + System.nanoTime();
+        FanOutEngine<Integer> engine = Pipeline.<Integer, Integer>from(spec(name, d, o, t, Admission.BLOCK), (x, c) -> x).start(rec);
+        List<Integer> items = IntStream.range(0, 3000).boxed().toList();
+        for (int from = 0; from < items.size(); from += 100) assertThat(engine.submitAll(items.subList(from, from + 100))).isEqualTo(100);
+        ShutdownReport r = engine.close(Duration.ofSeconds(20));
+        rec.assertExactlyOnce(Pipeline.MAIN_EXIT, items);
+        assertThat(r.tally()).isEqualTo(new Tally(3000, 3000, 0, 0, 0, 0, 0, 0));
+        if (o instanceof Order.Ordered)
+            assertThat(rec.calls.stream().map(c -> (Integer) c.item()).toList()).isSorted();
+        assertThat(engine.liveThreads()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @MethodSource("dispatchOrderThreads")
     void cancelEndsEveryItemOnceAndReturnsWithinBound(Dispatch d, Order o, ThreadKind t) throws Exception {
         Recorder<Integer> rec = new Recorder<>();
         String name = "cancel-" + System.nanoTime();
@@ -112,7 +128,7 @@ class StageContractTest {
         assertThat(r.tally()).isEqualTo(new Tally(16, 0, 0, 0, 0, 16, 0, 0));
         assertThat(engine.liveThreads()).isEmpty();
         assertNoThreadNamed("fanlab-" + name);
-        assertThat(engine.state()).isEqualTo("STOPPED");
+        assertThat(engine.state()).isEqualTo(EngineState.STOPPED);
     }
 
     static void assertNoThreadNamed(String prefix) {
