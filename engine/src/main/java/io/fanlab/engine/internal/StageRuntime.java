@@ -46,7 +46,9 @@ import java.util.function.ToLongFunction;
  *   <li><b>Stealing wake-ups.</b> A worker about to wait sets its shard's {@code waiting} flag, then reads the
  *       stage-wide {@code queued} count; a producer increments {@code queued}, then looks for a waiting worker to
  *       signal when it put the item on a busy worker's shard (Dekker pattern on volatiles: one of the two sees the
- *       other). A waiting worker that saw {@code queued > 0} but could not steal waits at most 1 ms before retrying.</li>
+ *       other). A waiting worker that saw {@code queued > 0} but could not steal waits at most 1 ms before retrying.
+ *       Every flag that ends a wait (closed, retired, drain) is re-read under the shard lock right before waiting,
+ *       since the worker held no lock while it tried to steal (a wake-up sent then would be lost).</li>
  *   <li><b>Width changes.</b> Shrinking marks the surplus workers retired (they exit between items, never holding
  *       an item); growing starts new workers (new threads; virtual threads are never reused). With per-worker
  *       shards the stage reshards: all old shards are locked, their items move (in order) to a new {@link Queues},
@@ -570,6 +572,9 @@ public final class StageRuntime {
             own.lock.lockInterruptibly();
             try {
                 if (qs.retired || closed || w.retired || !own.q.isEmpty()) continue;
+                // the drain flag may have been set (and its wake-up signalled) while this worker held no lock:
+                // re-check it under the lock before waiting, or the wake-up is lost and close waits its deadline
+                if (stopWhenEmpty) return 0;
                 own.waiting = true;
                 try {
                     if (queued.get() > 0) own.notEmpty.await(1, TimeUnit.MILLISECONDS);
