@@ -109,6 +109,7 @@ public final class StageRuntime {
     final LongAdder deadLettered = new LongAdder();
     final LongAdder retries = new LongAdder();
     final LongAdder hedges = new LongAdder();
+    final LongAdder hedgesWon = new LongAdder();
 
     @SuppressWarnings("unchecked")
     StageRuntime(PipelineRuntime pipe, StageSpec spec, Work<?, ?> work, ToLongFunction<?> keyFn) {
@@ -301,7 +302,7 @@ public final class StageRuntime {
             long left = deadlineNanos - System.nanoTime();
             if (left <= 0 || !w.thread.join(java.time.Duration.ofNanos(left))) return false;
         }
-        return true;
+        return invoker.awaitAttemptThreads(deadlineNanos); // attempt threads abandoned by a timeout, a hedge or a cancel
     }
 
     /** After the cancel bound: claims what workers still alive hold; the items in service are reported stuck. */
@@ -324,6 +325,7 @@ public final class StageRuntime {
                 }
             }
         }
+        invoker.stuck(stuck); // attempt threads ignoring cancellation; their items already ended (CANCELLED)
     }
 
     List<Thread> liveThreads() {
@@ -331,6 +333,7 @@ public final class StageRuntime {
         try {
             List<Thread> out = new ArrayList<>();
             for (Worker w : allWorkers) if (w.thread.isAlive()) out.add(w.thread);
+            out.addAll(invoker.attemptThreads());
             return out;
         } finally {
             admin.unlock();
@@ -646,6 +649,7 @@ public final class StageRuntime {
         if (!cancelled) Thread.interrupted(); // a stray interrupt must not leak into the next item
         if (inv.retries > 0) retries.add(inv.retries);
         if (inv.hedges > 0) hedges.add(inv.hedges);
+        if (inv.hedgeWon) hedgesWon.increment();
         Outcome o = inv.outcome;
         if (cancelled) o = Outcome.CANCELLED;
         if (o == Outcome.COMPLETED) {
@@ -725,7 +729,7 @@ public final class StageRuntime {
         for (Worker w : workers) ws.add(new WorkerStats(w.index, w.counters.items(), w.counters.busyNanos()));
         int limit = Math.min(gate.currentLimit(), width);
         return new StageStats(name, width, tally.admitted(), tally.completed(), tally.failed() + tally.deadLettered(),
-                tally.shed(), tally.timedOut(), retries.sum(), hedges.sum(), tally.cancelled(), tally.inFlight(), depth,
+                tally.shed(), tally.timedOut(), retries.sum(), hedges.sum(), hedgesWon.sum(), tally.cancelled(), tally.inFlight(), depth,
                 limit, reorder == null ? 0 : reorder.depth(), ws, tally);
     }
 
