@@ -43,6 +43,7 @@ public final class PipelineRuntime {
 
     final String name;
     final LongSupplier clock;
+    final io.fanlab.engine.limit.Sleeper sleeper;
     final StageObserver observer;
     private final TerminalListener<Object> listener;
     private final List<StageRuntime> stages = new ArrayList<>();
@@ -73,7 +74,9 @@ public final class PipelineRuntime {
     private final java.util.concurrent.ConcurrentLinkedQueue<String> workerDeaths = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     @SuppressWarnings("unchecked")
-    private PipelineRuntime(String name, TerminalListener<?> listener, StageObserver observer, LongSupplier clock, int deadLetterCapacity) {
+    private PipelineRuntime(String name, TerminalListener<?> listener, StageObserver observer, LongSupplier clock,
+                            io.fanlab.engine.limit.Sleeper sleeper, int deadLetterCapacity) {
+        this.sleeper = sleeper;
         this.name = name;
         this.listener = (TerminalListener<Object>) listener;
         this.observer = observer == StageObserver.NOOP ? observer : new SafeObserver(observer);
@@ -84,9 +87,15 @@ public final class PipelineRuntime {
     /** Compiles the steps into a graph and starts every stage's workers. */
     public static PipelineRuntime start(String name, List<Step> steps, TerminalListener<?> listener, StageObserver observer,
                                         LongSupplier clock, int deadLetterCapacity) {
+        return start(name, steps, listener, observer, clock, io.fanlab.engine.limit.Sleeper.SYSTEM, deadLetterCapacity);
+    }
+
+    /** As above; {@code sleeper} is how rate-limited stages wait for tokens (it should advance {@code clock}). */
+    public static PipelineRuntime start(String name, List<Step> steps, TerminalListener<?> listener, StageObserver observer,
+                                        LongSupplier clock, io.fanlab.engine.limit.Sleeper sleeper, int deadLetterCapacity) {
         if (steps.isEmpty() || !(steps.get(0) instanceof Step.StageStep))
             throw new IllegalArgumentException("pipeline.steps: " + steps.size() + " steps (expected: a first stage)");
-        PipelineRuntime p = new PipelineRuntime(name, listener, observer, clock, deadLetterCapacity);
+        PipelineRuntime p = new PipelineRuntime(name, listener, observer, clock, sleeper, deadLetterCapacity);
         p.compile(steps, new ExitNode(p), new HashSet<>());
         p.head = p.stages.get(0);
         for (StageRuntime s : p.stages) s.start();
@@ -104,7 +113,7 @@ public final class PipelineRuntime {
                 case Step.StageStep s -> {
                     if (byName.containsKey(s.spec().name()))
                         throw new IllegalArgumentException("stage.name: '" + s.spec().name() + "' (expected: unique within a pipeline)");
-                    StageRuntime r = new StageRuntime(this, s.spec(), s.work(), s.key());
+                    StageRuntime r = new StageRuntime(this, s.spec(), s.work(), s.key(), s.tenant(), s.weight());
                     stages.add(r);
                     byName.put(r.name, r);
                     built.add(r);

@@ -99,6 +99,8 @@ public final class StageRuntime {
     private final AtomicInteger roundRobin = new AtomicInteger();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger busy = new AtomicInteger();
+    /** The gate's limit last reported to the observer. */
+    private final AtomicInteger lastLimit = new AtomicInteger();
 
     final LongAdder admitted = new LongAdder();
     final LongAdder completed = new LongAdder();
@@ -112,12 +114,15 @@ public final class StageRuntime {
     final LongAdder hedgesWon = new LongAdder();
 
     @SuppressWarnings("unchecked")
-    StageRuntime(PipelineRuntime pipe, StageSpec spec, Work<?, ?> work, ToLongFunction<?> keyFn) {
+    StageRuntime(PipelineRuntime pipe, StageSpec spec, Work<?, ?> work, ToLongFunction<?> keyFn,
+                 java.util.function.Function<?, String> tenantFn, java.util.function.ToIntFunction<?> weightFn) {
         this.pipe = pipe;
         this.spec = spec;
         this.name = spec.name();
         this.invoker = ItemInvoker.forStage(spec, work);
-        this.gate = StartGate.forStage(spec);
+        this.gate = StartGate.forStage(spec, pipe.clock, pipe.sleeper, (java.util.function.Function<Object, String>) tenantFn,
+                (java.util.function.ToIntFunction<Object>) weightFn, () -> width);
+        this.lastLimit.set(gate.currentLimit());
         this.keyFn = (ToLongFunction<Object>) keyFn;
         this.perKey = spec.perKey() && keyFn != null;
         this.stealing = spec.dispatch() instanceof Dispatch.WorkStealing;
@@ -632,19 +637,29 @@ public final class StageRuntime {
         pipe.observer.started(name, e.sequence, w.index, queueNanos);
         Invocation inv = w.invocation;
         inv.reset();
+        GatePermit permit = w.permit;
         try {
-            gate.acquire(e.value);
+            gate.acquire(e.value, permit);
         } catch (InterruptedException ie) {
             if (claim(w, i, e)) {
                 if (reorder != null) reorder.skip(e.sequence, this);
                 end(e, Outcome.CANCELLED, null, queueNanos, 0);
             }
             return;
+        } catch (RuntimeException bad) { // the tenant or weight function threw, or a weight above the burst
+            if (claim(w, i, e)) {
+                if (reorder != null) reorder.skip(e.sequence, this);
+                end(e, Outcome.FAILED, bad, queueNanos, 0);
+            }
+            return;
         }
         w.context.begin(e.sequence);
         invoker.invoke(e.value, w.context, inv);
         long service = timed ? pipe.clock.getAsLong() - start : 0;
-        gate.release(e.value, service, inv.outcome == Outcome.FAILED || inv.outcome == Outcome.TIMED_OUT);
+        if (gate != StartGate.OPEN) {
+            gate.release(permit, inv.outcome, inv.cause);
+            reportLimit();
+        }
         if (!claim(w, i, e)) return; // a cancel gave up on this item while it ran: its late result is ignored
         if (!cancelled) Thread.interrupted(); // a stray interrupt must not leak into the next item
         if (inv.retries > 0) retries.add(inv.retries);
@@ -670,6 +685,19 @@ public final class StageRuntime {
             }
         } else {
             end(e, o, null, queueNanos, service);
+        }
+    }
+
+    /** Tells the observer when the gate's limit moved since it was last reported (one report per change). */
+    private void reportLimit() {
+        while (true) { // last reported first, then the limit: a value read after a newer report is never stale
+            int old = lastLimit.get();
+            int now = gate.currentLimit();
+            if (now == old) return;
+            if (lastLimit.compareAndSet(old, now)) {
+                pipe.observer.limitChanged(name, old, now);
+                return;
+            }
         }
     }
 
@@ -767,6 +795,7 @@ public final class StageRuntime {
         final int index;
         final Envelope[] hand = new Envelope[Math.max(1, maxBatch)];
         final Invocation invocation = new Invocation();
+        final GatePermit permit = new GatePermit();
         final ItemContext context;
         final WorkerCounters counters = new WorkerCounters();
         volatile int current = -1;
