@@ -2,14 +2,18 @@
  * The running side of the engine: stage runtime (workers, dispatch queues, reorder buffer), the pipeline graph
  * and the seams where the policy algorithms plug in. Not API: everything here may change without notice.
  *
- * <p>Plug-in points for the policy packages (one place each, marked {@code PLUG-IN}):
+ * <p>Where the policy packages plug in (one place each):
  * <ul>
- *   <li>{@link io.fanlab.engine.internal.ItemInvoker#forStage} — attempts of one item (timeout, retry, hedge):
- *       today {@link io.fanlab.engine.internal.InlineItemInvoker}, to become an adapter over
- *       {@code resilience.AttemptRunner}.</li>
- *   <li>{@link io.fanlab.engine.internal.StartGate#forStage} — concurrency limit, token bucket and tenant
- *       bulkhead acquired before an item starts and released after: today {@link io.fanlab.engine.internal.StartGate#OPEN}.</li>
+ *   <li>{@link io.fanlab.engine.internal.ItemInvoker#forStage} — attempts of one item: with a timeout, retries or a
+ *       hedge, {@link io.fanlab.engine.internal.AttemptItemInvoker} over one {@code resilience.AttemptRunner} per
+ *       stage; otherwise {@link io.fanlab.engine.internal.InlineItemInvoker} (one attempt on the worker, no
+ *       thread).</li>
+ *   <li>{@link io.fanlab.engine.internal.StartGate#forStage} — token bucket, tenant bulkhead and concurrency limit
+ *       acquired (in that order) before an item starts and released after: {@link io.fanlab.engine.internal.PolicyStartGate}
+ *       when the spec has any of them, else {@link io.fanlab.engine.internal.StartGate#OPEN}.</li>
  * </ul>
+ * A worker holding an item may wait at the gate (interruptibly: cancel interrupts workers); while it waits, the
+ * item counts as in service for the stage's tallies but not for the limit.
  *
  * <p>Threading rules: an {@link io.fanlab.engine.internal.Envelope} is owned by exactly one holder at a time (a
  * queue, a worker's hand, a reorder slot or an emitting thread); hand-offs happen under a lock, which publishes
