@@ -116,8 +116,6 @@ final class AttemptItemInvoker implements ItemInvoker {
         });
     }
 
-    AttemptRunner runner() { return runner; }
-
     /** The context of one attempt: its number, hedge flag and token; worker and sequence of the item. */
     private record AttemptContext(int attempt, boolean isHedge, BooleanSupplier token, int worker, long sequence)
             implements WorkContext {

@@ -27,15 +27,25 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Properties over random pipelines (linear, branch, diamond, loop), widths, dispatch, order, thread kinds and
- * injected failures: every admitted item ends exactly once per exit, tallies add up (per stage and for the
+ * Properties over random pipelines (linear, branch, diamond, loop), widths, dispatch, order, thread kinds, stage
+ * policies (timeout, retry, hedge, limits, rate limit, bulkhead: {@link Variants#POLICIES}) and injected failures: every admitted item ends exactly once per exit, tallies add up (per stage and for the
  * pipeline), and no engine thread is left after close or cancel.
  */
 class RandomPipelinePropertiesTest {
     enum Shape { LINEAR, BRANCH, DIAMOND, LOOP }
 
+    /** {@code policies}: per stage, an index into {@link Variants#POLICIES}, or -1 for none. */
+    record Tail(boolean cancelMidway, List<Integer> policies) {}
+
     record Setup(Shape shape, List<Integer> widths, List<Dispatch> dispatches, List<Order> orders, ThreadKind threads,
-                 int failEvery, int items, boolean cancelMidway) {}
+                 int failEvery, int items, Tail tail) {
+        boolean cancelMidway() { return tail.cancelMidway(); }
+
+        StageSpec policy(int stage, StageSpec spec) {
+            int i = tail.policies().get(stage);
+            return i < 0 ? spec : Variants.POLICIES.get(i).apply().apply(spec);
+        }
+    }
 
     @Provide
     Arbitrary<Setup> setups() {
@@ -50,7 +60,9 @@ class RandomPipelinePropertiesTest {
                 Arbitraries.of(ThreadKind.class),
                 Arbitraries.of(0, 2, 5, 13),
                 Arbitraries.integers().between(1, 400),
-                Arbitraries.of(false, false, true)).as(Setup::new);
+                Combinators.combine(Arbitraries.of(false, false, true),
+                        Arbitraries.integers().between(-Variants.POLICIES.size(), Variants.POLICIES.size() - 1)
+                                .map(i -> Math.max(-1, i)).list().ofSize(3)).as(Tail::new)).as(Setup::new);
     }
 
     @Property(tries = 40)
@@ -73,6 +85,7 @@ class RandomPipelinePropertiesTest {
             specs[i] = StageSpec.named("p" + id + "s" + i).withWidth(s.widths().get(i)).withQueueCapacity(16)
                     .withDispatch(s.dispatches().get(i)).withOrder(s.orders().get(i)).withThreads(s.threads())
                     .withOnError(i == 1 ? ErrorPolicy.DEAD_LETTER : ErrorPolicy.CONTINUE);
+        for (int i = 0; i < 3; i++) specs[i] = s.policy(i, specs[i]);
         Work<Integer, Integer> plain = (x, c) -> x;
         Work<Integer, Integer> failing = (x, c) -> {
             if (s.failEvery() > 0 && x % s.failEvery() == 0) throw new IllegalStateException("injected " + x);
