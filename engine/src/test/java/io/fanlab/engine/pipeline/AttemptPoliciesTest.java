@@ -74,9 +74,11 @@ class AttemptPoliciesTest {
     void aRetryAfterAFailureCompletesTheItem(ThreadKind t) throws Exception {
         Recorder<Integer> rec = new Recorder<>();
         ConcurrentHashMap<Integer, Integer> succeededAtAttempt = new ConcurrentHashMap<>();
+        java.util.Set<String> attemptThreads = ConcurrentHashMap.newKeySet();
         String name = "retry-" + t;
         FanOutEngine<Integer> engine = Pipeline.<Integer, Integer>from(StageSpec.named(name).withWidth(3).withThreads(t)
                 .withRetry(RETRY_3), (x, c) -> {
+            attemptThreads.add(Thread.currentThread().getName());
             if (x % 2 == 0 && c.attempt() == 0) throw new IllegalStateException("first attempt of " + x + " fails");
             if (x % 5 == 0 && c.attempt() < 2) throw new IllegalStateException("attempt " + c.attempt() + " of " + x + " fails");
             succeededAtAttempt.put(x, c.attempt());
@@ -93,6 +95,8 @@ class AttemptPoliciesTest {
         assertThat(succeededAtAttempt.get(10)).isEqualTo(2);
         assertThat(succeededAtAttempt.get(4)).isEqualTo(1);
         assertThat(succeededAtAttempt.get(7)).isEqualTo(0);
+        assertThat(attemptThreads).as("retries without timeout or hedge run inline on the workers: no attempt threads")
+                .allSatisfy(n -> assertThat(n).matches("fanlab-" + name + "-[0-2]"));
         assertThat(engine.liveThreads()).isEmpty();
     }
 
