@@ -58,6 +58,11 @@ import java.util.function.ToLongFunction;
  *   <li><b>Hot path.</b> Per item: one envelope, one queue lock (or one per batch), one CAS to claim, a few
  *       {@link LongAdder} increments. No clock read per item unless something uses it (queue deadline, observer,
  *       start gate); per-worker busy time is measured once per batch.</li>
+ *   <li><b>Policies.</b> Between taking an item and running it, a worker passes the {@link StartGate} (rate limit,
+ *       bulkhead, concurrency limit; interruptible waits) and releases it right after the work, before handing the
+ *       item on, so no permit is held while blocking on a downstream queue. The work runs through the
+ *       {@link ItemInvoker} (inline, or attempts with timeout, retry and hedge); attempt threads it leaves behind
+ *       are joined and reported with the workers.</li>
  *   <li><b>Exactly once.</b> A worker's taken items sit in its {@code hand} array until decided: the worker claims
  *       slot i with a CAS when the item's work ends; a cancel that gives up on a stuck worker claims the remaining
  *       slots with the same CAS. Whoever wins ends or forwards the item; the other does nothing.</li>
