@@ -17,6 +17,8 @@ public final class Envelope {
     long key = -1;
     /** Engine clock at admission into the current stage. */
     long enqueuedAt;
+    /** Set by a loop going round: the next stage admits it even over capacity (see {@link LoopNode}); cleared there. */
+    boolean reentry;
     /** Loop permits held, innermost first (null when outside every loop). */
     LoopHold loops;
 

@@ -19,6 +19,8 @@ public final class Invocation {
     public int retries;
     /** Hedged attempts sent. */
     public int hedges;
+    /** Whether the result came from a hedged attempt. */
+    public boolean hedgeWon;
 
     void reset() {
         outcome = null;
@@ -27,6 +29,7 @@ public final class Invocation {
         attempts = 0;
         retries = 0;
         hedges = 0;
+        hedgeWon = false;
     }
 
     public void completed(Object v) { outcome = Outcome.COMPLETED; value = v; }

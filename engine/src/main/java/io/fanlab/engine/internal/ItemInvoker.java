@@ -1,24 +1,46 @@
 package io.fanlab.engine.internal;
 
 import io.fanlab.engine.Work;
+import io.fanlab.engine.pipeline.StuckItem;
 import io.fanlab.engine.spec.StageSpec;
 
+import java.util.List;
+
 /**
- * Runs all attempts of one item on the calling worker thread and writes the item's outcome into an
+ * Runs all attempts of one item on behalf of the calling worker thread and writes the item's outcome into an
  * {@link Invocation}. Must not throw: every failure of the work becomes FAILED, cancellation (the context's token
  * or an interrupt while it is set) becomes CANCELLED. Called concurrently by different workers, each with its own
  * context and invocation.
+ *
+ * <p>An invoker may run attempts on threads of its own (timeouts, hedges); it then reports the ones still alive so
+ * that shutdown can wait for them and name those that ignore cancellation.
  */
 public interface ItemInvoker {
     void invoke(Object input, ItemContext context, Invocation into);
 
+    /** Attempt threads started by this invoker and not yet ended (0 for inline invokers). */
+    default int liveAttemptThreads() { return 0; }
+
     /**
-     * The invoker for a stage.
-     * PLUG-IN: the resilience {@code AttemptRunner} (timeout, retry, hedge per {@code spec.timeout/retry/hedge})
-     * replaces {@link InlineItemInvoker} here; until then those three settings are not applied.
+     * Waits until no attempt thread of this invoker is alive, or until {@code deadlineNanos} ({@link System#nanoTime}).
+     * @return true when none is alive
+     */
+    default boolean awaitAttemptThreads(long deadlineNanos) throws InterruptedException { return true; }
+
+    /** Attempt threads alive and running an item's work now (a snapshot). */
+    default List<Thread> attemptThreads() { return List.of(); }
+
+    /** Adds an entry per attempt thread still running an item's work (for a cancel report). */
+    default void stuck(List<StuckItem> out) {}
+
+    /**
+     * The invoker for a stage: the inline fast path (one attempt on the worker, no thread) unless the spec has a
+     * timeout, retries ({@code maxAttempts > 1}) or a hedge policy, in which case an {@link AttemptItemInvoker}
+     * (one {@code AttemptRunner} per stage) applies them.
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
     static ItemInvoker forStage(StageSpec spec, Work<?, ?> work) {
+        if (AttemptItemInvoker.needed(spec)) return new AttemptItemInvoker(spec, (Work) work);
         return new InlineItemInvoker((Work) work);
     }
 }

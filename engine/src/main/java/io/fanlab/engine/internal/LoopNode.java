@@ -12,10 +12,12 @@ import java.util.function.Predicate;
  * {@code maxLaps} laps goes back to the body's start with {@code back(value)}, else it leaves the loop.
  *
  * <p>Implementation notes: a loop whose stages block on full queues can deadlock (the body's last workers wait for
- * room at the start while the start's workers wait for room further on). Entry into the loop therefore takes one
- * of {@code permits} (the capacity of the body's first stage queue, blocking the upstream while the loop is full);
- * an item gives its permit back when it leaves the loop or ends. So the body never holds more items than its first
- * queue can take, and an item going back always finds room there.
+ * room at the start while the start's workers wait for room further on). Two rules prevent it: (1) an item going
+ * back is admitted by the body's first stage even when its queue (or shard) is full, so the workers at the end of
+ * the body never wait and the cycle cannot close; (2) entry into the loop takes one of {@code permits} (the
+ * capacity of the body's first stage queue, blocking the upstream while the loop is full) and an item gives it
+ * back when it leaves the loop or ends, so that overfill is bounded by the permits. The body's first stage must be
+ * unordered: a reorder window cannot be overfilled (the builder refuses an ordered first stage).
  */
 final class LoopNode {
     final PipelineRuntime pipe;
@@ -70,6 +72,7 @@ final class LoopNode {
             }
             if (round) {
                 hold.laps++;
+                e.reentry = true;
                 body.accept(e);
             } else {
                 e.loops = hold.outer;

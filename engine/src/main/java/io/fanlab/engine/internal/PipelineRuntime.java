@@ -43,6 +43,7 @@ public final class PipelineRuntime {
 
     final String name;
     final LongSupplier clock;
+    final io.fanlab.engine.limit.Sleeper sleeper;
     final StageObserver observer;
     private final TerminalListener<Object> listener;
     private final List<StageRuntime> stages = new ArrayList<>();
@@ -50,6 +51,7 @@ public final class PipelineRuntime {
     private StageRuntime head;
     private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
     private volatile boolean cancelling;
+    private volatile boolean cancelRequested;
     private final ReentrantLock shutdown = new ReentrantLock();
     private ShutdownReport report;
     private volatile Thread failFastThread;
@@ -69,10 +71,12 @@ public final class PipelineRuntime {
     private final ReentrantLock deadLock = new ReentrantLock();
     private final ArrayDeque<DeadLetter> deadLetters = new ArrayDeque<>();
     private long droppedDeadLetters;
-    private final List<String> workerDeaths = new ArrayList<>();
+    private final java.util.concurrent.ConcurrentLinkedQueue<String> workerDeaths = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     @SuppressWarnings("unchecked")
-    private PipelineRuntime(String name, TerminalListener<?> listener, StageObserver observer, LongSupplier clock, int deadLetterCapacity) {
+    private PipelineRuntime(String name, TerminalListener<?> listener, StageObserver observer, LongSupplier clock,
+                            io.fanlab.engine.limit.Sleeper sleeper, int deadLetterCapacity) {
+        this.sleeper = sleeper;
         this.name = name;
         this.listener = (TerminalListener<Object>) listener;
         this.observer = observer == StageObserver.NOOP ? observer : new SafeObserver(observer);
@@ -83,9 +87,15 @@ public final class PipelineRuntime {
     /** Compiles the steps into a graph and starts every stage's workers. */
     public static PipelineRuntime start(String name, List<Step> steps, TerminalListener<?> listener, StageObserver observer,
                                         LongSupplier clock, int deadLetterCapacity) {
+        return start(name, steps, listener, observer, clock, io.fanlab.engine.limit.Sleeper.SYSTEM, deadLetterCapacity);
+    }
+
+    /** As above; {@code sleeper} is how rate-limited stages wait for tokens (it should advance {@code clock}). */
+    public static PipelineRuntime start(String name, List<Step> steps, TerminalListener<?> listener, StageObserver observer,
+                                        LongSupplier clock, io.fanlab.engine.limit.Sleeper sleeper, int deadLetterCapacity) {
         if (steps.isEmpty() || !(steps.get(0) instanceof Step.StageStep))
             throw new IllegalArgumentException("pipeline.steps: " + steps.size() + " steps (expected: a first stage)");
-        PipelineRuntime p = new PipelineRuntime(name, listener, observer, clock, deadLetterCapacity);
+        PipelineRuntime p = new PipelineRuntime(name, listener, observer, clock, sleeper, deadLetterCapacity);
         p.compile(steps, new ExitNode(p), new HashSet<>());
         p.head = p.stages.get(0);
         for (StageRuntime s : p.stages) s.start();
@@ -103,7 +113,7 @@ public final class PipelineRuntime {
                 case Step.StageStep s -> {
                     if (byName.containsKey(s.spec().name()))
                         throw new IllegalArgumentException("stage.name: '" + s.spec().name() + "' (expected: unique within a pipeline)");
-                    StageRuntime r = new StageRuntime(this, s.spec(), s.work(), s.key());
+                    StageRuntime r = new StageRuntime(this, s.spec(), s.work(), s.key(), s.tenant(), s.weight());
                     stages.add(r);
                     byName.put(r.name, r);
                     built.add(r);
@@ -137,7 +147,12 @@ public final class PipelineRuntime {
                 }
                 case Step.LoopStep l -> {
                     int permits = 1024;
-                    for (Step s : l.body()) if (s instanceof Step.StageStep ss) { permits = ss.spec().queueCapacity(); break; }
+                    if (!l.body().isEmpty() && l.body().get(0) instanceof Step.StageStep ss) {
+                        if (ss.spec().order() instanceof io.fanlab.engine.spec.Order.Ordered)
+                            throw new IllegalArgumentException("stage." + ss.spec().name() + ".order: " + ss.spec().order()
+                                    + " (expected: unordered as the first stage of a loop body; an item going round is admitted over capacity, a reorder window cannot be)");
+                        permits = ss.spec().queueCapacity();
+                    }
                     LoopNode loop = new LoopNode(this, permits, (Predicate<Object>) l.again(), (Function<Object, Object>) l.back(), l.maxLaps());
                     loop.next = node;
                     loop.body = compile(l.body(), loop.tail, exits);
@@ -169,6 +184,15 @@ public final class PipelineRuntime {
         head.offer(new Envelope(item, io.fanlab.engine.pipeline.Pipeline.MAIN_EXIT, item), true);
     }
 
+    /** Submits several items; see {@code FanOutEngine#submitAll}. */
+    public int submitAll(List<?> items) throws InterruptedException {
+        State s = state.get();
+        if (s != State.RUNNING) throw notRunning(s);
+        List<Envelope> es = new ArrayList<>(items.size());
+        for (Object item : items) es.add(new Envelope(item, io.fanlab.engine.pipeline.Pipeline.MAIN_EXIT, item));
+        return head.offerAll(es);
+    }
+
     private IllegalStateException notRunning(State s) {
         if (s == State.FAILED)
             return new IllegalStateException("engine " + name + " failed fast (" + failFastCause + "): submit is refused after a fail-fast error");
@@ -176,6 +200,8 @@ public final class PipelineRuntime {
     }
 
     void admitExternal() { admitted.increment(); }
+
+    void admitExternal(int n) { admitted.add(n); }
 
     void admitFork() { admitted.increment(); }
 
@@ -232,11 +258,11 @@ public final class PipelineRuntime {
     }
 
     void workerDied(String stage, Throwable t) {
-        synchronized (workerDeaths) { workerDeaths.add(stage + ": " + t); }
+        workerDeaths.add(stage + ": " + t);
     }
 
     public List<String> workerDeaths() {
-        synchronized (workerDeaths) { return List.copyOf(workerDeaths); }
+        return List.copyOf(workerDeaths);
     }
 
     public long listenerErrors() { return listenerErrors.sum(); }
@@ -265,9 +291,9 @@ public final class PipelineRuntime {
             if (report != null) return report;
             if (state.compareAndSet(State.RUNNING, State.DRAINING)) {
                 head.closeExternal();
-                while (tally().inFlight() > 0 && System.nanoTime() < end && state.get() == State.DRAINING)
+                while (tally().inFlight() > 0 && System.nanoTime() < end && state.get() == State.DRAINING && !cancelRequested)
                     LockSupport.parkNanos(500_000);
-                if (state.get() == State.DRAINING && tally().inFlight() == 0) {
+                if (state.get() == State.DRAINING && tally().inFlight() == 0 && !cancelRequested) {
                     for (StageRuntime s : stages) s.stopWhenEmpty();
                     boolean joined = joinAll(Math.max(end, System.nanoTime() + CLOSE_CANCEL_GRACE.toNanos()));
                     if (joined && state.compareAndSet(State.DRAINING, State.STOPPED)) {
@@ -284,6 +310,7 @@ public final class PipelineRuntime {
 
     public ShutdownReport cancel(Duration bound) {
         long t0 = System.nanoTime();
+        cancelRequested = true; // a close draining on another thread stops waiting and cancels (with its short grace)
         shutdown.lock();
         try {
             if (report != null) return report;

@@ -69,10 +69,11 @@ final class ReorderBuffer {
      */
     void finish(long seq, Object result, StageRuntime stage) {
         List<Envelope> run = null;
+        boolean refused = false;
         lock.lock();
         try {
             if (closed) {
-                if (result != SKIP) stage.end((Envelope) result, io.fanlab.engine.Outcome.CANCELLED, null);
+                refused = result != SKIP;
                 return;
             }
             slots[(int) (seq % window)] = result;
@@ -83,6 +84,7 @@ final class ReorderBuffer {
             takeRun(run);
         } finally {
             lock.unlock();
+            if (refused) stage.end((Envelope) result, io.fanlab.engine.Outcome.CANCELLED, null); // outside the lock: calls the listener
         }
         while (true) {
             for (Envelope e : run) stage.emit(e);

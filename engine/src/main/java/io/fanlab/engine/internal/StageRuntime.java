@@ -46,13 +46,23 @@ import java.util.function.ToLongFunction;
  *   <li><b>Stealing wake-ups.</b> A worker about to wait sets its shard's {@code waiting} flag, then reads the
  *       stage-wide {@code queued} count; a producer increments {@code queued}, then looks for a waiting worker to
  *       signal when it put the item on a busy worker's shard (Dekker pattern on volatiles: one of the two sees the
- *       other). A waiting worker that saw {@code queued > 0} but could not steal waits at most 1 ms before retrying.</li>
+ *       other). A waiting worker that saw {@code queued > 0} but could not steal waits at most 1 ms before retrying.
+ *       Every flag that ends a wait (closed, retired, drain) is re-read under the shard lock right before waiting,
+ *       since the worker held no lock while it tried to steal (a wake-up sent then would be lost).</li>
  *   <li><b>Width changes.</b> Shrinking marks the surplus workers retired (they exit between items, never holding
  *       an item); growing starts new workers (new threads; virtual threads are never reused). With per-worker
  *       shards the stage reshards: all old shards are locked, their items move (in order) to a new {@link Queues},
  *       which is published before the old one is marked retired and its waiters woken; a thread holding a retired
  *       shard retries on the new one. Per-key stages first quiesce (workers stop taking; in-service items finish)
  *       so that two workers never hold items of one key; producers keep enqueueing meanwhile.</li>
+ *   <li><b>Hot path.</b> Per item: one envelope, one queue lock (or one per batch), one CAS to claim, a few
+ *       {@link LongAdder} increments. No clock read per item unless something uses it (queue deadline, observer,
+ *       start gate); per-worker busy time is measured once per batch.</li>
+ *   <li><b>Policies.</b> Between taking an item and running it, a worker passes the {@link StartGate} (rate limit,
+ *       bulkhead, concurrency limit; interruptible waits) and releases it right after the work, before handing the
+ *       item on, so no permit is held while blocking on a downstream queue. The work runs through the
+ *       {@link ItemInvoker} (inline, or attempts with timeout, retry and hedge); attempt threads it leaves behind
+ *       are joined and reported with the workers.</li>
  *   <li><b>Exactly once.</b> A worker's taken items sit in its {@code hand} array until decided: the worker claims
  *       slot i with a CAS when the item's work ends; a cancel that gives up on a stuck worker claims the remaining
  *       slots with the same CAS. Whoever wins ends or forwards the item; the other does nothing.</li>
@@ -74,6 +84,8 @@ public final class StageRuntime {
     private final boolean adaptive;
     private final long deadlineNanos;
     private final Admission.Overflow overflow;
+    /** Whether items need timestamps: a queue deadline, an observer or a start gate uses them; else no clock reads per item. */
+    private final boolean timed;
     final ReorderBuffer reorder;
     Node downstream;
 
@@ -92,6 +104,8 @@ public final class StageRuntime {
     private final AtomicInteger roundRobin = new AtomicInteger();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger busy = new AtomicInteger();
+    /** The gate's limit last reported to the observer. */
+    private final AtomicInteger lastLimit = new AtomicInteger();
 
     final LongAdder admitted = new LongAdder();
     final LongAdder completed = new LongAdder();
@@ -102,14 +116,18 @@ public final class StageRuntime {
     final LongAdder deadLettered = new LongAdder();
     final LongAdder retries = new LongAdder();
     final LongAdder hedges = new LongAdder();
+    final LongAdder hedgesWon = new LongAdder();
 
     @SuppressWarnings("unchecked")
-    StageRuntime(PipelineRuntime pipe, StageSpec spec, Work<?, ?> work, ToLongFunction<?> keyFn) {
+    StageRuntime(PipelineRuntime pipe, StageSpec spec, Work<?, ?> work, ToLongFunction<?> keyFn,
+                 java.util.function.Function<?, String> tenantFn, java.util.function.ToIntFunction<?> weightFn) {
         this.pipe = pipe;
         this.spec = spec;
         this.name = spec.name();
         this.invoker = ItemInvoker.forStage(spec, work);
-        this.gate = StartGate.forStage(spec);
+        this.gate = StartGate.forStage(spec, pipe.clock, pipe.sleeper, (java.util.function.Function<Object, String>) tenantFn,
+                (java.util.function.ToIntFunction<Object>) weightFn, () -> width);
+        this.lastLimit.set(gate.currentLimit());
         this.keyFn = (ToLongFunction<Object>) keyFn;
         this.perKey = spec.perKey() && keyFn != null;
         this.stealing = spec.dispatch() instanceof Dispatch.WorkStealing;
@@ -124,6 +142,7 @@ public final class StageRuntime {
         this.deadlineNanos = spec.admission().queueDeadline().map(d -> d.toNanos()).orElse(Long.MAX_VALUE);
         this.overflow = spec.admission().overflow();
         this.reorder = spec.order() instanceof Order.Ordered o ? new ReorderBuffer(o.window()) : null;
+        this.timed = deadlineNanos != Long.MAX_VALUE || pipe.observer != io.fanlab.engine.observe.StageObserver.NOOP || gate != StartGate.OPEN;
         this.width = spec.width();
         this.queues = new Queues(perWorkerShards ? spec.width() : 1, spec.queueCapacity());
     }
@@ -255,11 +274,11 @@ public final class StageRuntime {
      * Does not wait; see {@link #joinWorkers} and {@link #sweepStuck}.
      */
     void cancel() {
+        List<Envelope> swept = new ArrayList<>();
         admin.lock();
         try {
             cancelled = true;
             closed = true;
-            List<Envelope> swept = new ArrayList<>();
             Queues qs = queues;
             for (Shard s : qs.shards) {
                 s.lock.lock();
@@ -273,11 +292,11 @@ public final class StageRuntime {
             }
             queued.set(0);
             if (reorder != null) swept.addAll(reorder.close());
-            for (Envelope e : swept) end(e, Outcome.CANCELLED, null);
             for (Worker w : allWorkers) w.thread.interrupt();
         } finally {
             admin.unlock();
         }
+        for (Envelope e : swept) end(e, Outcome.CANCELLED, null); // outside the lock: calls the listener
     }
 
     /** Waits for every worker thread ever started to end, until {@code deadlineNanos} (System.nanoTime). */
@@ -293,7 +312,7 @@ public final class StageRuntime {
             long left = deadlineNanos - System.nanoTime();
             if (left <= 0 || !w.thread.join(java.time.Duration.ofNanos(left))) return false;
         }
-        return true;
+        return invoker.awaitAttemptThreads(deadlineNanos); // attempt threads abandoned by a timeout, a hedge or a cancel
     }
 
     /** After the cancel bound: claims what workers still alive hold; the items in service are reported stuck. */
@@ -316,6 +335,7 @@ public final class StageRuntime {
                 }
             }
         }
+        invoker.stuck(stuck); // attempt threads ignoring cancellation; their items already ended (CANCELLED)
     }
 
     List<Thread> liveThreads() {
@@ -323,6 +343,7 @@ public final class StageRuntime {
         try {
             List<Thread> out = new ArrayList<>();
             for (Worker w : allWorkers) if (w.thread.isAlive()) out.add(w.thread);
+            out.addAll(invoker.attemptThreads());
             return out;
         } finally {
             admin.unlock();
@@ -337,6 +358,8 @@ public final class StageRuntime {
      * external input, and {@link InterruptedException} when interrupted while waiting for room (item not admitted).
      */
     void offer(Envelope e, boolean external) throws InterruptedException {
+        boolean reentry = e.reentry; // a loop going round: admitted over capacity (see LoopNode)
+        e.reentry = false;
         if (keyFn != null) {
             try {
                 e.key = keyFn.applyAsLong(e.value);
@@ -364,7 +387,7 @@ public final class StageRuntime {
             seq = sequence.getAndIncrement();
         }
         e.sequence = seq;
-        e.enqueuedAt = pipe.clock.getAsLong();
+        if (timed) e.enqueuedAt = pipe.clock.getAsLong();
         Envelope victim = null;
         boolean accepted = false;
         boolean refused = false;
@@ -381,7 +404,7 @@ public final class StageRuntime {
                     if (qs.retired) continue outer;
                     if (closed || (external && externalClosed)) { refused = true; break outer; }
                     int size = s.q.size();
-                    boolean full = size >= s.cap;
+                    boolean full = size >= s.cap && !reentry;
                     if (overflow instanceof Admission.Overflow.Block) {
                         if (full) {
                             try {
@@ -401,7 +424,7 @@ public final class StageRuntime {
                     } else if (overflow instanceof Admission.Overflow.Probabilistic p) {
                         if (full) break outer;
                         double fill = (double) size / s.cap;
-                        if (fill >= p.threshold()) {
+                        if (fill >= p.threshold() && !reentry) {
                             double drop = p.threshold() >= 1.0 ? 0.0 : (fill - p.threshold()) / (1.0 - p.threshold());
                             if (ThreadLocalRandom.current().nextDouble() < drop) break outer;
                         }
@@ -437,6 +460,55 @@ public final class StageRuntime {
             end(victim, Outcome.SHED, null);
         }
         if (stealing) wakeThief(shardIndex);
+    }
+
+    /**
+     * External batch admission: with one shard, BLOCK overflow, no reorder window and no key, a run of items that
+     * fits is enqueued under one lock acquisition (the producer-side half of batching); otherwise item by item.
+     * @return how many items were admitted (fewer than {@code es.size()} only when the stage stopped taking
+     *         external input meanwhile; the rest were not admitted)
+     */
+    int offerAll(List<Envelope> es) throws InterruptedException {
+        if (reorder != null || keyFn != null || perWorkerShards || !(overflow instanceof Admission.Overflow.Block)) {
+            int n = 0;
+            try {
+                for (Envelope e : es) {
+                    offer(e, true);
+                    n++;
+                }
+            } catch (IllegalStateException refused) {
+                // not admitted from here on
+            }
+            return n;
+        }
+        int i = 0;
+        while (i < es.size()) {
+            Shard s = queues.shards[0]; // one shard: never resharded
+            int from = i;
+            long firstSeq = -1;
+            s.lock.lockInterruptibly();
+            try {
+                while (s.q.size() >= s.cap && !closed && !externalClosed) s.notFull.await();
+                if (closed || externalClosed) return i;
+                int k = Math.min(es.size() - i, s.cap - s.q.size());
+                firstSeq = sequence.getAndAdd(k);
+                long now = pipe.clock.getAsLong();
+                for (int j = 0; j < k; j++) {
+                    Envelope e = es.get(i++);
+                    e.sequence = firstSeq + j;
+                    e.enqueuedAt = now;
+                    s.q.addLast(e);
+                }
+                pipe.admitExternal(k);
+                admitted.add(k);
+                if (k == 1) s.notEmpty.signal(); else s.notEmpty.signalAll();
+            } finally {
+                s.lock.unlock();
+            }
+            if (pipe.observer != io.fanlab.engine.observe.StageObserver.NOOP)
+                for (int j = from; j < i; j++) pipe.observer.admitted(name, es.get(j).sequence);
+        }
+        return i;
     }
 
     private void refused(Envelope e, boolean external) {
@@ -513,6 +585,9 @@ public final class StageRuntime {
             own.lock.lockInterruptibly();
             try {
                 if (qs.retired || closed || w.retired || !own.q.isEmpty()) continue;
+                // the drain flag may have been set (and its wake-up signalled) while this worker held no lock:
+                // re-check it under the lock before waiting, or the wake-up is lost and close waits its deadline
+                if (stopWhenEmpty) return 0;
                 own.waiting = true;
                 try {
                     if (queued.get() > 0) own.notEmpty.await(1, TimeUnit.MILLISECONDS);
@@ -551,8 +626,8 @@ public final class StageRuntime {
     // ------------------------------------------------------------------ working
 
     private void process(Worker w, int i, Envelope e) {
-        long start = pipe.clock.getAsLong();
-        long queueNanos = start - e.enqueuedAt;
+        long start = timed ? pipe.clock.getAsLong() : 0;
+        long queueNanos = timed ? start - e.enqueuedAt : 0;
         if (cancelled) {
             if (claim(w, i, e)) end(e, Outcome.CANCELLED, null, queueNanos, 0);
             return;
@@ -567,23 +642,34 @@ public final class StageRuntime {
         pipe.observer.started(name, e.sequence, w.index, queueNanos);
         Invocation inv = w.invocation;
         inv.reset();
+        GatePermit permit = w.permit;
         try {
-            gate.acquire(e.value);
+            gate.acquire(e.value, permit);
         } catch (InterruptedException ie) {
             if (claim(w, i, e)) {
                 if (reorder != null) reorder.skip(e.sequence, this);
                 end(e, Outcome.CANCELLED, null, queueNanos, 0);
             }
             return;
+        } catch (RuntimeException bad) { // the tenant or weight function threw, or a weight above the burst
+            if (claim(w, i, e)) {
+                if (reorder != null) reorder.skip(e.sequence, this);
+                end(e, Outcome.FAILED, bad, queueNanos, 0);
+            }
+            return;
         }
         w.context.begin(e.sequence);
         invoker.invoke(e.value, w.context, inv);
-        long service = pipe.clock.getAsLong() - start;
-        gate.release(e.value, service, inv.outcome == Outcome.FAILED || inv.outcome == Outcome.TIMED_OUT);
+        long service = timed ? pipe.clock.getAsLong() - start : 0;
+        if (gate != StartGate.OPEN) {
+            gate.release(permit, inv.outcome, inv.cause);
+            reportLimit();
+        }
         if (!claim(w, i, e)) return; // a cancel gave up on this item while it ran: its late result is ignored
         if (!cancelled) Thread.interrupted(); // a stray interrupt must not leak into the next item
         if (inv.retries > 0) retries.add(inv.retries);
         if (inv.hedges > 0) hedges.add(inv.hedges);
+        if (inv.hedgeWon) hedgesWon.increment();
         Outcome o = inv.outcome;
         if (cancelled) o = Outcome.CANCELLED;
         if (o == Outcome.COMPLETED) {
@@ -604,6 +690,19 @@ public final class StageRuntime {
             }
         } else {
             end(e, o, null, queueNanos, service);
+        }
+    }
+
+    /** Tells the observer when the gate's limit moved since it was last reported (one report per change). */
+    private void reportLimit() {
+        while (true) { // last reported first, then the limit: a value read after a newer report is never stale
+            int old = lastLimit.get();
+            int now = gate.currentLimit();
+            if (now == old) return;
+            if (lastLimit.compareAndSet(old, now)) {
+                pipe.observer.limitChanged(name, old, now);
+                return;
+            }
         }
     }
 
@@ -663,7 +762,7 @@ public final class StageRuntime {
         for (Worker w : workers) ws.add(new WorkerStats(w.index, w.counters.items(), w.counters.busyNanos()));
         int limit = Math.min(gate.currentLimit(), width);
         return new StageStats(name, width, tally.admitted(), tally.completed(), tally.failed() + tally.deadLettered(),
-                tally.shed(), tally.timedOut(), retries.sum(), hedges.sum(), tally.cancelled(), tally.inFlight(), depth,
+                tally.shed(), tally.timedOut(), retries.sum(), hedges.sum(), hedgesWon.sum(), tally.cancelled(), tally.inFlight(), depth,
                 limit, reorder == null ? 0 : reorder.depth(), ws, tally);
     }
 
@@ -701,6 +800,7 @@ public final class StageRuntime {
         final int index;
         final Envelope[] hand = new Envelope[Math.max(1, maxBatch)];
         final Invocation invocation = new Invocation();
+        final GatePermit permit = new GatePermit();
         final ItemContext context;
         final WorkerCounters counters = new WorkerCounters();
         volatile int current = -1;
@@ -724,17 +824,17 @@ public final class StageRuntime {
                         continue;
                     }
                     if (n == 0) return;
+                    long t0 = System.nanoTime(); // busy time is measured per batch: two clock reads per batch, not per item
                     try {
                         for (int i = 0; i < n; i++) {
                             Envelope e = (Envelope) HAND.getVolatile(hand, i);
                             if (e == null) continue;
                             current = i;
-                            long t0 = System.nanoTime();
                             process(this, i, e);
-                            counters.record(System.nanoTime() - t0);
                         }
                     } finally {
                         current = -1;
+                        counters.record(n, System.nanoTime() - t0);
                         if (perKey) busy.decrementAndGet();
                     }
                 }

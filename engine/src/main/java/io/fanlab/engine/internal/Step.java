@@ -6,11 +6,18 @@ import io.fanlab.engine.spec.StageSpec;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
 import java.util.function.ToLongFunction;
 
 /** A step of a pipeline description, as recorded by the builder; compiled into nodes by {@link PipelineRuntime}. */
 public sealed interface Step {
-    record StageStep(StageSpec spec, Work<?, ?> work, ToLongFunction<?> key) implements Step {}
+    /** A stage; {@code key}, {@code tenant} and {@code weight} are null when not given. */
+    record StageStep(StageSpec spec, Work<?, ?> work, ToLongFunction<?> key, Function<?, String> tenant,
+                     ToIntFunction<?> weight) implements Step {
+        public StageStep(StageSpec spec, Work<?, ?> work, ToLongFunction<?> key) {
+            this(spec, work, key, null, null);
+        }
+    }
 
     record BranchStep(String exit, List<Step> side) implements Step {}
 

@@ -31,9 +31,9 @@ final class WorkerCounters extends WorkerCountersFields {
         }
     }
 
-    /** Owner thread only. */
-    void record(long busy) {
-        ITEMS.setOpaque(this, (long) ITEMS.getOpaque(this) + 1);
+    /** Owner thread only: {@code items} more items taken, {@code busy} more nanoseconds spent on them. */
+    void record(int items, long busy) {
+        ITEMS.setOpaque(this, (long) ITEMS.getOpaque(this) + items);
         BUSY.setOpaque(this, (long) BUSY.getOpaque(this) + busy);
     }
 

@@ -12,18 +12,19 @@ import java.util.List;
  * @param errors        items whose work failed after retries (ended FAILED or DEAD_LETTERED)
  * @param shed          items shed by admission (full queue) or by the queue deadline
  * @param timeouts      items whose last attempt timed out
- * @param retries       retry attempts made (0 until an attempt runner with retries is plugged in)
- * @param hedges        hedged attempts sent (0 until an attempt runner with hedging is plugged in)
+ * @param retries       retry attempts made (attempts after the first, hedges not counted)
+ * @param hedges        hedged attempts sent
+ * @param hedgesWon     items whose result came from the hedged attempt
  * @param cancelled     items that ended CANCELLED in this stage
  * @param inflight      items admitted and not yet terminal or passed on (queued, in service or in the reorder buffer)
  * @param queueDepth    items waiting in the input queue(s)
- * @param currentLimit  current concurrency limit (the width while no limiter is plugged in)
+ * @param currentLimit  current concurrency limit: {@code min(limit, width)} with a limit, else the width
  * @param reorderDepth  finished items held back by the reorder buffer waiting for an earlier item (0 if unordered)
  * @param workers       per-worker counters of the current workers
  * @param tally         the stage's conservation record
  */
 public record StageStats(String name, int width, long in, long out, long errors, long shed, long timeouts, long retries,
-                         long hedges, long cancelled, long inflight, int queueDepth, int currentLimit, int reorderDepth,
+                         long hedges, long hedgesWon, long cancelled, long inflight, int queueDepth, int currentLimit, int reorderDepth,
                          List<WorkerStats> workers, Tally tally) {
     public StageStats {
         workers = List.copyOf(workers);

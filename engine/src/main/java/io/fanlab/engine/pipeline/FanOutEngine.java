@@ -45,9 +45,27 @@ public final class FanOutEngine<I> implements AutoCloseable {
     }
 
     /**
+     * Offers several items in order, as {@link #submit} would one by one, but with one lock acquisition per run of
+     * items that fits into the first queue when that stage has a single queue (shared or batched dispatch), BLOCK
+     * overflow, no reorder window and no key: the producer side of batching.
+     *
+     * @return how many items were admitted: all of them, unless close or cancel began during the call (the rest
+     *         were not admitted)
+     * @throws IllegalStateException when the engine is not RUNNING at the call
+     * @throws InterruptedException  when interrupted while waiting; items before the wait were admitted
+     */
+    public int submitAll(List<? extends I> items) throws InterruptedException {
+        return runtime.submitAll(items);
+    }
+
+    /** Workers that died of an unexpected throwable (their items ended FAILED), as "stage: throwable"; normally empty. */
+    public List<String> workerFailures() { return runtime.workerDeaths(); }
+
+    /**
      * Changes a stage's number of workers while running, without losing or duplicating an item. A per-key stage
      * pauses (its workers stop taking items until the items in service finish) to move keys to their new owners;
-     * other stages do not pause. Blocks for that pause only.
+     * other stages do not pause. Blocks for that pause only (if an item in service never ends, until cancel).
+     * Worker threads are new threads (never reused); a retired worker ends after the item it holds.
      *
      * @throws IllegalArgumentException for an unknown stage or a width below 1
      * @throws IllegalStateException    when the engine is not RUNNING
@@ -99,8 +117,8 @@ public final class FanOutEngine<I> implements AutoCloseable {
     /** Exceptions thrown by the terminal listener (caught and counted). */
     public long listenerErrors() { return runtime.listenerErrors(); }
 
-    /** Lifecycle state: RUNNING, DRAINING, CANCELLING, FAILED or STOPPED. */
-    public String state() { return runtime.state().name(); }
+    /** Lifecycle state (see {@link EngineState}). */
+    public EngineState state() { return EngineState.valueOf(runtime.state().name()); }
 
     /** Engine threads still alive (workers, including virtual ones, and the fail-fast canceller). */
     public List<Thread> liveThreads() { return runtime.liveThreads(); }

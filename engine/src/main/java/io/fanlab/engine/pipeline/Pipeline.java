@@ -3,6 +3,7 @@ package io.fanlab.engine.pipeline;
 import io.fanlab.engine.Work;
 import io.fanlab.engine.internal.PipelineRuntime;
 import io.fanlab.engine.internal.Step;
+import io.fanlab.engine.limit.Sleeper;
 import io.fanlab.engine.observe.StageObserver;
 import io.fanlab.engine.spec.Check;
 import io.fanlab.engine.spec.StageSpec;
@@ -49,8 +50,11 @@ public final class Pipeline<I, O> {
     private final StageObserver observer;
     private final LongSupplier clock;
     private final int deadLetterCapacity;
+    private final Sleeper sleeper;
 
-    private Pipeline(List<Step> steps, String name, StageObserver observer, LongSupplier clock, int deadLetterCapacity) {
+    private Pipeline(List<Step> steps, String name, StageObserver observer, LongSupplier clock, int deadLetterCapacity,
+                     Sleeper sleeper) {
+        this.sleeper = sleeper;
         this.steps = List.copyOf(steps);
         this.name = name;
         this.observer = observer;
@@ -69,13 +73,13 @@ public final class Pipeline<I, O> {
     }
 
     private static <T> Pipeline<T, T> empty() {
-        return new Pipeline<>(List.of(), "pipeline", StageObserver.NOOP, System::nanoTime, 1024);
+        return new Pipeline<>(List.of(), "pipeline", StageObserver.NOOP, System::nanoTime, 1024, Sleeper.SYSTEM);
     }
 
     private <X> Pipeline<I, X> with(Step step) {
         List<Step> s = new ArrayList<>(steps);
         s.add(step);
-        return new Pipeline<>(s, name, observer, clock, deadLetterCapacity);
+        return new Pipeline<>(s, name, observer, clock, deadLetterCapacity, sleeper);
     }
 
     /** Appends a stage. */
@@ -90,6 +94,21 @@ public final class Pipeline<I, O> {
      */
     public <X> Pipeline<I, X> then(StageSpec spec, Work<? super O, ? extends X> work, ToLongFunction<? super O> key) {
         return with(new Step.StageStep(Check.notNull("stage.spec", spec), Check.notNull("stage.work", work), Check.notNull("stage.key", key)));
+    }
+
+    /**
+     * Appends a stage that reads {@code traits} from its items: a key (as {@link #then(StageSpec, Work, ToLongFunction)}),
+     * a tenant for the stage's bulkhead and a weight for its rate limit. See {@link ItemTraits}.
+     */
+    public <X> Pipeline<I, X> then(StageSpec spec, Work<? super O, ? extends X> work, ItemTraits<? super O> traits) {
+        Check.notNull("stage.traits", traits);
+        return with(new Step.StageStep(Check.notNull("stage.spec", spec), Check.notNull("stage.work", work), traits.key(),
+                traits.tenant(), traits.weight()));
+    }
+
+    /** A first stage reading {@code traits} from its items: see {@link #then(StageSpec, Work, ItemTraits)}. */
+    public static <I, O> Pipeline<I, O> from(StageSpec spec, Work<? super I, ? extends O> work, ItemTraits<? super I> traits) {
+        return Pipeline.<I>empty().then(spec, work, traits);
     }
 
     /**
@@ -126,22 +145,35 @@ public final class Pipeline<I, O> {
 
     /** Same pipeline, reporting per-item events to {@code observer}. */
     public Pipeline<I, O> observer(StageObserver observer) {
-        return new Pipeline<>(steps, name, Check.notNull("pipeline.observer", observer), clock, deadLetterCapacity);
+        return new Pipeline<>(steps, name, Check.notNull("pipeline.observer", observer), clock, deadLetterCapacity, sleeper);
     }
 
-    /** Same pipeline on another nano clock (queue deadlines, queue and service times); default {@link System#nanoTime}. */
+    /**
+     * Same pipeline on another nano clock (queue deadlines, queue and service times, limit samples, token refill);
+     * default {@link System#nanoTime}. Per-attempt timeouts and hedge delays always run on {@link System#nanoTime}
+     * (they are real-time waits).
+     */
     public Pipeline<I, O> clock(LongSupplier nanoClock) {
-        return new Pipeline<>(steps, name, observer, Check.notNull("pipeline.clock", nanoClock), deadLetterCapacity);
+        return new Pipeline<>(steps, name, observer, Check.notNull("pipeline.clock", nanoClock), deadLetterCapacity, sleeper);
+    }
+
+    /**
+     * Same pipeline waiting for rate-limit tokens through {@code sleeper}; default {@link Sleeper#SYSTEM}. With a manual
+     * {@link #clock}, pass a sleeper that advances that clock, or a rate-limited stage waits in real time for tokens
+     * its clock never refills.
+     */
+    public Pipeline<I, O> sleeper(Sleeper sleeper) {
+        return new Pipeline<>(steps, name, observer, clock, deadLetterCapacity, Check.notNull("pipeline.sleeper", sleeper));
     }
 
     /** Same pipeline keeping at most {@code capacity} dead letters (oldest dropped and counted); default 1024. */
     public Pipeline<I, O> deadLetterCapacity(int capacity) {
-        return new Pipeline<>(steps, name, observer, clock, Check.atLeast("pipeline.dead_letters", capacity, 0));
+        return new Pipeline<>(steps, name, observer, clock, Check.atLeast("pipeline.dead_letters", capacity, 0), sleeper);
     }
 
     /** Same pipeline under another name (used in the fail-fast thread name and messages); default "pipeline". */
     public Pipeline<I, O> named(String pipelineName) {
-        return new Pipeline<>(steps, Check.notNull("pipeline.name", pipelineName), observer, clock, deadLetterCapacity);
+        return new Pipeline<>(steps, Check.notNull("pipeline.name", pipelineName), observer, clock, deadLetterCapacity, sleeper);
     }
 
     /** Applies {@code f} to this description (for reusable fragments). */
@@ -153,6 +185,6 @@ public final class Pipeline<I, O> {
      */
     public FanOutEngine<I> start(TerminalListener<? super I> listener) {
         Check.notNull("pipeline.listener", listener);
-        return new FanOutEngine<>(PipelineRuntime.start(name, steps, listener, observer, clock, deadLetterCapacity));
+        return new FanOutEngine<>(PipelineRuntime.start(name, steps, listener, observer, clock, sleeper, deadLetterCapacity));
     }
 }

@@ -8,8 +8,11 @@
  * per-stage and pipeline {@link io.fanlab.engine.observe.Tally} always add up and show {@code inFlight == 0} after
  * close or cancel (unless a listener call itself never returned).
  *
+ * <p>Policies: every {@link io.fanlab.engine.spec.StageSpec} setting is applied: timeout, retry and hedge per item
+ * (attempts with a timeout or hedge run on their own virtual threads), concurrency limit, rate limit and bulkhead
+ * before an item starts. Per-item inputs of those policies (tenant, weight) come from {@link
+ * io.fanlab.engine.pipeline.ItemTraits}. See {@code engine/POLICIES.md}.
+ *
  * <p>Threading: engines are thread-safe; listener and observer are called on engine threads concurrently.
- * Stages whose spec asks for timeout, retry, hedge, concurrency limit, rate limit or bulkhead run without them
- * until the policy packages are plugged in (see {@code io.fanlab.engine.internal}).
  */
 package io.fanlab.engine.pipeline;

@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /**
  * Everything a stage is asked to do. Build with {@link #named(String)} and the {@code with*} methods; every
- * setting has an explicit default so a resolved spec can be written out in full.
+ * setting has an explicit default so a resolved spec can be written out in full. The engine applies every setting
+ * (see {@code engine/POLICIES.md} for how the policies compose in a running stage).
  *
  * @param name          unique within a pipeline; used in metrics
  * @param width         number of workers (N). May be changed on a running stage.
@@ -18,9 +19,11 @@ import java.util.Optional;
  * @param timeout       per-attempt timeout; an item whose last attempt timed out ends TIMED_OUT
  * @param retry         retries with backoff, jitter and budget
  * @param hedge         hedged second attempts
- * @param limit         adaptive or fixed concurrency limit (at most width items in service)
- * @param rateLimit     token bucket on starting work
- * @param bulkhead      per-tenant shares of the limit
+ * @param limit         adaptive or fixed concurrency limit (at most {@code min(limit, width)} items in service)
+ * @param rateLimit     token bucket on starting work (an item costs its weight, 1 unless the stage has a weigher)
+ * @param bulkhead      per-tenant shares of the limit (of the width without a limit); tenants come from the
+ *                      stage's tenant function, items without one are tenant ""
+
  * @param perKey        when true an item with a key always goes to the worker owning {@code hash(key) % width};
  *                      order within a key is kept
  */

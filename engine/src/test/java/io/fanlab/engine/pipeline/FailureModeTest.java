@@ -80,7 +80,7 @@ class FailureModeTest {
         }).start(rec);
         for (int i = 0; i < 20; i++) engine.submit(i);
         allIn.countDown();
-        awaitState(engine, "FAILED", "STOPPED");
+        awaitState(engine, EngineState.FAILED, EngineState.STOPPED);
         assertThatThrownBy(() -> engine.submit(99)).isInstanceOf(IllegalStateException.class).hasMessageContaining("fail-fast");
         ShutdownReport r = engine.close(Duration.ofSeconds(10));
         assertThat(r.drained()).isFalse();
@@ -189,9 +189,51 @@ class FailureModeTest {
         assertThat(refused.await(10, TimeUnit.SECONDS)).isTrue();
         release.countDown();
         closer.join(10_000);
-        assertThat(engine.state()).isEqualTo("STOPPED");
+        assertThat(engine.state()).isEqualTo(EngineState.STOPPED);
         assertThat(engine.tally().inFlight()).isZero();
         assertThat(engine.tally().completed()).isEqualTo(engine.tally().admitted());
+    }
+
+    @ParameterizedTest
+    @EnumSource(ThreadKind.class)
+    void cancelDuringALongCloseReturnsWithinItsBound(ThreadKind t) throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch never = new CountDownLatch(1);
+        FanOutEngine<Integer> engine = Pipeline.<Integer, Integer>from(StageSpec.named("slowclose-" + t).withThreads(t), (x, c) -> {
+            started.countDown();
+            never.await();
+            return x;
+        }).start(TerminalListener.ignore());
+        engine.submit(1);
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        Thread closer = Thread.ofPlatform().start(() -> engine.close(Duration.ofSeconds(60)));
+        awaitState(engine, EngineState.DRAINING);
+        long t0 = System.nanoTime();
+        ShutdownReport r = engine.cancel(Duration.ofSeconds(1));
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+        assertThat(r.drained()).isFalse();
+        assertThat(r.tally()).isEqualTo(new Tally(1, 0, 0, 0, 0, 1, 0, 0));
+        closer.join(10_000);
+        assertThat(closer.isAlive()).isFalse();
+        assertThat(engine.liveThreads()).isEmpty();
+    }
+
+    @org.junit.jupiter.api.Test
+    void virtualWorkersHoldAsManyBlockedItemsAsTheWidth() throws Exception {
+        // 300 items can only pass a 300-party barrier if 300 workers are in service at once
+        java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(300);
+        Recorder<Integer> rec = new Recorder<>();
+        FanOutEngine<Integer> engine = Pipeline.<Integer, Integer>from(StageSpec.named("wide").withWidth(300).withThreads(ThreadKind.VIRTUAL)
+                .withDispatch(new io.fanlab.engine.spec.Dispatch.Sharded()), (x, c) -> {
+            barrier.await(20, TimeUnit.SECONDS);
+            return x;
+        }).start(rec);
+        List<Integer> items = IntStream.range(0, 300).boxed().toList();
+        engine.submitAll(items);
+        ShutdownReport r = engine.close(Duration.ofSeconds(30));
+        assertThat(r.drained()).isTrue();
+        assertThat(rec.count(Outcome.COMPLETED)).isEqualTo(300);
+        assertThat(engine.stage("wide").workers()).hasSize(300).allSatisfy(w -> assertThat(w.items()).isEqualTo(1));
     }
 
     static void awaitBlocked(Thread th) throws InterruptedException {
@@ -200,7 +242,7 @@ class FailureModeTest {
         assertThat(th.getState()).isEqualTo(Thread.State.WAITING);
     }
 
-    static void awaitState(FanOutEngine<?> engine, String... states) throws InterruptedException {
+    static void awaitState(FanOutEngine<?> engine, EngineState... states) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!List.of(states).contains(engine.state()) && System.nanoTime() < end) Thread.sleep(1);
         assertThat(engine.state()).isIn((Object[]) states);

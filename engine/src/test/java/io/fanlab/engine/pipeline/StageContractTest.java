@@ -90,6 +90,22 @@ class StageContractTest {
 
     @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource("dispatchOrderThreads")
+    void submitAllKeepsTheContract(Dispatch d, Order o, ThreadKind t) throws Exception {
+        Recorder<Integer> rec = new Recorder<>();
+        String name = "batch-" + System.nanoTime();
+        FanOutEngine<Integer> engine = Pipeline.<Integer, Integer>from(spec(name, d, o, t, Admission.BLOCK), (x, c) -> x).start(rec);
+        List<Integer> items = IntStream.range(0, 3000).boxed().toList();
+        for (int from = 0; from < items.size(); from += 100) assertThat(engine.submitAll(items.subList(from, from + 100))).isEqualTo(100);
+        ShutdownReport r = engine.close(Duration.ofSeconds(20));
+        rec.assertExactlyOnce(Pipeline.MAIN_EXIT, items);
+        assertThat(r.tally()).isEqualTo(new Tally(3000, 3000, 0, 0, 0, 0, 0, 0));
+        if (o instanceof Order.Ordered)
+            assertThat(rec.calls.stream().map(c -> (Integer) c.item()).toList()).isSorted();
+        assertThat(engine.liveThreads()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @MethodSource("dispatchOrderThreads")
     void cancelEndsEveryItemOnceAndReturnsWithinBound(Dispatch d, Order o, ThreadKind t) throws Exception {
         Recorder<Integer> rec = new Recorder<>();
         String name = "cancel-" + System.nanoTime();
@@ -112,7 +128,70 @@ class StageContractTest {
         assertThat(r.tally()).isEqualTo(new Tally(16, 0, 0, 0, 0, 16, 0, 0));
         assertThat(engine.liveThreads()).isEmpty();
         assertNoThreadNamed("fanlab-" + name);
-        assertThat(engine.state()).isEqualTo("STOPPED");
+        assertThat(engine.state()).isEqualTo(EngineState.STOPPED);
+    }
+
+    static Stream<Arguments> policies() {
+        List<Arguments> out = new ArrayList<>();
+        for (Dispatch d : Variants.DISPATCHES)
+            for (Variants.Policy p : Variants.POLICIES)
+                out.add(Arguments.of(d, p, out.size() % 2 == 0 ? ThreadKind.PLATFORM : ThreadKind.VIRTUAL));
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @MethodSource("policies")
+    void policiesKeepTheContract(Dispatch d, Variants.Policy p, ThreadKind t) throws Exception {
+        Recorder<Integer> rec = new Recorder<>();
+        String name = "policy-" + System.nanoTime();
+        StageSpec spec = p.apply().apply(spec(name, d, new Order.Ordered(16), t, Admission.BLOCK));
+        boolean retries = spec.retry().maxAttempts() > 1;
+        FanOutEngine<Integer> engine = Pipeline.<Integer, Integer>from(spec, (x, c) -> {
+            if (retries && x % 5 == 0 && c.attempt() == 0) throw new IllegalStateException("first attempt fails");
+            if (x % 7 == 0) Thread.yield();
+            return x * 3;
+        }, ItemTraits.<Integer>none().withTenant(x -> x % 2 == 0 ? "even" : "odd")).start(rec);
+        List<Integer> items = IntStream.range(0, 1000).boxed().toList();
+        for (int i : items) engine.submit(i);
+        ShutdownReport r = engine.close(Duration.ofSeconds(20));
+
+        assertThat(r.drained()).isTrue();
+        rec.assertExactlyOnce(Pipeline.MAIN_EXIT, items);
+        assertThat(r.tally()).isEqualTo(new Tally(1000, 1000, 0, 0, 0, 0, 0, 0));
+        assertThat(rec.calls).allSatisfy(c -> assertThat(c.result()).isEqualTo((Integer) c.item() * 3));
+        assertThat(rec.calls.stream().map(c -> (Integer) c.item()).toList()).as("ordered: submission order").isSorted();
+        StageStats s = engine.stage(name);
+        assertThat(s.retries()).isEqualTo(retries ? 200 : 0);
+        assertThat(s.hedgesWon()).isLessThanOrEqualTo(s.hedges());
+        assertThat(engine.liveThreads()).isEmpty();
+        assertNoThreadNamed("fanlab-" + name);
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @MethodSource("policies")
+    void policiesCancelWithinBound(Dispatch d, Variants.Policy p, ThreadKind t) throws Exception {
+        Recorder<Integer> rec = new Recorder<>();
+        String name = "policy-cancel-" + System.nanoTime();
+        CountDownLatch never = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        StageSpec spec = p.apply().apply(spec(name, d, Order.UNORDERED, t, Admission.BLOCK).withQueueCapacity(64));
+        FanOutEngine<Integer> engine = Pipeline.<Integer, Integer>from(spec, (x, c) -> {
+            started.countDown();
+            never.await(); // answers interruption
+            return x;
+        }).start(rec);
+        List<Integer> items = IntStream.range(0, 16).boxed().toList();
+        for (int i : items) engine.submit(i);
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        long t0 = System.nanoTime();
+        ShutdownReport r = engine.cancel(Duration.ofSeconds(2));
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(4));
+        assertThat(r.stuck()).isEmpty();
+        rec.assertExactlyOnce(Pipeline.MAIN_EXIT, items);
+        assertThat(rec.outcomes()).containsOnlyKeys(Outcome.CANCELLED);
+        assertThat(r.tally()).isEqualTo(new Tally(16, 0, 0, 0, 0, 16, 0, 0));
+        assertThat(engine.liveThreads()).isEmpty();
+        assertNoThreadNamed("fanlab-" + name);
     }
 
     static void assertNoThreadNamed(String prefix) {

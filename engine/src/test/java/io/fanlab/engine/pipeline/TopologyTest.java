@@ -5,11 +5,14 @@ import io.fanlab.engine.observe.Tally;
 import io.fanlab.engine.spec.StageSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -89,6 +92,46 @@ class TopologyTest {
             assertThat(c.result()).isEqualTo(x + 1 >= 5 ? x + 1 : Math.min(5, x + 4));
         });
         assertThat(engine.stage("inc").in()).isEqualTo(200 + 3 + 3 + 2 + 1); // laps made by items 0..3
+    }
+
+    static Stream<io.fanlab.engine.spec.Dispatch> dispatches() { return Variants.DISPATCHES.stream(); }
+
+    @ParameterizedTest
+    @MethodSource("dispatches")
+    void aLoopOfTwoBlockingStagesWithTinyQueuesDoesNotDeadlock(io.fanlab.engine.spec.Dispatch d) throws Exception {
+        Recorder<Integer> rec = new Recorder<>();
+        // every item makes 5 laps through two stages whose queues hold 3 items (1 per shard when sharded)
+        FanOutEngine<Integer> engine = Pipeline.<Integer, Integer>from(StageSpec.named("src").withWidth(2), (x, c) -> 0)
+                .loop(body -> body.then(StageSpec.named("l1").withWidth(3).withQueueCapacity(3).withDispatch(d), (x, c) -> x + 1)
+                                  .then(StageSpec.named("l2").withWidth(3).withQueueCapacity(3).withDispatch(d), (x, c) -> x),
+                        x -> true, x -> x, 5)
+                .start(rec);
+        List<Integer> items = IntStream.range(0, 300).boxed().toList();
+        for (int i : items) engine.submit(i);
+        ShutdownReport r = engine.close(Duration.ofSeconds(20));
+        assertThat(r.drained()).isTrue();
+        rec.assertExactlyOnce(Pipeline.MAIN_EXIT, items);
+        assertThat(rec.calls).allSatisfy(c -> assertThat(c.result()).isEqualTo(6));
+        assertThat(engine.stage("l1").in()).isEqualTo(300 * 6);
+    }
+
+    @Test
+    void aLoneItemInALargeBatchIsNotHeldBack() throws Exception {
+        CountDownLatch done = new CountDownLatch(1);
+        FanOutEngine<Integer> engine = Pipeline.<Integer, Integer>from(StageSpec.named("lone")
+                .withDispatch(new io.fanlab.engine.spec.Dispatch.Batched(64, false)), (x, c) -> x)
+                .start((exit, item, outcome, result, cause) -> done.countDown());
+        engine.submit(1);
+        assertThat(done.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("a lone item is taken without waiting for a full batch").isTrue();
+        engine.close(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void anOrderedFirstStageInALoopIsRefused() {
+        assertThatThrownBy(() -> Pipeline.<Integer, Integer>from(StageSpec.named("p"), (v, c) -> v)
+                .loop(b -> b.then(StageSpec.named("o").withOrder(new io.fanlab.engine.spec.Order.Ordered(4)), (v, c) -> v), v -> false, v -> v, 1)
+                .start(TerminalListener.ignore()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("stage.o.order: Ordered[window=4] (expected: unordered");
     }
 
     @Test
