@@ -26,7 +26,7 @@ public interface RunningDesign {
      */
     CancelResult cancel(Duration bound) throws InterruptedException;
 
-    /** Retry and hedge counters of designs that have such policies; -1 for unknown. Called once, after cancel. */
+    /** Retry and hedge counters since start, of designs that have such policies; -1 for unknown. Cheap; called by the sampler thread every second and once after cancel. */
     default PolicyCounters policyCounters() { return PolicyCounters.UNKNOWN; }
 
     /** Counters of attempt policies, summed over stages. */

@@ -62,6 +62,7 @@ final class Sampler implements Runnable {
         long[] lastCounts = new long[Outcome.values().length];
         long lastSubmitted = 0;
         long maxQueue = -1, maxInflight = -1, lastLimit = -1, maxReorder = -1;
+        long lastRetries = 0, lastHedges = 0;
         while (!stop) {
             long now;
             while ((now = System.nanoTime()) < next && !stop) LockSupport.parkNanos(next - now);
@@ -106,8 +107,16 @@ final class Sampler implements Runnable {
                 row.put("errors", delta(counts, lastCounts, Outcome.FAILED) + delta(counts, lastCounts, Outcome.DEAD_LETTERED));
                 row.put("shed", delta(counts, lastCounts, Outcome.SHED));
                 row.put("timeouts", delta(counts, lastCounts, Outcome.TIMED_OUT));
-                row.put("retries", -1);
-                row.put("hedges", -1);
+                RunningDesign.PolicyCounters pc;
+                try {
+                    pc = design.policyCounters();
+                } catch (RuntimeException e) {
+                    pc = RunningDesign.PolicyCounters.UNKNOWN;
+                }
+                row.put("retries", pc.retries() < 0 ? -1 : pc.retries() - lastRetries);
+                row.put("hedges", pc.hedges() < 0 ? -1 : pc.hedges() - lastHedges);
+                lastRetries = Math.max(0, pc.retries());
+                lastHedges = Math.max(0, pc.hedges());
                 rows.add(row);
                 String phase = now < window[0] ? "warmup" : now < window[1] ? "measure" : "cooldown";
                 progress.progress(new Progress(pointId, (now - runStart) / 1e9, totalS, phase, (double) row.get("throughput"),

@@ -3,6 +3,7 @@ package io.fanlab.harness.design.engine;
 import io.fanlab.engine.Work;
 import io.fanlab.engine.observe.StageStats;
 import io.fanlab.engine.pipeline.FanOutEngine;
+import io.fanlab.engine.pipeline.ItemTraits;
 import io.fanlab.engine.pipeline.Pipeline;
 import io.fanlab.engine.pipeline.ShutdownReport;
 import io.fanlab.engine.spec.StageSpec;
@@ -36,9 +37,8 @@ final class EngineDesign implements Design {
         for (int i = 0; i < specs.size(); i++) {
             StageSpec s = specs.get(i);
             Work<Item, Item> w = asWork(context.work().get(i));
-            p = p == null
-                    ? (s.perKey() ? Pipeline.from(s, w, Item::key) : Pipeline.<Item, Item>from(s, w))
-                    : (s.perKey() ? p.then(s, w, Item::key) : p.then(s, w));
+            ItemTraits<Item> traits = traits(s);
+            p = p == null ? Pipeline.from(s, w, traits) : p.then(s, w, traits);
         }
         FanOutEngine<Item> engine = p.named(name).start((exit, item, outcome, result, cause) -> context.completions().complete(item, outcome, cause));
         String swept = specs.get(context.sweptStage()).name();
@@ -64,14 +64,29 @@ final class EngineDesign implements Design {
             }
 
             @Override public PolicyCounters policyCounters() {
-                long retries = 0, hedges = 0;
+                long retries = 0, hedges = 0, won = 0;
                 for (StageStats s : engine.stages()) {
                     retries += s.retries();
                     hedges += s.hedges();
+                    won += s.hedgesWon();
                 }
-                return new PolicyCounters(retries, hedges, -1);
+                return new PolicyCounters(retries, hedges, won);
             }
         };
+    }
+
+    /**
+     * Keys for per-key stages; tenants for bulkheads: the harness draws tenant indexes uniformly over the named
+     * shares (sorted by name) plus one "everybody else" tenant, which maps to "" (the unlisted pool).
+     */
+    static ItemTraits<Item> traits(StageSpec s) {
+        ItemTraits<Item> t = ItemTraits.none();
+        if (s.perKey()) t = t.withKey(Item::key);
+        if (s.bulkhead().isPresent()) {
+            List<String> names = s.bulkhead().get().shares().keySet().stream().sorted().toList();
+            t = t.withTenant(item -> item.tenant() < names.size() ? names.get(item.tenant()) : "");
+        }
+        return t;
     }
 
     private static Work<Item, Item> asWork(StageWork w) {
