@@ -29,7 +29,7 @@ public class BatchSizeBenchmark {
     @Param({"2", "8"})
     public int width;
 
-    @Param({"0", "300"})
+    @Param({"0", "450"})
     public int tokens;
 
     private FanOutRun run;

@@ -40,7 +40,7 @@ public class CpuFanOutBenchmark {
     public int width;
 
     /** Blackhole.consumeCPU tokens per item: 0, or ItemWork.TOKENS_1US (~1 us). */
-    @Param({"0", "300"})
+    @Param({"0", "450"})
     public int tokens;
 
     private FanOutRun run;

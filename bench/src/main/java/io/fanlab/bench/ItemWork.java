@@ -15,7 +15,7 @@ public interface ItemWork {
      * {@code Blackhole.consumeCPU} tokens for "about 1 us" of CPU work. Calibrated on the 2-core bench machine with
      * {@link WorkCalibrationBenchmark} (see bench/README.md for the measured figure of the run).
      */
-    int TOKENS_1US = 300;
+    int TOKENS_1US = 450;
 
     Integer apply(Integer item) throws InterruptedException;
 

@@ -116,9 +116,12 @@ public final class Summary {
                         .append(fmt(r.score())).append(" | ").append(fmt(r.error())).append(" |\n");
             md.append('\n');
         }
-        only(results, r -> r.benchmark().startsWith("WorkCalibrationBenchmark.")).forEach(r ->
+        only(results, r -> r.benchmark().equals("WorkCalibrationBenchmark.oneItem")).forEach(r ->
                 md.append("Work calibration: ").append(r.param("tokens")).append(" tokens = ").append(fmt(r.score()))
                         .append(" +/- ").append(fmt(r.error())).append(" ns per item on one thread.\n\n"));
+        only(results, r -> r.benchmark().equals("WorkCalibrationBenchmark.nanoTime")).forEach(r ->
+                md.append("Clock: one System.nanoTime() = ").append(fmt(r.score())).append(" +/- ").append(fmt(r.error()))
+                        .append(" ns.\n\n"));
         md.append("### Ratios against the targets (same run)\n\n");
         ratios(md, cpu, io, fs);
         return md.toString();
