@@ -90,6 +90,19 @@ public final class Summary {
             md.append("### CPU fan-out, work = ").append(tokens).append(" tokens, M items/s\n\n");
             table(md, only(cpu, r -> r.param("tokens").equals(tokens)), "design", 1e-6);
         }
+        for (String tokens : new TreeSet<>(cpu.stream().map(r -> r.param("tokens")).toList())) {
+            md.append("### Best width per design, work = ").append(tokens).append(" tokens (fastest first)\n\n");
+            md.append("| design | best M items/s | at N | / tpe best |\n|---|---:|---:|---:|\n");
+            List<Result> w = only(cpu, r -> r.param("tokens").equals(tokens));
+            double tpe = best(only(w, r -> r.param("design").equals("tpe"))).map(Result::score).orElse(Double.NaN);
+            w.stream().map(r -> r.param("design")).distinct()
+                    .map(d -> best(only(w, r -> r.param("design").equals(d))).orElseThrow())
+                    .sorted(Comparator.comparingDouble(Result::score).reversed())
+                    .forEach(r -> md.append("| ").append(r.param("design")).append(" | ").append(fmt(r.score() * 1e-6))
+                            .append(" ± ").append(fmt(r.error() * 1e-6)).append(" | ").append(r.width()).append(" | ")
+                            .append(fmt(r.score() / tpe)).append(" |\n"));
+            md.append('\n');
+        }
         List<Result> io = only(results, r -> r.benchmark().startsWith("IoFanOutBenchmark."));
         if (!io.isEmpty()) {
             md.append("### I/O fan-out (1 ms park per item), items/s and ratio to the ideal N / 1 ms\n\n");

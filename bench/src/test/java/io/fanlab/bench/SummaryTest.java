@@ -46,6 +46,7 @@ class SummaryTest {
         assertThat(md).contains("| design | N=2 | N=8 |")
                 .contains("| engine-batched64-platform | 60.0 ± 2.00 | - |")
                 .contains("| tpe | 10.0 ± 1.00 | 11.0 ± 1.00 |")
+                .contains("| jctools-pool | 80.0 ± 5.00 | 2 | 7.27 |\n| engine-batched64-platform | 60.0 ± 2.00 | 2 | 5.45 |")
                 .contains("- work 0: engine best / ThreadPoolExecutor best: 5.45 (engine-batched64-platform N=2 60.0M/s vs tpe N=8 11.0M/s), target >= 5.00: met")
                 .contains("- work 0: engine best / fastest peer: 0.750 (engine-batched64-platform N=2 60.0M/s vs jctools-pool N=2 80.0M/s), target >= 0.700: met")
                 .contains("- work 0: ordered best / unordered best: 0.750 (engine-batched64-platform-ordered N=2 45.0M/s vs engine-batched64-platform N=2 60.0M/s), target >= 0.800: missed")
