@@ -349,7 +349,7 @@ public final class PointRunner {
 
     static void sleepUntil(long nanoTime) throws InterruptedException {
         long d;
-        while ((d = nanoTime - System.nanoTime()) > 0) Thread.sleep(Math.max(1, d / 1_000_000), (int) (d % 1_000_000 == 0 ? 0 : 0));
+        while ((d = nanoTime - System.nanoTime()) > 0) java.util.concurrent.TimeUnit.NANOSECONDS.sleep(d);
     }
 
     private void writeIntervals(Path dir, Sampler s) throws IOException {
@@ -370,12 +370,9 @@ public final class PointRunner {
         }
     }
 
-    /** Distributions and work models used only to build a point's environment. */
+    /** Whether any stage calls the loopback downstream (then the point starts one). */
     static boolean usesHttp(Scenario s) {
         return s.pipeline().stream().anyMatch(c -> c.work() instanceof WorkSpec.Http);
     }
 
-    static boolean isExponential(Distribution d) { return d instanceof Distribution.Exponential; }
-
-    static List<FaultSpec> none() { return List.of(); }
 }

@@ -13,7 +13,7 @@ import org.HdrHistogram.Histogram;
 
 /**
  * The point's reporter thread ({@code fanlab-sampler}): every 100 ms it samples the design's gauges and the number
- * of items in the system (for Little's L); every second it flips the live response-time probe into an interval
+ * of items in the system; every second it flips the live response-time probe into an interval
  * row (the time series of the report) and reports progress. Single thread; {@link #rows()} and the window
  * accessors are read after the thread has been joined.
  */
@@ -30,10 +30,8 @@ final class Sampler implements Runnable {
 
     private final List<Map<String, Object>> rows = new ArrayList<>();
     private final List<Histogram> intervals = new ArrayList<>();
-    private double inSystemArea; // item-seconds inside the window
-    private double windowSampled;
-    private final Histogram[] stageServiceWindow = new Histogram[64];
-    private final Histogram[] stageQueueWindow = new Histogram[64];
+    private Histogram[] stageServiceWindow = new Histogram[0];
+    private Histogram[] stageQueueWindow = new Histogram[0];
     private long[] busyAtStart = new long[0];
     private long[] busyInWindow = new long[0];
 
@@ -78,10 +76,6 @@ final class Sampler implements Runnable {
             lastLimit = g.limit();
             maxReorder = Math.max(maxReorder, g.reorderDepth());
             long inSystem = t.submitted.sum() - t.terminalTotal();
-            if (now >= window[0] && now < window[1]) {
-                inSystemArea += inSystem * (PointRunner.SAMPLE_NANOS / 1e9);
-                windowSampled += PointRunner.SAMPLE_NANOS / 1e9;
-            }
             next += PointRunner.SAMPLE_NANOS;
             if (++n % PointRunner.SAMPLES_PER_INTERVAL == 0) {
                 Histogram h = live.flipInterval();
@@ -146,6 +140,8 @@ final class Sampler implements Runnable {
     /** Called once when the measured window closes: keeps what the stage probes saw inside it. */
     void windowEnded(LatencyProbe[] service, LatencyProbe[] queue, LongAdder[] busy) {
         busyInWindow = new long[busy.length];
+        stageServiceWindow = new Histogram[busy.length];
+        stageQueueWindow = new Histogram[busy.length];
         for (int i = 0; i < busy.length; i++) {
             stageServiceWindow[i] = service[i].flipInterval();
             stageQueueWindow[i] = queue[i].flipInterval();
@@ -156,7 +152,6 @@ final class Sampler implements Runnable {
     Histogram stageServiceWindow(int i) { return stageServiceWindow[i]; }
     Histogram stageQueueWindow(int i) { return stageQueueWindow[i]; }
     double stageBusyInWindow(int i) { return i < busyInWindow.length ? busyInWindow[i] : 0; }
-    double timeAveragedInSystem() { return windowSampled == 0 ? 0 : inSystemArea / windowSampled; }
     List<Map<String, Object>> rows() { return rows; }
     List<Histogram> intervalHistograms() { return intervals; }
 }
