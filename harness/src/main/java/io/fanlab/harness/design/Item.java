@@ -20,6 +20,8 @@ public final class Item {
     private final long intendedStartNanos;
     private volatile long serviceStartNanos;
     private volatile long handoffNanos;
+    /** (stage << 32) | attempts started in that stage; see {@link #nextAttempt(int)}. */
+    private final java.util.concurrent.atomic.AtomicLong stageAttempts = new java.util.concurrent.atomic.AtomicLong(-1L << 32);
 
     public Item(long seq, long request, long key, int tenant, long intendedStartNanos) {
         this.seq = seq;
@@ -45,6 +47,21 @@ public final class Item {
     /** Records the first service start; later calls (retries, later stages) keep the first value. */
     public void markServiceStart(long nanos) {
         if (serviceStartNanos == 0) serviceStartNanos = nanos;
+    }
+
+    /**
+     * Numbers the attempts of this item in {@code stage}: 0 for the first work call, then 1, 2, ... for retries and
+     * hedges (concurrent calls get distinct numbers). Moving to another stage starts again at 0. The work models
+     * draw attempt 0 exactly as before (common random numbers) and later attempts independently, so a retry of an
+     * item that met a 503 is not doomed to meet it again.
+     */
+    public int nextAttempt(int stage) {
+        while (true) {
+            long v = stageAttempts.get();
+            boolean same = (int) (v >>> 32) == stage;
+            long next = same ? v + 1 : ((long) stage << 32) | 1;
+            if (stageAttempts.compareAndSet(v, next)) return same ? (int) v : 0;
+        }
     }
 
     @Override public String toString() { return "Item[" + seq + "]"; }

@@ -120,26 +120,39 @@ public final class WorkModels {
             faults.awaitStall(stage);
             FaultState.StageFaults f = faults.stage(stage);
             long seq = item.seq();
-            long cost = costNanos(seq, f);
+            int ds = drawStage(stage, item.nextAttempt(stage));
+            long cost = costNanos(seq, ds, f);
             switch (spec) {
                 case WorkSpec.Cpu c -> burn(cost, cancelled);
                 case WorkSpec.Sleep s -> sleep(cost, cancelled);
                 case WorkSpec.Alloc a -> allocate(a.bytesPerItem(), seq, cost, cancelled);
-                case WorkSpec.Http h -> downstream.call(cost, draws.draw(seq, stage, Draws.LATENCY));
+                case WorkSpec.Http h -> downstream.call(cost, draws.draw(seq, ds, Draws.LATENCY));
             }
-            if (fails(seq, f)) throw new InjectedFailure(stageName, seq);
+            if (fails(seq, ds, f)) throw new InjectedFailure(stageName, seq);
+        }
+
+        /**
+         * The stage coordinate of an attempt's draws: the stage itself for the first attempt (common random numbers
+         * across widths and designs), a distinct coordinate per retry or hedge so later attempts draw independently.
+         */
+        static int drawStage(int stage, int attempt) {
+            return attempt == 0 ? stage : stage + (Math.min(attempt, 127) << 16);
         }
 
         /** The item's cost in nanoseconds under the faults {@code f}: intrinsic, then latency spikes. */
-        long costNanos(long seq, FaultState.StageFaults f) {
-            long cost = time.sampleNanos(draws.draw(seq, stage, Draws.COST));
-            return f.hasSpikes() ? f.applyLatency(cost, draws.draw(seq, stage, Draws.FAULT)) : cost;
+        long costNanos(long seq, FaultState.StageFaults f) { return costNanos(seq, stage, f); }
+
+        long costNanos(long seq, int ds, FaultState.StageFaults f) {
+            long cost = time.sampleNanos(draws.draw(seq, ds, Draws.COST));
+            return f.hasSpikes() ? f.applyLatency(cost, draws.draw(seq, ds, Draws.FAULT)) : cost;
         }
 
         /** Whether the item fails in this stage under the faults {@code f}. */
-        boolean fails(long seq, FaultState.StageFaults f) {
+        boolean fails(long seq, FaultState.StageFaults f) { return fails(seq, stage, f); }
+
+        boolean fails(long seq, int ds, FaultState.StageFaults f) {
             double rate = errorRate + f.errorRate();
-            return rate > 0 && draws.draw(seq, stage, Draws.ERROR) < rate;
+            return rate > 0 && draws.draw(seq, ds, Draws.ERROR) < rate;
         }
 
         private void burn(long nanos, BooleanSupplier cancelled) throws InterruptedException {

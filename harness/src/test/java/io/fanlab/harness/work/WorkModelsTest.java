@@ -53,6 +53,21 @@ class WorkModelsTest {
     static Item item(long seq) { return new Item(seq, seq, -1, 0, 0); }
 
     @Test
+    void retriesAndHedgesDrawAfreshWhileTheFirstAttemptKeepsTheCommonDraw() throws Exception {
+        FixedDraws draws = new FixedDraws().set(Draws.COST, 0.0);
+        var w = sleepWork(new Distribution.Constant(Duration.ZERO), 0.0, draws);
+        Item it = item(9);
+        w.run(it, () -> false); // attempt 0 in stage 1
+        w.run(it, () -> false); // attempt 1 (a retry or a hedge)
+        w.run(it, () -> false); // attempt 2
+        assertThat(draws.asked).filteredOn(a -> a.endsWith("/" + Draws.COST))
+                .containsExactly("9/1/0", "9/" + (1 + (1 << 16)) + "/0", "9/" + (1 + (2 << 16)) + "/0");
+        // a new stage starts numbering again at 0
+        assertThat(it.nextAttempt(0)).isZero();
+        assertThat(it.nextAttempt(0)).isEqualTo(1);
+    }
+
+    @Test
     void costIsTheCommonRandomNumberThroughTheDistributionAndSpikesHitOnlySelectedItems() {
         FixedDraws draws = new FixedDraws().set(Draws.COST, 0.25).set(Draws.FAULT, 0.2);
         var w = sleepWork(UNIFORM_0_40MS, 0, draws);
