@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  *       so does an open {@code spike} arrival;</li>
  *   <li>a fault's {@code stage} names an existing stage; {@code sweep.stage} names an existing stage;</li>
  *   <li>{@code sweep.designs} are known designs, each listed once; {@code sweep.widths} each listed once;</li>
- *   <li>{@code quorum(q)} has {@code q <= fanout};</li>
+ *   <li>{@code quorum(q)} has {@code q <= fanout}; fan-out above 1 needs open load (closed users wait for one item);</li>
  *   <li>faults and settings that would silently do nothing are errors: downstream faults without a stage doing
  *       {@code http} work, a {@code hot_key} fault or {@code per_key: true} with {@code keys: none}, a
  *       {@code load_spike} fault under closed load, a {@code worker_stall} of more workers than the smallest
@@ -81,6 +81,8 @@ public final class ScenarioRules {
                 start = start.plus(steps.steps().get(i).duration());
             }
         }
+        if (s.load() instanceof LoadSpec.Closed && s.load().fanout() > 1)
+            out.add(at.apply("load.fanout", s.load().fanout() + " (expected: 1 under closed load; scatter-gather requests need open load)"));
         if (s.load().join() instanceof LoadSpec.Join.Quorum q && q.q() > s.load().fanout())
             out.add(at.apply("load.join", "quorum(" + q.q() + ") (expected: q <= load.fanout " + s.load().fanout() + ")"));
 
