@@ -492,7 +492,7 @@ public final class StageRuntime {
                 if (closed || externalClosed) return i;
                 int k = Math.min(es.size() - i, s.cap - s.q.size());
                 firstSeq = sequence.getAndAdd(k);
-                long now = pipe.clock.getAsLong();
+                long now = timed ? pipe.clock.getAsLong() : 0; // one clock read per run, none when nothing uses it
                 for (int j = 0; j < k; j++) {
                     Envelope e = es.get(i++);
                     e.sequence = firstSeq + j;
@@ -501,7 +501,11 @@ public final class StageRuntime {
                 }
                 pipe.admitExternal(k);
                 admitted.add(k);
-                if (k == 1) s.notEmpty.signal(); else s.notEmpty.signalAll();
+                // wake as many workers as can take part of this run, not all of them: a fixed batch takes up to
+                // maxBatch per lock, an adaptive one about queued / width
+                int queuedNow = s.q.size();
+                int wake = adaptive ? Math.min(queuedNow, width) : (queuedNow + maxBatch - 1) / maxBatch;
+                for (int w = 0; w < wake; w++) s.notEmpty.signal();
             } finally {
                 s.lock.unlock();
             }
