@@ -474,13 +474,14 @@ public final class StageRuntime {
     }
 
     /**
-     * External batch admission: with one shard, BLOCK overflow, no reorder window and no key, a run of items that
-     * fits is enqueued under one lock acquisition (the producer-side half of batching); otherwise item by item.
+     * External batch admission: with one shard, BLOCK overflow and no key, a run of items that fits is enqueued under
+     * one lock acquisition (the producer-side half of batching), ordered stages taking the run's sequences from the
+     * reorder window under one more; otherwise item by item.
      * @return how many items were admitted (fewer than {@code es.size()} only when the stage stopped taking
      *         external input meanwhile; the rest were not admitted)
      */
     int offerAll(List<Envelope> es) throws InterruptedException {
-        if (reorder != null || keyFn != null || perWorkerShards || !(overflow instanceof Admission.Overflow.Block)) {
+        if (keyFn != null || perWorkerShards || !(overflow instanceof Admission.Overflow.Block)) {
             int n = 0;
             try {
                 for (Envelope e : es) {
@@ -497,12 +498,24 @@ public final class StageRuntime {
             Shard s = queues.shards[0]; // one shard: never resharded
             int from = i;
             long firstSeq = -1;
+            // ordered: a run of sequences from the reorder window under one lock (not one per item); those the
+            // queue does not take below are freed again (skipped), as a refused single offer frees its one
+            long seqFrom = -1;
+            int seqCount = es.size() - i;
+            if (reorder != null) {
+                long run = reorder.acquireRun(seqCount);
+                if (run < 0) return i;
+                seqFrom = run >>> 16;
+                seqCount = (int) (run & 0xFFFF);
+            }
+            int k = 0;
+            try {
             s.lock.lockInterruptibly();
             try {
                 while (s.q.size() >= s.cap && !closed && !externalClosed) s.awaitNotFull();
                 if (closed || externalClosed) return i;
-                int k = Math.min(es.size() - i, s.cap - s.q.size());
-                firstSeq = sequence.getAndAdd(k);
+                k = Math.min(seqCount, s.cap - s.q.size());
+                firstSeq = reorder != null ? seqFrom : sequence.getAndAdd(k);
                 long now = timed ? pipe.clock.getAsLong() : 0; // one clock read per run, none when nothing uses it
                 for (int j = 0; j < k; j++) {
                     Envelope e = es.get(i++);
@@ -517,6 +530,9 @@ public final class StageRuntime {
                 s.added(k, perTake(s.q.size()));
             } finally {
                 s.lock.unlock();
+            }
+            } finally { // also when interrupted or refused: a sequence never enqueued must not hold the window's head
+                if (reorder != null) for (int j = k; j < seqCount; j++) reorder.skip(seqFrom + j, this);
             }
             if (pipe.observer != io.fanlab.engine.observe.StageObserver.NOOP)
                 for (int j = from; j < i; j++) pipe.observer.admitted(name, es.get(j).sequence);
