@@ -33,6 +33,9 @@ public class CpuFanOutBenchmark {
             "engine-batched64-platform-ordered", "engine-adaptive64-platform-ordered",
             "engine-shared-virtual-ordered", "engine-sharded-virtual-ordered", "engine-stealing-virtual-ordered",
             "engine-batched64-virtual-ordered", "engine-adaptive64-virtual-ordered",
+            "engine-batched64-platform-submitall", "engine-adaptive64-platform-submitall",
+            "engine-batched64-virtual-submitall", "engine-adaptive64-virtual-submitall",
+            "engine-batched64-platform-submitall-ordered", "engine-adaptive64-platform-submitall-ordered",
             "tpe", "abq-pool", "vt-semaphore", "reactor-flatmap", "reactor-parallel", "disruptor-sleeping", "jctools-pool"})
     public String design;
 

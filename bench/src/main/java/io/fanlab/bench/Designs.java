@@ -21,6 +21,10 @@ import java.util.List;
  *       {@code shared}, {@code sharded}, {@code stealing}, {@code batched<K>} (fixed batches of up to K) or
  *       {@code adaptive<K>} (adaptive batches up to K); threads {@code platform} or {@code virtual}; {@code -ordered}
  *       keeps input order with a reorder window of {@value #ORDER_WINDOW}. Queue capacity {@value #QUEUE}.</li>
+ *   <li>{@code engine-<dispatch>-<threads>-submitall[-ordered]}: the same engine stage fed by
+ *       {@code FanOutEngine.submitAll} in chunks of {@value #SUBMIT_CHUNK} items (the producer-side half of the
+ *       batched hand-off: one queue lock and one wake-up per chunk on a single-queue, unordered stage; the engine
+ *       falls back to one offer per item where it must, e.g. ordered or sharded stages).</li>
  *   <li>peers: see {@link Peers} ({@code tpe}, {@code abq-pool}, {@code vt-semaphore}, {@code reactor-flatmap},
  *       {@code reactor-flatmap-elastic}, {@code reactor-parallel}, {@code disruptor-sleeping},
  *       {@code disruptor-yielding}, {@code jctools-pool}).</li>
@@ -31,6 +35,13 @@ public final class Designs {
     public static final int QUEUE = 1024;
     /** Reorder window of the ordered engine variants. */
     public static final int ORDER_WINDOW = 1024;
+    /** Items per {@code submitAll} call of the {@code -submitall} engine variants. */
+    public static final int SUBMIT_CHUNK = 64;
+    /** The batched hand-off variants: producer chunks of {@value #SUBMIT_CHUNK} into batched dispatch. */
+    public static final List<String> SUBMITALL_VARIANTS = List.of(
+            "engine-batched64-platform-submitall", "engine-adaptive64-platform-submitall",
+            "engine-batched64-virtual-submitall", "engine-adaptive64-virtual-submitall",
+            "engine-batched64-platform-submitall-ordered", "engine-adaptive64-platform-submitall-ordered");
 
     /** The engine variants of the main table: 5 dispatch settings x 2 thread kinds x unordered/ordered. */
     public static final List<String> ENGINE_VARIANTS = engineVariants();
@@ -60,9 +71,9 @@ public final class Designs {
 
     /** The engine stage a name describes (see the class javadoc). */
     public static StageSpec engineSpec(String name, int width) {
-        String[] p = name.split("-");
+        String[] p = name.replace("-submitall", "").split("-");
         if (p.length < 3 || p.length > 4 || !p[0].equals("engine") || (p.length == 4 && !p[3].equals("ordered")))
-            throw new IllegalArgumentException("design: " + name + " (expected: engine-<dispatch>-<platform|virtual>[-ordered])");
+            throw new IllegalArgumentException("design: " + name + " (expected: engine-<dispatch>-<platform|virtual>[-submitall][-ordered])");
         Dispatch dispatch = switch (p[1]) {
             case "shared" -> Dispatch.SHARED;
             case "sharded" -> new Dispatch.Sharded();
@@ -86,6 +97,7 @@ public final class Designs {
 
     private static FanOutDesign engine(String name, int width, ItemWork work, CompletionGate gate) {
         StageSpec spec = engineSpec(name, width);
+        boolean submitAll = name.contains("-submitall");
         FanOutEngine<Integer> engine = Pipeline.<Integer, Integer>from(spec, (x, c) -> work.apply(x))
                 .start((exit, item, outcome, result, cause) -> {
                     if (outcome == Outcome.COMPLETED) gate.arrive();
@@ -94,7 +106,17 @@ public final class Designs {
         return new FanOutDesign() {
             @Override
             public void push(Integer[] items) throws InterruptedException {
-                for (Integer x : items) engine.submit(x);
+                if (!submitAll) {
+                    for (Integer x : items) engine.submit(x);
+                    return;
+                }
+                List<Integer> all = java.util.Arrays.asList(items);
+                for (int i = 0; i < items.length; i += SUBMIT_CHUNK) {
+                    List<Integer> chunk = all.subList(i, Math.min(items.length, i + SUBMIT_CHUNK));
+                    int n = engine.submitAll(chunk);
+                    if (n != chunk.size())
+                        throw new IllegalStateException(name + ": submitAll admitted " + n + " of " + chunk.size() + " items");
+                }
             }
 
             /**

@@ -18,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DesignContractTest {
     static Stream<String> designs() {
         List<String> all = new ArrayList<>(Designs.ENGINE_VARIANTS);
+        all.addAll(Designs.SUBMITALL_VARIANTS);
         all.addAll(Designs.CPU_PEERS);
         all.addAll(List.of("reactor-flatmap-elastic", "disruptor-yielding", "engine-batched1-platform", "engine-batched256-virtual"));
         return all.stream();

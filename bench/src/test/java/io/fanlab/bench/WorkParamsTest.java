@@ -22,7 +22,7 @@ class WorkParamsTest {
     @Test
     void cpuBenchmarkCoversEveryEngineVariantAndPeerAtTheIssueWidths() throws Exception {
         assertThat(params(CpuFanOutBenchmark.class, "design"))
-                .containsExactlyInAnyOrderElementsOf(concat(Designs.ENGINE_VARIANTS, Designs.CPU_PEERS));
+                .containsExactlyInAnyOrderElementsOf(concat(concat(Designs.ENGINE_VARIANTS, Designs.SUBMITALL_VARIANTS), Designs.CPU_PEERS));
         assertThat(params(CpuFanOutBenchmark.class, "width")).containsExactly("1", "2", "4", "8", "16", "64");
         assertThat(params(IoFanOutBenchmark.class, "width")).containsExactly("16", "64", "256", "1024");
     }

@@ -57,6 +57,30 @@ final class ReorderBuffer {
         }
     }
 
+    /**
+     * Takes a run of consecutive sequences, 1 to {@code min(max, 65535)} of them, under one lock acquisition,
+     * waiting while the window is full; the run is as long as the window has room for.
+     * @return {@code first << 16 | count}, or -1 when the stage was closed to external producers
+     */
+    long acquireRun(int max) throws InterruptedException {
+        lock.lockInterruptibly();
+        try {
+            while (true) {
+                if (closed || externalClosed) return -1;
+                long room = window - (next - head);
+                if (room > 0) {
+                    int n = (int) Math.min(Math.min(room, max), 0xFFFF);
+                    long first = next;
+                    next += n;
+                    return first << 16 | n;
+                }
+                notFull.await();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Frees the slot of an item that ended without a result. Returns envelopes to emit (see {@link #finish}). */
     void skip(long seq, StageRuntime stage) {
         finish(seq, SKIP, stage);

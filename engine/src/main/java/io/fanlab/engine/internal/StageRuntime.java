@@ -70,6 +70,10 @@ import java.util.function.ToLongFunction;
  */
 public final class StageRuntime {
     private static final VarHandle HAND = MethodHandles.arrayElementVarHandle(Envelope[].class);
+    /** Spin hints a worker with an empty queue tries before it yields, then parks (see {@link #spinForWork}). */
+    static final int SPINS = 128;
+    /** Yields after the spin hints before the worker parks. */
+    static final int YIELDS = 16;
 
     final String name;
     final StageSpec spec;
@@ -104,11 +108,17 @@ public final class StageRuntime {
     private final AtomicInteger roundRobin = new AtomicInteger();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger busy = new AtomicInteger();
-    /** The gate's limit last reported to the observer. */
+    /** Workers spinning for work (0 or 1). */
+    private final AtomicInteger spinners = new AtomicInteger();
+    /** The gate's limit last reported to the observer; written under {@code limitReports}. */
     private final AtomicInteger lastLimit = new AtomicInteger();
+    private final ReentrantLock limitReports = new ReentrantLock();
 
     final LongAdder admitted = new LongAdder();
+    /** Completions not made by a worker of this stage in {@code process} (the reorder buffer's emitter); see {@link #tally}. */
     final LongAdder completed = new LongAdder();
+    /** The counters of every worker ever started (never pruned: a retired worker's completions stay counted). */
+    private final java.util.concurrent.CopyOnWriteArrayList<WorkerCounters> workerCounters = new java.util.concurrent.CopyOnWriteArrayList<>();
     final LongAdder failed = new LongAdder();
     final LongAdder shed = new LongAdder();
     final LongAdder timedOut = new LongAdder();
@@ -163,6 +173,7 @@ public final class StageRuntime {
 
     private Worker newWorker(int index) {
         Worker w = new Worker(index);
+        workerCounters.add(w.counters);
         String threadName = "fanlab-" + name + "-" + index;
         w.thread = spec.threads() == ThreadKind.VIRTUAL
                 ? Thread.ofVirtual().name(threadName).unstarted(w)
@@ -408,7 +419,7 @@ public final class StageRuntime {
                     if (overflow instanceof Admission.Overflow.Block) {
                         if (full) {
                             try {
-                                s.notFull.await();
+                                s.awaitNotFull();
                             } catch (InterruptedException ie) {
                                 if (external) throw ie;
                                 Thread.currentThread().interrupt();
@@ -434,7 +445,7 @@ public final class StageRuntime {
                     admitted.increment();
                     if (stealing) queued.incrementAndGet();
                     accepted = true;
-                    s.notEmpty.signal();
+                    s.added(1, perTake(s.q.size()));
                     break outer;
                 }
             } finally {
@@ -463,13 +474,14 @@ public final class StageRuntime {
     }
 
     /**
-     * External batch admission: with one shard, BLOCK overflow, no reorder window and no key, a run of items that
-     * fits is enqueued under one lock acquisition (the producer-side half of batching); otherwise item by item.
+     * External batch admission: with one shard, BLOCK overflow and no key, a run of items that fits is enqueued under
+     * one lock acquisition (the producer-side half of batching), ordered stages taking the run's sequences from the
+     * reorder window under one more; otherwise item by item.
      * @return how many items were admitted (fewer than {@code es.size()} only when the stage stopped taking
      *         external input meanwhile; the rest were not admitted)
      */
     int offerAll(List<Envelope> es) throws InterruptedException {
-        if (reorder != null || keyFn != null || perWorkerShards || !(overflow instanceof Admission.Overflow.Block)) {
+        if (keyFn != null || perWorkerShards || !(overflow instanceof Admission.Overflow.Block)) {
             int n = 0;
             try {
                 for (Envelope e : es) {
@@ -486,13 +498,25 @@ public final class StageRuntime {
             Shard s = queues.shards[0]; // one shard: never resharded
             int from = i;
             long firstSeq = -1;
+            // ordered: a run of sequences from the reorder window under one lock (not one per item); those the
+            // queue does not take below are freed again (skipped), as a refused single offer frees its one
+            long seqFrom = -1;
+            int seqCount = es.size() - i;
+            if (reorder != null) {
+                long run = reorder.acquireRun(seqCount);
+                if (run < 0) return i;
+                seqFrom = run >>> 16;
+                seqCount = (int) (run & 0xFFFF);
+            }
+            int k = 0;
+            try {
             s.lock.lockInterruptibly();
             try {
-                while (s.q.size() >= s.cap && !closed && !externalClosed) s.notFull.await();
+                while (s.q.size() >= s.cap && !closed && !externalClosed) s.awaitNotFull();
                 if (closed || externalClosed) return i;
-                int k = Math.min(es.size() - i, s.cap - s.q.size());
-                firstSeq = sequence.getAndAdd(k);
-                long now = pipe.clock.getAsLong();
+                k = Math.min(seqCount, s.cap - s.q.size());
+                firstSeq = reorder != null ? seqFrom : sequence.getAndAdd(k);
+                long now = timed ? pipe.clock.getAsLong() : 0; // one clock read per run, none when nothing uses it
                 for (int j = 0; j < k; j++) {
                     Envelope e = es.get(i++);
                     e.sequence = firstSeq + j;
@@ -501,9 +525,14 @@ public final class StageRuntime {
                 }
                 pipe.admitExternal(k);
                 admitted.add(k);
-                if (k == 1) s.notEmpty.signal(); else s.notEmpty.signalAll();
+                // wake as many waiting workers as can take part of what is queued, not all of them: a fixed batch
+                // takes up to maxBatch per lock, an adaptive one about queued / width
+                s.added(k, perTake(s.q.size()));
             } finally {
                 s.lock.unlock();
+            }
+            } finally { // also when interrupted or refused: a sequence never enqueued must not hold the window's head
+                if (reorder != null) for (int j = k; j < seqCount; j++) reorder.skip(seqFrom + j, this);
             }
             if (pipe.observer != io.fanlab.engine.observe.StageObserver.NOOP)
                 for (int j = from; j < i; j++) pipe.observer.admitted(name, es.get(j).sequence);
@@ -544,6 +573,7 @@ public final class StageRuntime {
     /** Blocks until items are available; returns how many were put into {@code w.hand}, 0 when the worker must exit. */
     private int take(Worker w) throws InterruptedException {
         Envelope[] hand = w.hand;
+        boolean spun = false; // a worker spins at most once per take before it waits
         outer:
         while (true) {
             if (w.retired) return 0;
@@ -555,6 +585,7 @@ public final class StageRuntime {
                 continue;
             }
             boolean trySteal = false;
+            boolean spin = false;
             own.lock.lockInterruptibly();
             try {
                 while (true) {
@@ -563,21 +594,32 @@ public final class StageRuntime {
                     if (!paused) {
                         int size = own.q.size();
                         if (size > 0) {
-                            int k = Math.min(size, adaptive ? Math.max(1, size / Math.max(1, width)) : maxBatch);
-                            k = Math.min(k, hand.length);
+                            int k = Math.min(size, perTake(size));
                             for (int i = 0; i < k; i++) HAND.setRelease(hand, i, own.q.pollFirst());
                             if (stealing) queued.addAndGet(-k);
                             if (perKey) busy.incrementAndGet();
-                            if (k > 1) own.notFull.signalAll(); else own.notFull.signal();
+                            own.took();
                             return k;
                         }
                         if (stopWhenEmpty) return 0;
                         if (stealing) { trySteal = true; break; }
+                        if (!spun && spinners.compareAndSet(0, 1)) { // at most one spinner per stage
+                            spun = true;
+                            own.spinning = true; // under the lock: every later offer sees it and sets the hint
+                            own.hint = false;
+                            spin = true;
+                            break;
+                        }
                     }
-                    own.notEmpty.await();
+                    own.awaitNotEmpty();
                 }
             } finally {
                 own.lock.unlock();
+            }
+            if (spin) {
+                spinForWork(qs, own, w);
+                spin = false;
+                continue;
             }
             // work stealing: own shard empty
             int got = steal(qs, idx, hand);
@@ -590,14 +632,42 @@ public final class StageRuntime {
                 if (stopWhenEmpty) return 0;
                 own.waiting = true;
                 try {
-                    if (queued.get() > 0) own.notEmpty.await(1, TimeUnit.MILLISECONDS);
-                    else own.notEmpty.await();
+                    if (queued.get() > 0) own.awaitNotEmpty(TimeUnit.MILLISECONDS.toNanos(1));
+                    else own.awaitNotEmpty();
                 } finally {
                     own.waiting = false;
                 }
             } finally {
                 own.lock.unlock();
             }
+        }
+    }
+
+    /**
+     * How many items one take removes from a shard holding {@code size}: fixed batches up to {@code maxBatch},
+     * adaptive ones about {@code size / width}. Producers use the same rule to decide how many waiting workers an
+     * offer feeds, so they never wake fewer than will be needed (an adaptive take of 1 leaves the rest queued).
+     */
+    private int perTake(int size) {
+        return adaptive ? Math.min(maxBatch, Math.max(1, size / Math.max(1, width))) : maxBatch;
+    }
+
+    /**
+     * Busy-waits a little for an offer before the worker parks: a wake-up (park + unpark) costs several
+     * microseconds of CPU, more than a batch of small items; a producer that offers while a worker spins only sets
+     * the shard's hint. Bounded ({@value #SPINS} spin hints, then {@value #YIELDS} yields) and one spinner per stage
+     * at a time, so idle workers never burn the cores the work needs.
+     */
+    private void spinForWork(Queues qs, Shard own, Worker w) {
+        try {
+            for (int i = 0; i < SPINS + YIELDS; i++) {
+                if (own.hint || closed || w.retired || stopWhenEmpty || paused || qs.retired) return;
+                if (i < SPINS) Thread.onSpinWait();
+                else Thread.yield();
+            }
+        } finally {
+            own.spinning = false;
+            spinners.set(0);
         }
     }
 
@@ -614,7 +684,7 @@ public final class StageRuntime {
                 int k = Math.min(hand.length, Math.max(1, size / 2));
                 for (int i = 0; i < k; i++) HAND.setRelease(hand, i, victim.q.pollFirst());
                 queued.addAndGet(-k);
-                victim.notFull.signalAll();
+                victim.took();
                 return k;
             } finally {
                 victim.lock.unlock();
@@ -675,7 +745,10 @@ public final class StageRuntime {
         if (o == Outcome.COMPLETED) {
             e.value = inv.value;
             if (reorder != null) reorder.finish(e.sequence, e, this);
-            else emit(e, queueNanos, service);
+            else {
+                w.counters.completedOne(); // single writer, no shared counter bumped per item
+                emit(e, queueNanos, service);
+            }
             return;
         }
         if (reorder != null) reorder.skip(e.sequence, this);
@@ -693,16 +766,23 @@ public final class StageRuntime {
         }
     }
 
-    /** Tells the observer when the gate's limit moved since it was last reported (one report per change). */
+    /**
+     * Tells the observer when the gate's limit moved since it was last reported (one report per change). Reports
+     * are made under {@code limitReports}, so the observer sees them in the order they chain (each report's old
+     * limit is the previous report's new one) even when two workers see changes at once; the check before the lock
+     * keeps the common case (no change) lock-free.
+     */
     private void reportLimit() {
-        while (true) { // last reported first, then the limit: a value read after a newer report is never stale
+        if (gate.currentLimit() == lastLimit.get()) return;
+        limitReports.lock();
+        try {
             int old = lastLimit.get();
             int now = gate.currentLimit();
             if (now == old) return;
-            if (lastLimit.compareAndSet(old, now)) {
-                pipe.observer.limitChanged(name, old, now);
-                return;
-            }
+            lastLimit.set(now);
+            pipe.observer.limitChanged(name, old, now);
+        } finally {
+            limitReports.unlock();
         }
     }
 
@@ -712,11 +792,12 @@ public final class StageRuntime {
 
     /** Hands a finished item on (called by the worker, or by the reorder buffer's emitter in order). */
     void emit(Envelope e) {
+        completed.increment();
         emit(e, 0, 0);
     }
 
+    /** Hands a finished item on; the caller has counted it. */
     private void emit(Envelope e, long queueNanos, long serviceNanos) {
-        completed.increment();
         pipe.observer.terminal(name, e.sequence, Outcome.COMPLETED, queueNanos, serviceNanos);
         downstream.accept(e);
     }
@@ -741,8 +822,17 @@ public final class StageRuntime {
 
     // ------------------------------------------------------------------ stats
 
+    /**
+     * A consistent snapshot. Read order matters: every terminal count (the per-worker completions, acquire loads,
+     * and the adders) is read before {@code admitted}; an item's admission is counted before it can reach any
+     * terminal count (under the queue lock that hands it to a worker), so {@code admitted} read last is at least
+     * the terminals read, {@code inFlight = admitted - terminals} is never negative and
+     * {@code admitted == terminals + inFlight} holds for every snapshot.
+     */
     Tally tally() {
-        long c = completed.sum(), f = failed.sum(), s = shed.sum(), t = timedOut.sum(), x = cancelledCount.sum(), d = deadLettered.sum();
+        long c = completed.sum();
+        for (WorkerCounters wc : workerCounters) c += wc.completed();
+        long f = failed.sum(), s = shed.sum(), t = timedOut.sum(), x = cancelledCount.sum(), d = deadLettered.sum();
         return Tally.of(admitted.sum(), c, f, s, t, x, d);
     }
 
@@ -788,11 +878,72 @@ public final class StageRuntime {
         final Condition notFull = lock.newCondition();
         final ArrayDeque<Envelope> q;
         final int cap;
+        /** Free slots a taker waits for before it wakes blocked producers (hysteresis: one wake-up per run, not per item). */
+        final int refill;
         volatile boolean waiting;
+        /**
+         * Under the lock: workers waiting on notEmpty, how many of them were signalled and have not run yet (an
+         * undercount only costs a spare wake-up), producers waiting on notFull.
+         */
+        int takers, woken, producers;
+        /** A worker spins for work on this shard (set under the lock); offers then set {@link #hint} instead of waking anyone. */
+        volatile boolean spinning;
+        volatile boolean hint;
 
         Shard(int cap) {
             this.cap = cap;
+            this.refill = Math.max(1, Math.min(64, cap / 4));
             this.q = new ArrayDeque<>(Math.min(cap, 4096));
+        }
+
+        /** Under the lock, after {@code n} items were added: wakes only waiting workers, as many as the queue feeds. */
+        void added(int n, int perTake) {
+            int feeds = (q.size() + perTake - 1) / perTake;
+            if (spinning) {
+                hint = true;
+                feeds--; // the spinner takes the first run
+            }
+            for (int i = Math.min(feeds - woken, takers - woken); i > 0; i--) {
+                notEmpty.signal();
+                woken++;
+            }
+        }
+
+        /**
+         * Under the lock, after a take: wakes blocked producers once {@link #refill} slots are free (a queue that
+         * drains below that always wakes them, since every take checks).
+         */
+        void took() {
+            if (producers > 0 && q.size() <= cap - refill) notFull.signalAll();
+        }
+
+        void awaitNotEmpty() throws InterruptedException {
+            takers++;
+            try {
+                notEmpty.await();
+            } finally {
+                takers--;
+                if (woken > 0) woken--;
+            }
+        }
+
+        void awaitNotEmpty(long nanos) throws InterruptedException {
+            takers++;
+            try {
+                notEmpty.awaitNanos(nanos);
+            } finally {
+                takers--;
+                if (woken > 0) woken--;
+            }
+        }
+
+        void awaitNotFull() throws InterruptedException {
+            producers++;
+            try {
+                notFull.await();
+            } finally {
+                producers--;
+            }
         }
     }
 
