@@ -47,7 +47,7 @@ class DefaultsTest {
     @Test
     void nestedDefaultsApplyInsidePolicies() throws ScenarioException {
         Scenario s = parse("""
-                load: {closed: {users: 4}, fanout: 3}
+                load: {closed: {users: 4}}
                 pipeline:
                   - name: a
                     width: 6
@@ -63,7 +63,7 @@ class DefaultsTest {
                   - {worker_stall: {at: 1s, duration: 1s}}
                 sweep: {stage: a}
                 """);
-        assertThat(s.load()).isEqualTo(new LoadSpec.Closed(4, Defaults.THINK, 3, new LoadSpec.Join.All()));
+        assertThat(s.load()).isEqualTo(new LoadSpec.Closed(4, Defaults.THINK, 1, new LoadSpec.Join.All()));
         StageSpec a = s.pipeline().get(0).spec();
         assertThat(a.retry()).isEqualTo(new RetryPolicy(2, Duration.ofMillis(20), Duration.ofMillis(200), 0.5, 0.1));
         assertThat(a.hedge()).contains(new HedgePolicy(Optional.of(Duration.ofMillis(5)), Defaults.HEDGE_PERCENTILE, 0.05));
