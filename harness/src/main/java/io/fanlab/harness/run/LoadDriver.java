@@ -61,6 +61,8 @@ abstract class LoadDriver implements AutoCloseable {
 
     abstract Stats statsSoFar();
 
+    Scenario s() { return scenario; }
+
     /** Called from the completion sink for every terminal item. */
     void completed(Item item) {}
 
@@ -109,6 +111,8 @@ abstract class LoadDriver implements AutoCloseable {
         @Override Stats run(long endOffsetNanos) throws InterruptedException {
             // the generator makes one item per arrival (seq = request index); the sink expands it into k items
             ItemSink sink = k == 1 ? this::offer : first -> offerRequest(first.seq(), first.intendedStartNanos());
+            // lag is judged over the measured window only: the warmup is where the JIT settles
+            generator.judgeLagFrom(s().phases().warmup().toNanos());
             GeneratorStats g = generator.run(schedule, runStart, endOffsetNanos, (seq, intended) -> k == 1 ? item(seq, intended)
                     : new Item(seq, seq, -1, 0, intended), sink, System::nanoTime);
             return Stats.of(g, rate, blockedShare(endOffsetNanos));

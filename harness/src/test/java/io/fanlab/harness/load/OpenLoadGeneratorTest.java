@@ -54,6 +54,26 @@ class OpenLoadGeneratorTest {
     }
 
     @Test
+    void lagDuringTheWarmupIsNotJudged() throws Exception {
+        var clock = new ManualClock();
+        var gen = new OpenLoadGenerator(Duration.ofMillis(1), clock::advance).judgeLagFrom(20 * MS);
+        long runStart = clock.now.get();
+        // the first 10 items (the "warmup") each stall 5 ms; the rest are cheap and catch up long before 20 ms
+        GeneratorStats s = gen.run(constant(1000), runStart, 100 * MS,
+                (seq, intended) -> new Item(seq, seq, -1, 0, intended),
+                item -> { if (item.seq() < 10) clock.advance(5 * MS); }, clock::read);
+        assertThat(s.offered()).isEqualTo(100);
+        assertThat(s.missedStarts()).isZero();
+        assertThat(s.fellBehind()).isFalse();
+        // judged from 0, the same run falls behind
+        var clock2 = new ManualClock();
+        GeneratorStats all = new OpenLoadGenerator(Duration.ofMillis(1), clock2::advance).run(constant(1000), clock2.now.get(), 100 * MS,
+                (seq, intended) -> new Item(seq, seq, -1, 0, intended),
+                item -> { if (item.seq() < 10) clock2.advance(5 * MS); }, clock2::read);
+        assertThat(all.fellBehind()).isTrue();
+    }
+
+    @Test
     void aSlowSinkMakesLagNotFewerItemsAndIntendedStartsStayOnSchedule() throws Exception {
         var clock = new ManualClock();
         var gen = new OpenLoadGenerator(Duration.ofMillis(1), clock::advance);
