@@ -58,10 +58,10 @@ class OpenLoadGeneratorTest {
         var clock = new ManualClock();
         var gen = new OpenLoadGenerator(Duration.ofMillis(1), clock::advance).judgeLagFrom(20 * MS);
         long runStart = clock.now.get();
-        // the first 10 items (the "warmup") each stall 5 ms; the rest are cheap and catch up long before 20 ms
+        // the first 5 items (the "warmup") each stall 2 ms, 10 ms behind; the rest are cheap and catch up by ~10 ms
         GeneratorStats s = gen.run(constant(1000), runStart, 100 * MS,
                 (seq, intended) -> new Item(seq, seq, -1, 0, intended),
-                item -> { if (item.seq() < 10) clock.advance(5 * MS); }, clock::read);
+                item -> { if (item.seq() < 5) clock.advance(2 * MS); }, clock::read);
         assertThat(s.offered()).isEqualTo(100);
         assertThat(s.missedStarts()).isZero();
         assertThat(s.fellBehind()).isFalse();
@@ -69,7 +69,7 @@ class OpenLoadGeneratorTest {
         var clock2 = new ManualClock();
         GeneratorStats all = new OpenLoadGenerator(Duration.ofMillis(1), clock2::advance).run(constant(1000), clock2.now.get(), 100 * MS,
                 (seq, intended) -> new Item(seq, seq, -1, 0, intended),
-                item -> { if (item.seq() < 10) clock2.advance(5 * MS); }, clock2::read);
+                item -> { if (item.seq() < 5) clock2.advance(2 * MS); }, clock2::read);
         assertThat(all.fellBehind()).isTrue();
     }
 
