@@ -64,7 +64,7 @@ public final class SweepAnalysis {
                 // (back-pressure); its own warning says so
                 warnings.add("point " + p.id() + ": load generator fell behind (lag p99 " + fmt(PointRecord.num(g, "lag_p99_us"))
                     + " us, missed starts " + g.path("missed_starts").asText("?") + "): offered load below intended"
-                    + (p.valid() ? " (the design pushed back; latency still counts from intended starts)" : ", point invalid"));
+                    + (p.valid() ? " (point still valid: back-pressure or small jitter; latency counts from intended starts)" : ", point invalid"));
             } else if (p.ok() && !p.valid()) {
                 warnings.add("point " + p.id() + ": marked invalid by the harness");
             }
