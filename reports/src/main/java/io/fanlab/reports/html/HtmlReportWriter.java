@@ -184,7 +184,8 @@ public final class HtmlReportWriter {
                 double actual = PointRecord.num(slo, "actual");
                 if (Double.isFinite(actual)) {
                     String unit = slo.path("unit").asText("");
-                    b.append(esc("ratio".equals(unit) ? pct(actual) : num(actual) + ("null".equals(unit) ? "" : " " + unit)));
+                    String shown = "per_s".equals(unit) ? "/s" : "null".equals(unit) || unit.isEmpty() ? "" : " " + unit;
+                    b.append(esc("ratio".equals(unit) ? pct(actual) : num(actual) + shown));
                 }
                 if (Double.isFinite(margin)) b.append(" <small>(").append(String.format(java.util.Locale.ROOT, "%+.0f%%", margin * 100)).append(")</small>");
                 b.append("</td>");
