@@ -275,8 +275,8 @@ public final class PointRunner {
         List<String> warnings = new ArrayList<>(env.warnings(design.name()));
         boolean valid = true;
         // Validity follows k6's dropped iterations: a point is invalid when more than 1% of the window's starts were
-        // missed (late by more than 1 ms) for reasons of the generator's own. Smaller schedule jitter (park wake-up
-        // latency, a few hundred us) is reported but cannot hide latency: responses count from intended starts.
+        // missed (late by more than LoadDriver.MISSED_START, 10 ms) for reasons of the generator's own. Smaller
+        // schedule jitter is reported but cannot hide latency: responses count from intended starts.
         boolean missedTooMany = gen.missedStarts() > io.fanlab.harness.load.GeneratorStats.FELL_BEHIND_MISSED_SHARE * Math.max(1, windowOffered);
         if (missedTooMany && gen.blockedShare() > 0.01) {
             warnings.add(String.format("the design pushed back on the generator for %.1f%% of the run (blocking admission); latency is still measured from intended starts", gen.blockedShare() * 100));
