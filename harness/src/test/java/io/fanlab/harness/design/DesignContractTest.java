@@ -73,9 +73,11 @@ class DesignContractTest {
         Recorded rec = Recorded.create();
         CountDownLatch started = new CountDownLatch(2);
         CountDownLatch releaseStuck = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<Thread> stuckThread = new java.util.concurrent.atomic.AtomicReference<>();
         StageWork work = (item, cancelled) -> {
             started.countDown();
             if (item.seq() == 0) { // ignores interruption until released
+                stuckThread.set(Thread.currentThread());
                 while (true) {
                     try {
                         releaseStuck.await();
@@ -101,7 +103,11 @@ class DesignContractTest {
         long submitted = rec.outcomes().size();
         assertThat(rec.outcomes().values()).allSatisfy(l -> assertThat(l).hasSize(1));
         assertThat(rec.count(Outcome.CANCELLED) + rec.count(Outcome.SHED)).isEqualTo(submitted);
-        Thread.sleep(50);
+        // the stuck work returns now; once its thread has ended, whatever the design does with the late result is done
+        Thread stuck = stuckThread.get();
+        assertThat(stuck).isNotNull();
+        stuck.join(5_000);
+        assertThat(stuck.isAlive()).as("stuck thread ended after release").isFalse();
         assertThat(rec.outcomes().values()).as("late results ignored").allSatisfy(l -> assertThat(l).hasSize(1));
         awaitNoFanlabThreads();
     }
