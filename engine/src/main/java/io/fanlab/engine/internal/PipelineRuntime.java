@@ -188,8 +188,9 @@ public final class PipelineRuntime {
     public int submitAll(List<?> items) throws InterruptedException {
         State s = state.get();
         if (s != State.RUNNING) throw notRunning(s);
-        List<Envelope> es = new ArrayList<>(items.size());
-        for (Object item : items) es.add(new Envelope(item, io.fanlab.engine.pipeline.Pipeline.MAIN_EXIT, item));
+        Envelope[] es = new Envelope[items.size()];
+        int i = 0;
+        for (Object item : items) es[i++] = new Envelope(item, io.fanlab.engine.pipeline.Pipeline.MAIN_EXIT, item);
         return head.offerAll(es);
     }
 

@@ -1,185 +1,214 @@
 package io.fanlab.engine.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Puts a stage's results back into input-sequence order within a bounded window.
+ * Puts a stage's results back into input-sequence order within a bounded window; lock-free on the item path.
  *
  * <p>Implementation notes.
  * <ul>
- *   <li>Sequences are handed out here ({@link #acquire}), so the window is enforced at admission: a producer waits
- *       while {@code next - head >= window} (the stage stops taking input rather than growing the buffer).</li>
- *   <li>Slot {@code seq % window} holds the finished envelope, or {@link #SKIP} for an item that ended without a
- *       result (failed, shed, cancelled, ...): those end at once and only free their slot.</li>
- *   <li>One emitter at a time: the worker that fills the head slot while nobody emits becomes the emitter; it takes
- *       the run of ready slots under the lock, then hands them downstream outside the lock (downstream may block),
- *       and repeats until the head is not ready. Order is kept because only the emitter advances {@code head}'s
- *       output and it emits runs in order. Other workers only deposit and return.</li>
- *   <li>Cost: one lock acquisition per admitted item and per finished item, plus one per emitted run.</li>
+ *   <li><b>Window.</b> Sequence {@code s} may be admitted only while {@code s < head + window}, where {@code head} is
+ *       the next sequence to emit: the stage stops taking input rather than growing the buffer. Stages on a
+ *       {@link Ring} use ring positions as sequences and bound their claims by {@link #limit()}; the other stages
+ *       take sequences here ({@link #acquire}, {@link #acquireRun}: a CAS on {@code next}).</li>
+ *   <li><b>Slots.</b> Slot {@code s % window} holds the finished envelope, or {@link #SKIP} for an item that ended
+ *       without a result (failed, shed, cancelled, ...). A slot is taken out with a CAS (by the emitter, or by
+ *       {@link #close}), so each envelope leaves exactly once.</li>
+ *   <li><b>One emitter at a time</b> (a CAS on {@code emitting}): the worker that deposits the head's result tries
+ *       to become the emitter and, if it does, hands the ready run at the head downstream in order, then publishes
+ *       the new {@code head} (once per run). On leaving it re-reads the new head's slot. No result is stranded: a
+ *       depositor stores its slot (volatile), then reads {@code head}; an emitter writes {@code head}, clears the
+ *       flag, then reads the slot (volatile). If the depositor read an old head, the emitter's later read sees the
+ *       deposit; if it read its own sequence, it emits itself or the active emitter's final read sees it.</li>
+ *   <li><b>Waiting producers</b> (the window full) park on a lock's condition, the only lock here; the emitter
+ *       takes it only when {@code waiters > 0}.</li>
+ *   <li>Cost per item: one release store and one fence to deposit, one CAS for the flag (uncontended when results
+ *       arrive in order), one CAS to take the slot out.</li>
  * </ul>
  */
 final class ReorderBuffer {
     static final Object SKIP = new Object();
+    private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Object[].class);
+    private static final VarHandle EMITTING;
+
+    static {
+        try {
+            EMITTING = MethodHandles.lookup().findVarHandle(ReorderBuffer.class, "emitting", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Object[] slots;
+    private final int window;
+    /** Next sequence to emit; written only by the emitter. */
+    private volatile long head;
+    /** Next sequence {@link #acquire} hands out (stages that are not on a ring). */
+    private final AtomicLong next = new AtomicLong();
+    @SuppressWarnings("unused") private volatile int emitting;
+    private volatile boolean closed;
+    private volatile boolean externalClosed;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notFull = lock.newCondition();
-    private final Object[] slots;
-    private final int window;
-    private long head;
-    private long next;
-    private int buffered;
-    private boolean emitting;
-    private boolean closed;
-    private boolean externalClosed;
+    /** Producers parked for room in the window (changed under {@link #lock}). */
+    private volatile int waiters;
+
+    /** Receives a buffer's output: results in sequence order, one emitter at a time. */
+    interface Sink {
+        /** The next result in order (may block: downstream back-pressure). */
+        void emit(Envelope e);
+
+        /** A result deposited after {@link #close}: the caller ends it CANCELLED. */
+        void cancelled(Envelope e);
+    }
 
     ReorderBuffer(int window) {
         this.window = window;
         this.slots = new Object[window];
     }
 
+    /** Ring stages: positions must stay below this (the window's end); stale reads are conservative. */
+    long limit() { return head + window; }
+
     /**
      * Takes the next sequence, waiting while the window is full.
      * @return the sequence, or -1 when the stage was closed (for external producers: closed to them)
      */
     long acquire(boolean external) throws InterruptedException {
-        lock.lockInterruptibly();
-        try {
-            while (true) {
-                if (closed || (external && externalClosed)) return -1;
-                if (next - head < window) return next++;
-                notFull.await();
+        long run = acquire(1, external);
+        return run < 0 ? -1 : run >>> 16;
+    }
+
+    /**
+     * Takes a run of consecutive sequences, 1 to {@code min(max, 65535)} of them, waiting while the window is full;
+     * the run is as long as the window has room for.
+     * @return {@code first << 16 | count}, or -1 when the stage was closed to external producers
+     */
+    long acquireRun(int max) throws InterruptedException {
+        return acquire(max, true);
+    }
+
+    private long acquire(int max, boolean external) throws InterruptedException {
+        while (true) {
+            if (closed || (external && externalClosed)) return -1;
+            long n = next.get();
+            long room = window - (n - head);
+            if (room > 0) {
+                int k = (int) Math.min(Math.min(room, max), 0xFFFF);
+                if (next.compareAndSet(n, n + k)) return n << 16 | k;
+                continue;
             }
-        } finally {
-            lock.unlock();
+            awaitRoom(() -> next.get() - head < window, external);
         }
     }
 
     /**
-     * Takes a run of consecutive sequences, 1 to {@code min(max, 65535)} of them, under one lock acquisition,
-     * waiting while the window is full; the run is as long as the window has room for.
-     * @return {@code first << 16 | count}, or -1 when the stage was closed to external producers
+     * Parks until {@code room} holds or the buffer closes (to this producer); spurious returns are allowed.
+     * Called by this buffer's producers and by a ring stage's producers waiting for the window.
      */
-    long acquireRun(int max) throws InterruptedException {
+    void awaitRoom(java.util.function.BooleanSupplier room, boolean external) throws InterruptedException {
         lock.lockInterruptibly();
         try {
-            while (true) {
-                if (closed || externalClosed) return -1;
-                long room = window - (next - head);
-                if (room > 0) {
-                    int n = (int) Math.min(Math.min(room, max), 0xFFFF);
-                    long first = next;
-                    next += n;
-                    return first << 16 | n;
-                }
-                notFull.await();
+            waiters++;
+            try {
+                VarHandle.fullFence();
+                if (!room.getAsBoolean() && !closed && !(external && externalClosed)) notFull.await();
+            } finally {
+                waiters--;
             }
         } finally {
             lock.unlock();
         }
     }
 
-    /** Frees the slot of an item that ended without a result. Returns envelopes to emit (see {@link #finish}). */
-    void skip(long seq, StageRuntime stage) {
-        finish(seq, SKIP, stage);
+    /** Frees the slot of an item that ended without a result (see {@link #finish}). */
+    void skip(long seq, Sink out) {
+        finish(seq, SKIP, out);
     }
 
     /**
      * Deposits a result (an envelope) or {@link #SKIP}; when this makes the head ready and nobody emits, this thread
-     * becomes the emitter and hands results to {@code stage.emit} in order. After {@link #close} a deposited envelope
+     * becomes the emitter and hands results to {@code out.emit} in order. After {@link #close} a deposited envelope
      * is ended CANCELLED at once.
      */
-    void finish(long seq, Object result, StageRuntime stage) {
-        List<Envelope> run = null;
-        boolean refused = false;
-        lock.lock();
-        try {
-            if (closed) {
-                refused = result != SKIP;
-                return;
-            }
-            slots[(int) (seq % window)] = result;
-            if (result != SKIP) buffered++;
-            if (emitting || seq != head) return;
-            emitting = true;
-            run = new ArrayList<>();
-            takeRun(run);
-        } finally {
-            lock.unlock();
-            if (refused) stage.end((Envelope) result, io.fanlab.engine.Outcome.CANCELLED, null); // outside the lock: calls the listener
+    void finish(long seq, Object result, Sink out) {
+        int i = (int) (seq % window);
+        if (closed) {
+            if (result != SKIP) out.cancelled((Envelope) result);
+            return;
         }
-        while (true) {
-            for (Envelope e : run) stage.emit(e);
-            run.clear();
-            lock.lock();
+        SLOTS.setVolatile(slots, i, result);
+        if (closed) { // a cancel may have swept the slots before this deposit: take it back unless it did
+            if (result != SKIP && SLOTS.compareAndSet(slots, i, result, null))
+                out.cancelled((Envelope) result);
+            return;
+        }
+        if (seq == head) emit(out); // otherwise an earlier item is missing: whoever deposits the head emits
+    }
+
+    private void emit(Sink out) {
+        while (EMITTING.compareAndSet(this, 0, 1)) {
+            long from = head;
+            long h = from;
             try {
-                takeRun(run);
-                if (run.isEmpty()) {
-                    emitting = false;
-                    return;
+                while (true) {
+                    int i = (int) (h % window);
+                    Object s = SLOTS.getAcquire(slots, i);
+                    if (s == null || !SLOTS.compareAndSet(slots, i, s, null)) break; // not ready, or taken by close
+                    h++;
+                    if (s != SKIP) out.emit((Envelope) s);
                 }
             } finally {
-                lock.unlock();
+                head = h; // once per run: producers wait for room run by run, not item by item
+                EMITTING.setVolatile(this, 0);
             }
+            if (h != from && waiters > 0) wakeWaiters();
+            // a result deposited at the new head while this thread was leaving: its depositor saw the flag set
+            if (closed || SLOTS.getVolatile(slots, (int) (h % window)) == null) return;
         }
     }
 
-    /** Under the lock: moves the ready run at the head into {@code run} and advances the head. */
-    private void takeRun(List<Envelope> run) {
-        boolean advanced = false;
-        while (head < next) {
-            int i = (int) (head % window);
-            Object s = slots[i];
-            if (s == null) break;
-            slots[i] = null;
-            if (s != SKIP) {
-                run.add((Envelope) s);
-                buffered--;
-            }
-            head++;
-            advanced = true;
-        }
-        if (advanced) notFull.signalAll();
-    }
-
-    /** Finished items waiting for an earlier one (the reorder depth gauge). */
-    int depth() {
+    private void wakeWaiters() {
         lock.lock();
         try {
-            return buffered;
+            notFull.signalAll();
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Finished items waiting for an earlier one (the reorder depth gauge; a scan of the window, off the item path). */
+    int depth() {
+        int n = 0;
+        for (int i = 0; i < slots.length; i++) {
+            Object s = SLOTS.getAcquire(slots, i);
+            if (s != null && s != SKIP) n++;
+        }
+        return n;
     }
 
     /** Stops external producers (drain): they get -1 from {@link #acquire}. */
     void closeExternal() {
-        lock.lock();
-        try {
-            externalClosed = true;
-            notFull.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        externalClosed = true;
+        wakeWaiters();
     }
 
     /** Cancel: refuses everything from now on and returns the envelopes held (the caller ends them CANCELLED). */
     List<Envelope> close() {
+        closed = true;
         List<Envelope> held = new ArrayList<>();
-        lock.lock();
-        try {
-            closed = true;
-            for (int i = 0; i < slots.length; i++) {
-                if (slots[i] != null && slots[i] != SKIP) held.add((Envelope) slots[i]);
-                slots[i] = null;
-            }
-            buffered = 0;
-            notFull.signalAll();
-        } finally {
-            lock.unlock();
+        for (int i = 0; i < slots.length; i++) {
+            Object s = SLOTS.getAcquire(slots, i);
+            if (s != null && SLOTS.compareAndSet(slots, i, s, null) && s != SKIP) held.add((Envelope) s);
         }
+        wakeWaiters();
         return held;
     }
 }

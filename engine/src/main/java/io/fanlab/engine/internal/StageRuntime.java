@@ -70,6 +70,15 @@ import java.util.function.ToLongFunction;
  */
 public final class StageRuntime {
     private static final VarHandle HAND = MethodHandles.arrayElementVarHandle(Envelope[].class);
+    private static final VarHandle CURRENT;
+
+    static {
+        try {
+            CURRENT = MethodHandles.lookup().findVarHandle(Worker.class, "current", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     /** Spin hints a worker with an empty queue tries before it yields, then parks (see {@link #spinForWork}). */
     static final int SPINS = 128;
     /** Yields after the spin hints before the worker parks. */
@@ -91,6 +100,11 @@ public final class StageRuntime {
     /** Whether items need timestamps: a queue deadline, an observer or a start gate uses them; else no clock reads per item. */
     private final boolean timed;
     final ReorderBuffer reorder;
+    /** Where the reorder buffer sends results, in order (and envelopes it refuses after a cancel). */
+    private final ReorderBuffer.Sink inOrder = new ReorderBuffer.Sink() {
+        @Override public void emit(Envelope e) { StageRuntime.this.emit(e); }
+        @Override public void cancelled(Envelope e) { end(e, Outcome.CANCELLED, null); }
+    };
     Node downstream;
 
     volatile boolean cancelled;
@@ -100,6 +114,25 @@ public final class StageRuntime {
     private volatile boolean paused;
     private volatile int width;
     private volatile Queues queues;
+    /** SharedQueue and Batched stages without per-key dispatch: the lock-free ring (else null, and {@link #queues} is used). */
+    private final Ring ring;
+    /** Ring stages: sleeping workers and blocked producers park here (the slow path only). */
+    private final ReentrantLock ringLock = new ReentrantLock();
+    private final Condition ringNotEmpty = ringLock.newCondition();
+    private final Condition ringNotFull = ringLock.newCondition();
+    /** Ring stages, changed under {@link #ringLock}: workers parked, of which signalled and not yet running; producers parked. */
+    private volatile int sleepers, blockedProducers;
+    private int woken;
+    /**
+     * Ring stages: free slots a taker waits for before it wakes blocked producers: half the ring, so that a producer
+     * parks about once per half ring, not once per item, and refills while the workers still have half a ring to do.
+     */
+    private final int ringRefill;
+    /** Ring stages: items a loop sends back while the ring is full (admitted over capacity, see LoopNode); under ringLock. */
+    private final ArrayDeque<Envelope> overflowed = new ArrayDeque<>();
+    private volatile int overflowCount;
+    /** Sequences of overflowed items: unique, above any ring position. */
+    private final AtomicLong overflowSequence = new AtomicLong(1L << 62);
     private volatile Worker[] workers = new Worker[0];
     private final List<Worker> allWorkers = new ArrayList<>();
     private final ReentrantLock admin = new ReentrantLock();
@@ -154,7 +187,9 @@ public final class StageRuntime {
         this.reorder = spec.order() instanceof Order.Ordered o ? new ReorderBuffer(o.window()) : null;
         this.timed = deadlineNanos != Long.MAX_VALUE || pipe.observer != io.fanlab.engine.observe.StageObserver.NOOP || gate != StartGate.OPEN;
         this.width = spec.width();
-        this.queues = new Queues(perWorkerShards ? spec.width() : 1, spec.queueCapacity());
+        this.ring = perWorkerShards ? null : new Ring(spec.queueCapacity());
+        this.ringRefill = Math.max(1, spec.queueCapacity() / 2);
+        this.queues = ring != null ? new Queues(1, 1) : new Queues(perWorkerShards ? spec.width() : 1, spec.queueCapacity());
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -201,7 +236,7 @@ public final class StageRuntime {
                     width = newWidth;
                     for (int i = newWidth; i < old; i++) ws[i].retired = true;
                     if (perWorkerShards) reshard(newWidth);
-                    wakeAll(queues);
+                    wakeEveryone();
                     workers = java.util.Arrays.copyOf(ws, newWidth);
                 } else {
                     if (perWorkerShards) reshard(newWidth);
@@ -214,7 +249,7 @@ public final class StageRuntime {
             } finally {
                 if (perKey) {
                     paused = false;
-                    wakeAll(queues);
+                    wakeEveryone();
                 }
             }
         } finally {
@@ -250,6 +285,21 @@ public final class StageRuntime {
         }
     }
 
+    /** Wakes every waiting worker and producer so that they re-read the stage's flags. */
+    private void wakeEveryone() {
+        if (ring == null) {
+            wakeAll(queues);
+            return;
+        }
+        ringLock.lock();
+        try {
+            ringNotEmpty.signalAll();
+            ringNotFull.signalAll();
+        } finally {
+            ringLock.unlock();
+        }
+    }
+
     private static void wakeAll(Queues qs) {
         for (Shard s : qs.shards) {
             s.lock.lock();
@@ -266,7 +316,7 @@ public final class StageRuntime {
     void closeExternal() {
         externalClosed = true;
         if (reorder != null) reorder.closeExternal();
-        wakeAll(queues);
+        wakeEveryone();
     }
 
     /** Drain finished (nothing in flight anywhere): workers exit once their shard is empty. */
@@ -274,7 +324,7 @@ public final class StageRuntime {
         admin.lock();
         try {
             stopWhenEmpty = true;
-            wakeAll(queues);
+            wakeEveryone();
         } finally {
             admin.unlock();
         }
@@ -302,6 +352,10 @@ public final class StageRuntime {
                 }
             }
             queued.set(0);
+            if (ring != null) {
+                sweepRing(swept);
+                wakeEveryone();
+            }
             if (reorder != null) swept.addAll(reorder.close());
             for (Worker w : allWorkers) w.thread.interrupt();
         } finally {
@@ -337,7 +391,7 @@ public final class StageRuntime {
         }
         for (Worker w : ws) {
             if (!w.thread.isAlive()) continue;
-            int current = w.current;
+            int current = (int) CURRENT.getVolatile(w);
             for (int i = 0; i < w.hand.length; i++) {
                 Envelope e = (Envelope) HAND.getVolatile(w.hand, i);
                 if (e != null && HAND.compareAndSet(w.hand, i, e, null)) {
@@ -380,6 +434,10 @@ public final class StageRuntime {
                 end(e, Outcome.FAILED, t);
                 return;
             }
+        }
+        if (ring != null) {
+            offerRing(e, external, reentry);
+            return;
         }
         long seq;
         if (reorder != null) {
@@ -453,21 +511,21 @@ public final class StageRuntime {
             }
         }
         if (refused) {
-            if (reorder != null) reorder.skip(seq, this);
+            if (reorder != null) reorder.skip(seq, inOrder);
             refused(e, external);
             return;
         }
         if (!accepted) { // shed at admission (the arriving item)
             if (external) pipe.admitExternal();
             admitted.increment();
-            if (reorder != null) reorder.skip(seq, this);
+            if (reorder != null) reorder.skip(seq, inOrder);
             end(e, Outcome.SHED, null);
             return;
         }
         pipe.observer.admitted(name, seq);
         if (victim != null) {
             if (stealing) queued.decrementAndGet();
-            if (reorder != null) reorder.skip(victim.sequence, this);
+            if (reorder != null) reorder.skip(victim.sequence, inOrder);
             end(victim, Outcome.SHED, null);
         }
         if (stealing) wakeThief(shardIndex);
@@ -480,7 +538,12 @@ public final class StageRuntime {
      * @return how many items were admitted (fewer than {@code es.size()} only when the stage stopped taking
      *         external input meanwhile; the rest were not admitted)
      */
-    int offerAll(List<Envelope> es) throws InterruptedException {
+    int offerAll(Envelope[] es) throws InterruptedException {
+        if (ring != null && keyFn == null && overflow instanceof Admission.Overflow.Block) return offerAllRing(es);
+        return offerAll(java.util.Arrays.asList(es));
+    }
+
+    private int offerAll(List<Envelope> es) throws InterruptedException {
         if (keyFn != null || perWorkerShards || !(overflow instanceof Admission.Overflow.Block)) {
             int n = 0;
             try {
@@ -532,7 +595,7 @@ public final class StageRuntime {
                 s.lock.unlock();
             }
             } finally { // also when interrupted or refused: a sequence never enqueued must not hold the window's head
-                if (reorder != null) for (int j = k; j < seqCount; j++) reorder.skip(seqFrom + j, this);
+                if (reorder != null) for (int j = k; j < seqCount; j++) reorder.skip(seqFrom + j, inOrder);
             }
             if (pipe.observer != io.fanlab.engine.observe.StageObserver.NOOP)
                 for (int j = from; j < i; j++) pipe.observer.admitted(name, es.get(j).sequence);
@@ -572,6 +635,7 @@ public final class StageRuntime {
 
     /** Blocks until items are available; returns how many were put into {@code w.hand}, 0 when the worker must exit. */
     private int take(Worker w) throws InterruptedException {
+        if (ring != null) return takeRing(w);
         Envelope[] hand = w.hand;
         boolean spun = false; // a worker spins at most once per take before it waits
         outer:
@@ -693,6 +757,235 @@ public final class StageRuntime {
         return 0;
     }
 
+    // ------------------------------------------------------------------ the ring (SharedQueue and Batched stages)
+
+    /**
+     * Ring admission of one item. The item is counted admitted before its claim and uncounted when the claim fails,
+     * so that a drain, which refuses external input and then waits for the counts, either waits for this item or
+     * makes this producer see the refusal (both sides read the other's write after their own).
+     */
+    private void offerRing(Envelope e, boolean external, boolean reentry) throws InterruptedException {
+        boolean ordered = reorder != null;
+        if (timed) e.enqueuedAt = pipe.clock.getAsLong();
+        while (true) {
+            count(external, 1);
+            if (closed || (external && externalClosed)) {
+                count(external, -1);
+                refused(e, external);
+                return;
+            }
+            if (overflow instanceof Admission.Overflow.Probabilistic p && !reentry) {
+                double fill = (double) ring.size() / ring.capacity;
+                if (fill >= p.threshold()) {
+                    double drop = p.threshold() >= 1.0 ? 0.0 : (fill - p.threshold()) / (1.0 - p.threshold());
+                    if (ThreadLocalRandom.current().nextDouble() < drop) {
+                        end(e, Outcome.SHED, null);
+                        return;
+                    }
+                }
+            }
+            long limit = ordered ? reorder.limit() : Long.MAX_VALUE;
+            if (ring.offer(e, limit)) break;
+            if (reentry && !ordered) {
+                e.sequence = overflowSequence.getAndIncrement();
+                ringLock.lock();
+                try {
+                    overflowed.addLast(e);
+                    overflowCount = overflowed.size();
+                } finally {
+                    ringLock.unlock();
+                }
+                break;
+            }
+            count(external, -1);
+            boolean windowFull = ordered && ring.tail() >= limit;
+            if (windowFull || overflow instanceof Admission.Overflow.Block || reentry) {
+                try {
+                    if (windowFull) awaitWindow(external);
+                    else awaitRingRoom(external, limit);
+                } catch (InterruptedException ie) {
+                    if (external) throw ie; // not admitted
+                    Thread.currentThread().interrupt(); // an internal hand-off interrupted while waiting: cancelled
+                    count(false, 1);
+                    end(e, Outcome.CANCELLED, null);
+                    return;
+                }
+            } else if (overflow instanceof Admission.Overflow.DropOldest) {
+                Envelope victim = ring.pollOne();
+                if (victim != null) {
+                    if (ordered) reorder.skip(victim.sequence, inOrder);
+                    end(victim, Outcome.SHED, null);
+                }
+            } else { // DropNewest, Probabilistic: the arriving item is shed
+                count(external, 1);
+                end(e, Outcome.SHED, null);
+                return;
+            }
+        }
+        afterPublish();
+        pipe.observer.admitted(name, e.sequence);
+    }
+
+    /** Ring admission of a run (external, BLOCK, no key): one claim per run of free slots; see {@link #offerAll}. */
+    private int offerAllRing(Envelope[] arr) throws InterruptedException {
+        boolean ordered = reorder != null;
+        int i = 0;
+        while (i < arr.length) {
+            int want = arr.length - i;
+            count(true, want);
+            if (closed || externalClosed) {
+                count(true, -want);
+                return i;
+            }
+            long now = timed ? pipe.clock.getAsLong() : 0; // one clock read per run, none when nothing uses it
+            if (timed) for (int j = i; j < arr.length; j++) arr[j].enqueuedAt = now;
+            long limit = ordered ? reorder.limit() : Long.MAX_VALUE;
+            int k = ring.offer(arr, i, want, limit);
+            if (k < want) count(true, k - want);
+            if (k > 0) {
+                afterPublish();
+                if (pipe.observer != io.fanlab.engine.observe.StageObserver.NOOP)
+                    for (int j = i; j < i + k; j++) pipe.observer.admitted(name, arr[j].sequence);
+                i += k;
+                continue;
+            }
+            if (ordered && ring.tail() >= limit) awaitWindow(true);
+            else awaitRingRoom(true, limit);
+        }
+        return i;
+    }
+
+    private void count(boolean external, int n) {
+        if (external) pipe.admitExternal(n);
+        admitted.add(n);
+    }
+
+    /** After a publish: wakes a parked worker if any, and ends what a cancel that raced with this offer missed. */
+    private void afterPublish() {
+        VarHandle.fullFence(); // publish before reading sleepers (the worker writes sleepers, then reads the ring)
+        if (sleepers > 0) wakeWorkers();
+        if (closed) {
+            List<Envelope> swept = new ArrayList<>();
+            sweepRing(swept);
+            for (Envelope x : swept) end(x, Outcome.CANCELLED, null);
+        }
+    }
+
+    private void wakeWorkers() {
+        ringLock.lock();
+        try {
+            int per = perTake(ring.size());
+            int feeds = (ring.size() + overflowCount + per - 1) / per;
+            for (int n = Math.min(feeds - woken, sleepers - woken); n > 0; n--) {
+                ringNotEmpty.signal();
+                woken++;
+            }
+        } finally {
+            ringLock.unlock();
+        }
+    }
+
+    /** Blocks until the ring may have room (spurious returns allowed): a few spins first, then parks. */
+    private void awaitRingRoom(boolean external, long limit) throws InterruptedException {
+        for (int i = 0; i < SPINS + YIELDS; i++) {
+            if (ring.hasRoom(limit) || closed) return;
+            if (i < SPINS) Thread.onSpinWait();
+            else Thread.yield();
+        }
+        ringLock.lockInterruptibly();
+        try {
+            blockedProducers++;
+            try {
+                VarHandle.fullFence();
+                if (!ring.hasRoom(limit) && !closed && !(external && externalClosed)) ringNotFull.await();
+            } finally {
+                blockedProducers--;
+            }
+        } finally {
+            ringLock.unlock();
+        }
+    }
+
+    /** Ordered ring stages: blocks until the reorder window may have room (the emitter wakes it). */
+    private void awaitWindow(boolean external) throws InterruptedException {
+        reorder.awaitRoom(() -> ring.tail() < reorder.limit() || closed, external);
+    }
+
+    /** Takes a run from the overflow (first: loop re-entries) or the ring into the worker's hand; see {@link #take}. */
+    private int takeRing(Worker w) throws InterruptedException {
+        Envelope[] hand = w.hand;
+        boolean spun = false;
+        while (true) {
+            if (closed || w.retired) return 0;
+            int k = overflowCount > 0 ? pollOverflow(hand) : 0;
+            if (k == 0) k = ring.poll(hand, perTake(ring.size()));
+            if (k > 0) {
+                VarHandle.fullFence(); // slots freed before reading blockedProducers (a producer writes it, then reads the ring)
+                if (blockedProducers > 0 && ring.capacity - ring.size() >= ringRefill) {
+                    ringLock.lock();
+                    try {
+                        ringNotFull.signalAll();
+                    } finally {
+                        ringLock.unlock();
+                    }
+                }
+                return k;
+            }
+            if (stopWhenEmpty) return 0;
+            if (!spun && spinners.compareAndSet(0, 1)) { // at most one spinner per stage
+                spun = true;
+                try {
+                    for (int i = 0; i < SPINS + YIELDS && ring.isEmpty() && overflowCount == 0; i++) {
+                        if (closed || w.retired || stopWhenEmpty) break;
+                        if (i < SPINS) Thread.onSpinWait();
+                        else Thread.yield();
+                    }
+                } finally {
+                    spinners.set(0);
+                }
+                continue;
+            }
+            ringLock.lockInterruptibly();
+            try {
+                sleepers++;
+                try {
+                    VarHandle.fullFence();
+                    if (ring.isEmpty() && overflowCount == 0 && !closed && !w.retired && !stopWhenEmpty) ringNotEmpty.await();
+                } finally {
+                    sleepers--;
+                    if (woken > 0) woken--;
+                }
+            } finally {
+                ringLock.unlock();
+            }
+        }
+    }
+
+    private int pollOverflow(Envelope[] hand) {
+        ringLock.lock();
+        try {
+            int k = 0;
+            while (k < hand.length && !overflowed.isEmpty()) HAND.setRelease(hand, k++, overflowed.pollFirst());
+            overflowCount = overflowed.size();
+            return k;
+        } finally {
+            ringLock.unlock();
+        }
+    }
+
+    /** Takes everything queued on the ring and its overflow into {@code out}. */
+    private void sweepRing(List<Envelope> out) {
+        for (Envelope e; (e = ring.pollOne()) != null; ) out.add(e);
+        ringLock.lock();
+        try {
+            out.addAll(overflowed);
+            overflowed.clear();
+            overflowCount = 0;
+        } finally {
+            ringLock.unlock();
+        }
+    }
+
     // ------------------------------------------------------------------ working
 
     private void process(Worker w, int i, Envelope e) {
@@ -704,7 +997,7 @@ public final class StageRuntime {
         }
         if (queueNanos > deadlineNanos) {
             if (claim(w, i, e)) {
-                if (reorder != null) reorder.skip(e.sequence, this);
+                if (reorder != null) reorder.skip(e.sequence, inOrder);
                 end(e, Outcome.SHED, null, queueNanos, 0);
             }
             return;
@@ -717,13 +1010,13 @@ public final class StageRuntime {
             gate.acquire(e.value, permit);
         } catch (InterruptedException ie) {
             if (claim(w, i, e)) {
-                if (reorder != null) reorder.skip(e.sequence, this);
+                if (reorder != null) reorder.skip(e.sequence, inOrder);
                 end(e, Outcome.CANCELLED, null, queueNanos, 0);
             }
             return;
         } catch (RuntimeException bad) { // the tenant or weight function threw, or a weight above the burst
             if (claim(w, i, e)) {
-                if (reorder != null) reorder.skip(e.sequence, this);
+                if (reorder != null) reorder.skip(e.sequence, inOrder);
                 end(e, Outcome.FAILED, bad, queueNanos, 0);
             }
             return;
@@ -744,14 +1037,14 @@ public final class StageRuntime {
         if (cancelled) o = Outcome.CANCELLED;
         if (o == Outcome.COMPLETED) {
             e.value = inv.value;
-            if (reorder != null) reorder.finish(e.sequence, e, this);
+            if (reorder != null) reorder.finish(e.sequence, e, inOrder);
             else {
                 w.counters.completedOne(); // single writer, no shared counter bumped per item
                 emit(e, queueNanos, service);
             }
             return;
         }
-        if (reorder != null) reorder.skip(e.sequence, this);
+        if (reorder != null) reorder.skip(e.sequence, inOrder);
         if (o == Outcome.FAILED) {
             ErrorPolicy policy = spec.onError();
             if (policy == ErrorPolicy.DEAD_LETTER) {
@@ -839,8 +1132,8 @@ public final class StageRuntime {
     StageStats stats() {
         Tally tally = tally();
         Queues qs = queues;
-        int depth = 0;
-        for (Shard s : qs.shards) {
+        int depth = ring != null ? ring.size() + overflowCount : 0;
+        for (Shard s : ring != null ? new Shard[0] : qs.shards) {
             s.lock.lock();
             try {
                 depth += s.q.size();
@@ -954,7 +1247,8 @@ public final class StageRuntime {
         final GatePermit permit = new GatePermit();
         final ItemContext context;
         final WorkerCounters counters = new WorkerCounters();
-        volatile int current = -1;
+        /** Index in {@link #hand} of the item in service, -1 between batches; release stores (a volatile one per item costs a fence), read by a canceller. */
+        int current = -1;
         volatile boolean retired;
         Thread thread;
 
@@ -980,11 +1274,11 @@ public final class StageRuntime {
                         for (int i = 0; i < n; i++) {
                             Envelope e = (Envelope) HAND.getVolatile(hand, i);
                             if (e == null) continue;
-                            current = i;
+                            CURRENT.setRelease(this, i);
                             process(this, i, e);
                         }
                     } finally {
-                        current = -1;
+                        CURRENT.setRelease(this, -1);
                         counters.record(n, System.nanoTime() - t0);
                         if (perKey) busy.decrementAndGet();
                     }

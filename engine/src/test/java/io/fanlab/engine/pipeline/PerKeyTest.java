@@ -86,7 +86,9 @@ class PerKeyTest {
 
     private static StageStats waitDone(FanOutEngine<?> engine, String name, long n) throws InterruptedException {
         long end = System.nanoTime() + 10_000_000_000L;
-        while (engine.stage(name).out() < n && System.nanoTime() < end) Thread.sleep(1);
+        // a worker counts its items per batch, after the batch's last completion: wait for both counts
+        while ((engine.stage(name).out() < n || engine.stage(name).workers().stream().mapToLong(WorkerStats::items).sum() < n)
+                && System.nanoTime() < end) Thread.sleep(1);
         return engine.stage(name);
     }
 
