@@ -51,6 +51,8 @@ final class ReorderBuffer {
     private volatile long head;
     /** Next sequence {@link #acquire} hands out (stages that are not on a ring). */
     private final AtomicLong next = new AtomicLong();
+    /** Sequences handed out so far (the window's fill is {@code issued - head}). */
+    private final java.util.function.LongSupplier issued;
     @SuppressWarnings("unused") private volatile int emitting;
     private volatile boolean closed;
     private volatile boolean externalClosed;
@@ -72,6 +74,14 @@ final class ReorderBuffer {
     ReorderBuffer(int window) {
         this.window = window;
         this.slots = new Object[window];
+        this.issued = next::get;
+    }
+
+    /** A ring stage's buffer: sequences are ring positions, {@code issued} is the ring's tail. */
+    ReorderBuffer(int window, java.util.function.LongSupplier issued) {
+        this.window = window;
+        this.slots = new Object[window];
+        this.issued = issued;
     }
 
     /** Ring stages: positions must stay below this (the window's end); stale reads are conservative. */
@@ -144,6 +154,10 @@ final class ReorderBuffer {
             if (result != SKIP) out.cancelled((Envelope) result);
             return;
         }
+        if (seq == head && EMITTING.compareAndSet(this, 0, 1)) { // in order and nobody emits: no slot round trip
+            drain(seq + 1, result, out);
+            return;
+        }
         SLOTS.setVolatile(slots, i, result);
         if (closed) { // a cancel may have swept the slots before this deposit: take it back unless it did
             if (result != SKIP && SLOTS.compareAndSet(slots, i, result, null))
@@ -153,11 +167,42 @@ final class ReorderBuffer {
         if (seq == head) emit(out); // otherwise an earlier item is missing: whoever deposits the head emits
     }
 
+    /**
+     * Deposits a result without trying to emit: the depositor must call {@link #flush} later (a worker, once per
+     * batch). Until then the result may wait for an emitter; it is never lost (a cancel sweeps slots).
+     */
+    void deposit(long seq, Object result, Sink out) {
+        if (closed) {
+            if (result != SKIP) out.cancelled((Envelope) result);
+            return;
+        }
+        SLOTS.setRelease(slots, (int) (seq % window), result);
+    }
+
+    /** After {@link #deposit}s: emits the ready run at the head unless someone else does, or ends leftovers after a cancel. */
+    void flush(Sink out) {
+        VarHandle.fullFence(); // deposits before reading head and flag (see the class notes: the depositor's side)
+        if (closed) {
+            for (Envelope e : close()) out.cancelled(e); // deposits a cancel's sweep may have missed
+            return;
+        }
+        if (SLOTS.getVolatile(slots, (int) (head % window)) != null) emit(out);
+    }
+
     private void emit(Sink out) {
-        while (EMITTING.compareAndSet(this, 0, 1)) {
-            long from = head;
-            long h = from;
+        if (EMITTING.compareAndSet(this, 0, 1)) drain(head, null, out);
+    }
+
+    /**
+     * Holding the emitter flag: emits {@code first} (the head's result, handed over directly; null when the head is
+     * read from its slot) and the ready run after it, publishes the new head, lets go of the flag, and goes round
+     * again when the new head's slot was filled meanwhile (its depositor may have seen the flag still set).
+     */
+    private void drain(long h, Object first, Sink out) {
+        while (true) {
             try {
+                if (first != null && first != SKIP) out.emit((Envelope) first);
+                first = null;
                 while (true) {
                     int i = (int) (h % window);
                     Object s = SLOTS.getAcquire(slots, i);
@@ -169,9 +214,11 @@ final class ReorderBuffer {
                 head = h; // once per run: producers wait for room run by run, not item by item
                 EMITTING.setVolatile(this, 0);
             }
-            if (h != from && waiters > 0) wakeWaiters();
-            // a result deposited at the new head while this thread was leaving: its depositor saw the flag set
+            // wake waiting producers once half the window is free, not per run (one wake-up per half window)
+            if (waiters > 0 && head + window - issued.getAsLong() >= Math.max(1, window / 2)) wakeWaiters();
             if (closed || SLOTS.getVolatile(slots, (int) (h % window)) == null) return;
+            if (!EMITTING.compareAndSet(this, 0, 1)) return; // another thread emits (it will see the slot)
+            h = head;
         }
     }
 

@@ -21,11 +21,13 @@ final class Ring {
     private static final VarHandle BUF = MethodHandles.arrayElementVarHandle(Envelope[].class);
     private static final VarHandle HEAD;
     private static final VarHandle TAIL;
+    private static final VarHandle HEAD_SEEN;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             HEAD = l.findVarHandle(Ring.class, "head", long.class);
+            HEAD_SEEN = l.findVarHandle(Ring.class, "headSeen", long.class);
             TAIL = l.findVarHandle(Ring.class, "tail", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -42,6 +44,11 @@ final class Ring {
     private volatile long head;
     @SuppressWarnings("unused") private long p11, p12, p13, p14, p15, p16, p17;
     private volatile long tail;
+    /**
+     * Producers' last read of {@code head} (opaque): never ahead of it, so a stale value only makes a claim more
+     * cautious; re-read when it says full. Spares the producer a cache miss on the consumers' line per offer.
+     */
+    private long headSeen;
     @SuppressWarnings("unused") private long p21, p22, p23, p24, p25, p26, p27;
 
     Ring(int capacity) {
@@ -63,7 +70,7 @@ final class Ring {
     boolean offer(Envelope e, long limit) {
         while (true) {
             long t = tail;
-            if (t - head >= capacity || t >= limit) return false;
+            if (t >= limit || (t - headSeen() >= capacity && t - refreshHead() >= capacity)) return false;
             int i = (int) t & mask;
             long s = (long) SEQ.getAcquire(seq, i);
             if (s != t) {
@@ -86,7 +93,8 @@ final class Ring {
     int offer(Envelope[] src, int from, int n, long limit) {
         while (true) {
             long t = tail;
-            long room = Math.min(capacity - (t - head), limit - t);
+            long room = Math.min(capacity - (t - headSeen()), limit - t);
+            if (room < n && limit - t > 0) room = Math.min(capacity - (t - refreshHead()), limit - t);
             if (room <= 0) return 0;
             int k = (int) Math.min(n, room);
             // every slot of the run must be free in this lap; a slot still being read ends the run there
@@ -137,6 +145,14 @@ final class Ring {
                 return k;
             }
         }
+    }
+
+    private long headSeen() { return (long) HEAD_SEEN.getOpaque(this); }
+
+    private long refreshHead() {
+        long h = head;
+        HEAD_SEEN.setOpaque(this, h);
+        return h;
     }
 
     /** Takes the envelope at the head, or null when none is published. */

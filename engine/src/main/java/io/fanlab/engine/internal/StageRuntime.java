@@ -184,12 +184,18 @@ public final class StageRuntime {
         }
         this.deadlineNanos = spec.admission().queueDeadline().map(d -> d.toNanos()).orElse(Long.MAX_VALUE);
         this.overflow = spec.admission().overflow();
-        this.reorder = spec.order() instanceof Order.Ordered o ? new ReorderBuffer(o.window()) : null;
+        this.ring = perKeyOrShards(spec, keyFn) ? null : new Ring(spec.queueCapacity());
+        this.reorder = spec.order() instanceof Order.Ordered o
+                ? (ring != null ? new ReorderBuffer(o.window(), ring::tail) : new ReorderBuffer(o.window())) : null;
         this.timed = deadlineNanos != Long.MAX_VALUE || pipe.observer != io.fanlab.engine.observe.StageObserver.NOOP || gate != StartGate.OPEN;
         this.width = spec.width();
-        this.ring = perWorkerShards ? null : new Ring(spec.queueCapacity());
         this.ringRefill = Math.max(1, spec.queueCapacity() / 2);
         this.queues = ring != null ? new Queues(1, 1) : new Queues(perWorkerShards ? spec.width() : 1, spec.queueCapacity());
+    }
+
+    /** Whether a stage needs per-worker shards (per-key, sharded or stealing dispatch); else it runs on a {@link Ring}. */
+    private static boolean perKeyOrShards(StageSpec spec, ToLongFunction<?> keyFn) {
+        return (spec.perKey() && keyFn != null) || spec.dispatch() instanceof Dispatch.WorkStealing || spec.dispatch() instanceof Dispatch.Sharded;
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -666,6 +672,7 @@ public final class StageRuntime {
                             return k;
                         }
                         if (stopWhenEmpty) return 0;
+                        w.counters.idle();
                         if (stealing) { trySteal = true; break; }
                         if (!spun && spinners.compareAndSet(0, 1)) { // at most one spinner per stage
                             spun = true;
@@ -675,6 +682,7 @@ public final class StageRuntime {
                             break;
                         }
                     }
+                    w.counters.idle();
                     own.awaitNotEmpty();
                 }
             } finally {
@@ -872,10 +880,14 @@ public final class StageRuntime {
     }
 
     private void wakeWorkers() {
+        // a spinning worker takes the first run (if it gives up first, it re-checks the ring before it parks)
+        int queued = ring.size() + overflowCount;
+        int per = perTake(queued);
+        if ((queued + per - 1) / per - spinners.get() <= 0) return;
         ringLock.lock();
         try {
-            int per = perTake(ring.size());
-            int feeds = (ring.size() + overflowCount + per - 1) / per;
+            queued = ring.size() + overflowCount;
+            int feeds = (queued + per - 1) / per - spinners.get();
             for (int n = Math.min(feeds - woken, sleepers - woken); n > 0; n--) {
                 ringNotEmpty.signal();
                 woken++;
@@ -918,7 +930,7 @@ public final class StageRuntime {
         while (true) {
             if (closed || w.retired) return 0;
             int k = overflowCount > 0 ? pollOverflow(hand) : 0;
-            if (k == 0) k = ring.poll(hand, perTake(ring.size()));
+            if (k == 0) k = ring.poll(hand, adaptive ? perTake(ring.size()) : maxBatch);
             if (k > 0) {
                 VarHandle.fullFence(); // slots freed before reading blockedProducers (a producer writes it, then reads the ring)
                 if (blockedProducers > 0 && ring.capacity - ring.size() >= ringRefill) {
@@ -932,6 +944,7 @@ public final class StageRuntime {
                 return k;
             }
             if (stopWhenEmpty) return 0;
+            w.counters.idle();
             if (!spun && spinners.compareAndSet(0, 1)) { // at most one spinner per stage
                 spun = true;
                 try {
@@ -997,7 +1010,7 @@ public final class StageRuntime {
         }
         if (queueNanos > deadlineNanos) {
             if (claim(w, i, e)) {
-                if (reorder != null) reorder.skip(e.sequence, inOrder);
+                if (reorder != null) settle(e.sequence, ReorderBuffer.SKIP);
                 end(e, Outcome.SHED, null, queueNanos, 0);
             }
             return;
@@ -1010,13 +1023,13 @@ public final class StageRuntime {
             gate.acquire(e.value, permit);
         } catch (InterruptedException ie) {
             if (claim(w, i, e)) {
-                if (reorder != null) reorder.skip(e.sequence, inOrder);
+                if (reorder != null) settle(e.sequence, ReorderBuffer.SKIP);
                 end(e, Outcome.CANCELLED, null, queueNanos, 0);
             }
             return;
         } catch (RuntimeException bad) { // the tenant or weight function threw, or a weight above the burst
             if (claim(w, i, e)) {
-                if (reorder != null) reorder.skip(e.sequence, inOrder);
+                if (reorder != null) settle(e.sequence, ReorderBuffer.SKIP);
                 end(e, Outcome.FAILED, bad, queueNanos, 0);
             }
             return;
@@ -1037,14 +1050,14 @@ public final class StageRuntime {
         if (cancelled) o = Outcome.CANCELLED;
         if (o == Outcome.COMPLETED) {
             e.value = inv.value;
-            if (reorder != null) reorder.finish(e.sequence, e, inOrder);
+            if (reorder != null) settle(e.sequence, e);
             else {
                 w.counters.completedOne(); // single writer, no shared counter bumped per item
                 emit(e, queueNanos, service);
             }
             return;
         }
-        if (reorder != null) reorder.skip(e.sequence, inOrder);
+        if (reorder != null) settle(e.sequence, ReorderBuffer.SKIP);
         if (o == Outcome.FAILED) {
             ErrorPolicy policy = spec.onError();
             if (policy == ErrorPolicy.DEAD_LETTER) {
@@ -1057,6 +1070,16 @@ public final class StageRuntime {
         } else {
             end(e, o, null, queueNanos, service);
         }
+    }
+
+    /**
+     * A worker's result (or {@link ReorderBuffer#SKIP}) for the reorder buffer. Batched stages only deposit it and
+     * flush once per batch (one fence and one emitter turn per batch instead of per item); the others finish it at
+     * once.
+     */
+    private void settle(long seq, Object result) {
+        if (maxBatch > 1) reorder.deposit(seq, result, inOrder);
+        else reorder.finish(seq, result, inOrder);
     }
 
     /**
@@ -1142,7 +1165,8 @@ public final class StageRuntime {
             }
         }
         List<WorkerStats> ws = new ArrayList<>();
-        for (Worker w : workers) ws.add(new WorkerStats(w.index, w.counters.items(), w.counters.busyNanos()));
+        long now = System.nanoTime();
+        for (Worker w : workers) ws.add(new WorkerStats(w.index, w.counters.items(), w.counters.busyNanos(now)));
         int limit = Math.min(gate.currentLimit(), width);
         return new StageStats(name, width, tally.admitted(), tally.completed(), tally.failed() + tally.deadLettered(),
                 tally.shed(), tally.timedOut(), retries.sum(), hedges.sum(), hedgesWon.sum(), tally.cancelled(), tally.inFlight(), depth,
@@ -1246,7 +1270,7 @@ public final class StageRuntime {
         final Invocation invocation = new Invocation();
         final GatePermit permit = new GatePermit();
         final ItemContext context;
-        final WorkerCounters counters = new WorkerCounters();
+        final WorkerCounters counters = new WorkerCounters(System.nanoTime());
         /** Index in {@link #hand} of the item in service, -1 between batches; release stores (a volatile one per item costs a fence), read by a canceller. */
         int current = -1;
         volatile boolean retired;
@@ -1268,8 +1292,9 @@ public final class StageRuntime {
                         if (closed || retired) return;
                         continue;
                     }
+                    counters.busy();
                     if (n == 0) return;
-                    long t0 = System.nanoTime(); // busy time is measured per batch: two clock reads per batch, not per item
+                    counters.took(n);
                     try {
                         for (int i = 0; i < n; i++) {
                             Envelope e = (Envelope) HAND.getVolatile(hand, i);
@@ -1279,7 +1304,7 @@ public final class StageRuntime {
                         }
                     } finally {
                         CURRENT.setRelease(this, -1);
-                        counters.record(n, System.nanoTime() - t0);
+                        if (reorder != null && maxBatch > 1) reorder.flush(inOrder); // what settle deposited
                         if (perKey) busy.decrementAndGet();
                     }
                 }
@@ -1290,6 +1315,8 @@ public final class StageRuntime {
                     if (e != null && HAND.compareAndSet(hand, i, e, null)) end(e, Outcome.FAILED, t);
                 }
                 pipe.workerDied(name, t);
+            } finally {
+                counters.ended();
             }
         }
     }

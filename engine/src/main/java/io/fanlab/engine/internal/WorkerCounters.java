@@ -12,31 +12,60 @@ import java.lang.invoke.VarHandle;
 class WorkerCountersPadLeft { long p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15, p16; }
 
 @SuppressWarnings("unused")
-class WorkerCountersFields extends WorkerCountersPadLeft { long items; long busyNanos; long completed; }
+class WorkerCountersFields extends WorkerCountersPadLeft { long items; long completed; long startedAt; long idleNanos; long idleSince = -1; long endedAt = -1; }
 
 @SuppressWarnings("unused")
 final class WorkerCounters extends WorkerCountersFields {
     long q01, q02, q03, q04, q05, q06, q07, q08, q09, q10, q11, q12, q13, q14, q15, q16;
 
     private static final VarHandle ITEMS;
-    private static final VarHandle BUSY;
+    private static final VarHandle IDLE;
+    private static final VarHandle IDLE_SINCE;
+    private static final VarHandle ENDED;
     private static final VarHandle COMPLETED;
 
     static {
         try {
             var l = MethodHandles.lookup();
             ITEMS = l.findVarHandle(WorkerCountersFields.class, "items", long.class);
-            BUSY = l.findVarHandle(WorkerCountersFields.class, "busyNanos", long.class);
+            IDLE = l.findVarHandle(WorkerCountersFields.class, "idleNanos", long.class);
+            IDLE_SINCE = l.findVarHandle(WorkerCountersFields.class, "idleSince", long.class);
+            ENDED = l.findVarHandle(WorkerCountersFields.class, "endedAt", long.class);
             COMPLETED = l.findVarHandle(WorkerCountersFields.class, "completed", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    /** Owner thread only: {@code items} more items taken, {@code busy} more nanoseconds spent on them. */
-    void record(int items, long busy) {
+    /** Before the worker starts: busy time counts from {@code now} (System.nanoTime). */
+    WorkerCounters(long now) {
+        startedAt = now;
+    }
+
+    /** Owner thread only: {@code items} more items taken. */
+    void took(int items) {
         ITEMS.setOpaque(this, (long) ITEMS.getOpaque(this) + items);
-        BUSY.setOpaque(this, (long) BUSY.getOpaque(this) + busy);
+    }
+
+    /**
+     * Owner thread only: the worker found no item and is about to spin or park. Busy time is measured as elapsed
+     * minus idle, so the clock is read only when a worker waits, never per item or per batch.
+     */
+    void idle() {
+        if ((long) IDLE_SINCE.getOpaque(this) < 0) IDLE_SINCE.setOpaque(this, System.nanoTime());
+    }
+
+    /** Owner thread only: the worker has items again (no-op when it did not wait). */
+    void busy() {
+        long since = (long) IDLE_SINCE.getOpaque(this);
+        if (since < 0) return;
+        IDLE.setOpaque(this, (long) IDLE.getOpaque(this) + (System.nanoTime() - since));
+        IDLE_SINCE.setOpaque(this, -1L);
+    }
+
+    /** Owner thread only: the worker ended; its busy time stops growing. */
+    void ended() {
+        ENDED.setOpaque(this, System.nanoTime());
     }
 
     /**
@@ -52,5 +81,12 @@ final class WorkerCounters extends WorkerCountersFields {
 
     long items() { return (long) ITEMS.getOpaque(this); }
 
-    long busyNanos() { return (long) BUSY.getOpaque(this); }
+    /** Time since start not spent waiting for items, as of {@code now}; a racy snapshot, never negative. */
+    long busyNanos(long now) {
+        long end = (long) ENDED.getOpaque(this);
+        if (end >= 0) now = end;
+        long since = (long) IDLE_SINCE.getOpaque(this);
+        long idle = (long) IDLE.getOpaque(this) + (since >= 0 && end < 0 ? Math.max(0, now - since) : 0);
+        return Math.max(0, now - startedAt - idle);
+    }
 }

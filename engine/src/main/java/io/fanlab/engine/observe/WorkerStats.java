@@ -6,7 +6,8 @@ package io.fanlab.engine.observe;
  *
  * @param index     worker index in [0, width)
  * @param items     items this worker took (processed, shed at dequeue or cancelled), since it started
- * @param busyNanos nanoseconds spent processing items (from take to hand-off), since it started
+ * @param busyNanos nanoseconds since the worker started (until it ended) not spent waiting for items: taking,
+ *                  processing and handing them on; the clock is read only when the worker waits
  */
 public record WorkerStats(int index, long items, long busyNanos) {
     public WorkerStats {

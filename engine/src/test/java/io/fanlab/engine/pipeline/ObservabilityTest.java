@@ -80,4 +80,37 @@ class ObservabilityTest {
         assertThat(after.workers()).hasSize(2).allSatisfy(w -> assertThat(w.busyNanos()).isPositive());
         assertThat(after.workers().stream().mapToLong(WorkerStats::items).sum()).isEqualTo(7);
     }
+
+    /**
+     * Busy time is elapsed time minus time spent waiting for items: a worker stuck in one long item is busy all
+     * along, its idle sibling (no item for it) is not, on the ring and on per-worker shards alike.
+     */
+    @Test
+    void busyTimeSeparatesTheWorkerInServiceFromTheIdleOne() throws Exception {
+        for (io.fanlab.engine.spec.Dispatch d : java.util.List.of(new io.fanlab.engine.spec.Dispatch.SharedQueue(), new io.fanlab.engine.spec.Dispatch.Sharded())) {
+            CountDownLatch started = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            String name = "busy-" + d.getClass().getSimpleName();
+            FanOutEngine<Integer> engine = Pipeline.<Integer, Integer>from(StageSpec.named(name).withWidth(2).withDispatch(d), (x, c) -> {
+                started.countDown();
+                release.await();
+                return x;
+            }).start(TerminalListener.ignore());
+            engine.submit(1);
+            assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            long hot;
+            do {
+                hot = engine.stage(name).workers().stream().mapToLong(WorkerStats::busyNanos).max().orElseThrow();
+                Thread.onSpinWait();
+            } while (hot < TimeUnit.MILLISECONDS.toNanos(100) && System.nanoTime() < deadline);
+            StageStats s = engine.stage(name);
+            long max = s.workers().stream().mapToLong(WorkerStats::busyNanos).max().orElseThrow();
+            long min = s.workers().stream().mapToLong(WorkerStats::busyNanos).min().orElseThrow();
+            assertThat(max).as(name + ": the worker in service").isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(100));
+            assertThat(min).as(name + ": the idle worker").isLessThan(max / 2);
+            release.countDown();
+            assertThat(engine.close(Duration.ofSeconds(10)).drained()).isTrue();
+        }
+    }
 }
