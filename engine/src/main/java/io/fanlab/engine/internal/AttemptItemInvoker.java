@@ -112,7 +112,7 @@ final class AttemptItemInvoker implements ItemInvoker {
     @Override
     public void stuck(List<StuckItem> out) {
         running.forEach((t, r) -> {
-            if (t.isAlive()) out.add(new StuckItem(stage, r.sequence(), r.input(), t.getName()));
+            if (StageRuntime.alive(t)) out.add(new StuckItem(stage, r.sequence(), r.input(), t.getName()));
         });
     }
 

@@ -405,7 +405,7 @@ public final class PipelineRuntime {
         List<Thread> out = new ArrayList<>();
         for (StageRuntime s : stages) out.addAll(s.liveThreads());
         Thread ff = failFastThread;
-        if (ff != null && ff.isAlive()) out.add(ff);
+        if (ff != null && StageRuntime.alive(ff)) out.add(ff);
         return out;
     }
 

@@ -234,7 +234,7 @@ public final class StageRuntime {
             if (closed || stopWhenEmpty) throw new IllegalStateException("stage " + name + ": width can change only while running");
             int old = width;
             if (newWidth == old) return;
-            allWorkers.removeIf(w -> !w.thread.isAlive());
+            allWorkers.removeIf(w -> !alive(w.thread));
             Worker[] ws = workers;
             if (perKey) quiesce();
             try {
@@ -396,7 +396,7 @@ public final class StageRuntime {
             admin.unlock();
         }
         for (Worker w : ws) {
-            if (!w.thread.isAlive()) continue;
+            if (!alive(w.thread)) continue;
             int current = (int) CURRENT.getVolatile(w);
             for (int i = 0; i < w.hand.length; i++) {
                 Envelope e = (Envelope) HAND.getVolatile(w.hand, i);
@@ -409,11 +409,20 @@ public final class StageRuntime {
         invoker.stuck(stuck); // attempt threads ignoring cancellation; their items already ended (CANCELLED)
     }
 
+    /**
+     * Whether a started thread has not ended. Not {@link Thread#isAlive}: HotSpot marks a thread TERMINATED (which
+     * ends {@code join}) a moment before {@code isAlive} turns false, so a thread just joined could still look alive.
+     */
+    static boolean alive(Thread t) {
+        Thread.State s = t.getState();
+        return s != Thread.State.NEW && s != Thread.State.TERMINATED;
+    }
+
     List<Thread> liveThreads() {
         admin.lock();
         try {
             List<Thread> out = new ArrayList<>();
-            for (Worker w : allWorkers) if (w.thread.isAlive()) out.add(w.thread);
+            for (Worker w : allWorkers) if (alive(w.thread)) out.add(w.thread);
             out.addAll(invoker.attemptThreads());
             return out;
         } finally {
