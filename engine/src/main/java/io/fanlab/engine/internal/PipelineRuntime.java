@@ -58,14 +58,14 @@ public final class PipelineRuntime {
     private volatile ShutdownReport failFastReport;
     private volatile Throwable failFastCause;
 
-    private final LongAdder admitted = new LongAdder();
-    private final LongAdder completed = new LongAdder();
-    private final LongAdder failed = new LongAdder();
-    private final LongAdder shed = new LongAdder();
-    private final LongAdder timedOut = new LongAdder();
-    private final LongAdder cancelled = new LongAdder();
-    private final LongAdder deadLettered = new LongAdder();
-    private final LongAdder listenerErrors = new LongAdder();
+    private final LongAdder admitted = new PaddedAdder();
+    private final LongAdder completed = new PaddedAdder();
+    private final LongAdder failed = new PaddedAdder();
+    private final LongAdder shed = new PaddedAdder();
+    private final LongAdder timedOut = new PaddedAdder();
+    private final LongAdder cancelled = new PaddedAdder();
+    private final LongAdder deadLettered = new PaddedAdder();
+    private final LongAdder listenerErrors = new PaddedAdder();
 
     private final int deadLetterCapacity;
     private final ReentrantLock deadLock = new ReentrantLock();

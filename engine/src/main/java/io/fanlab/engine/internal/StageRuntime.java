@@ -147,19 +147,19 @@ public final class StageRuntime {
     private final AtomicInteger lastLimit = new AtomicInteger();
     private final ReentrantLock limitReports = new ReentrantLock();
 
-    final LongAdder admitted = new LongAdder();
+    final LongAdder admitted = new PaddedAdder();
     /** Completions not made by a worker of this stage in {@code process} (the reorder buffer's emitter); see {@link #tally}. */
-    final LongAdder completed = new LongAdder();
+    final LongAdder completed = new PaddedAdder();
     /** The counters of every worker ever started (never pruned: a retired worker's completions stay counted). */
     private final java.util.concurrent.CopyOnWriteArrayList<WorkerCounters> workerCounters = new java.util.concurrent.CopyOnWriteArrayList<>();
-    final LongAdder failed = new LongAdder();
-    final LongAdder shed = new LongAdder();
-    final LongAdder timedOut = new LongAdder();
-    final LongAdder cancelledCount = new LongAdder();
-    final LongAdder deadLettered = new LongAdder();
-    final LongAdder retries = new LongAdder();
-    final LongAdder hedges = new LongAdder();
-    final LongAdder hedgesWon = new LongAdder();
+    final LongAdder failed = new PaddedAdder();
+    final LongAdder shed = new PaddedAdder();
+    final LongAdder timedOut = new PaddedAdder();
+    final LongAdder cancelledCount = new PaddedAdder();
+    final LongAdder deadLettered = new PaddedAdder();
+    final LongAdder retries = new PaddedAdder();
+    final LongAdder hedges = new PaddedAdder();
+    final LongAdder hedgesWon = new PaddedAdder();
 
     @SuppressWarnings("unchecked")
     StageRuntime(PipelineRuntime pipe, StageSpec spec, Work<?, ?> work, ToLongFunction<?> keyFn,
