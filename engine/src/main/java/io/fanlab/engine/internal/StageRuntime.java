@@ -33,13 +33,19 @@ import java.util.function.ToLongFunction;
  *
  * <p>Implementation notes.
  * <ul>
- *   <li><b>Queues.</b> Every dispatch variant is a {@link Queues} of one or more {@link Shard}s (ArrayDeque + its
- *       own ReentrantLock + notEmpty/notFull conditions). SharedQueue and Batched: one shard all workers take from
- *       (Batched takes up to {@code size} per lock acquisition). Sharded: one shard per worker, producers pick a
- *       shard round-robin (or by key). WorkStealing: one shard per worker; a worker with an empty shard steals
- *       about half of another shard (tryLock, oldest first) and otherwise waits on its own shard. Per-key stages
- *       always use one shard per worker (whatever the dispatch setting: shared or sharded, as the spec allows).
- *       Capacity is split across shards ({@code max(1, capacity / shards)} each).</li>
+ *   <li><b>Queues.</b> SharedQueue and Batched stages without per-key dispatch run on a {@link Ring}: a lock-free
+ *       bounded MPMC ring; producers claim runs of slots with one CAS ({@code submitAll} claims a whole run), workers
+ *       take runs with one CAS (Batched: up to {@code size}, adaptive: about {@code queued / width}), and ring
+ *       positions are the items' sequences. A lock is taken only to park: a worker that found the ring empty spins
+ *       briefly (one spinner per stage), then parks on {@code ringNotEmpty} after re-checking the ring (Dekker with
+ *       the producer's fence after publishing, then its read of {@code sleepers}); a producer facing a full ring
+ *       spins, yields, then parks on {@code ringNotFull}, and workers wake it once half the ring is free. Items a loop
+ *       sends back into a full ring go to a small locked overflow that workers drain first. The other dispatch
+ *       variants (Sharded, WorkStealing) and per-key stages use {@link Queues} of {@link Shard}s (ArrayDeque + its
+ *       own ReentrantLock + notEmpty/notFull conditions): one shard per worker, producers pick a shard round-robin
+ *       (or by key); a stealing worker with an empty shard steals about half of another shard (tryLock, oldest
+ *       first) and otherwise waits on its own shard. Capacity is split across shards
+ *       ({@code max(1, capacity / shards)} each).</li>
  *   <li><b>Batch flush.</b> A batch is formed by the taking worker from what is queued at that moment: it takes
  *       {@code min(queued, size)} (adaptive: {@code clamp(queued / width, 1, size)}) and never waits for more, so a
  *       lone item is taken as soon as a worker is free.</li>
@@ -55,9 +61,11 @@ import java.util.function.ToLongFunction;
  *       which is published before the old one is marked retired and its waiters woken; a thread holding a retired
  *       shard retries on the new one. Per-key stages first quiesce (workers stop taking; in-service items finish)
  *       so that two workers never hold items of one key; producers keep enqueueing meanwhile.</li>
- *   <li><b>Hot path.</b> Per item: one envelope, one queue lock (or one per batch), one CAS to claim, a few
- *       {@link LongAdder} increments. No clock read per item unless something uses it (queue deadline, observer,
- *       start gate); per-worker busy time is measured once per batch.</li>
+ *   <li><b>Hot path</b> (ring stages). Per item: one envelope, a share of one claim CAS on each side, one CAS to
+ *       claim it from the hand, padded {@link LongAdder} increments (two per run on the producer side). No clock read
+ *       per item unless something uses it (queue deadline, observer, start gate); busy time is elapsed minus idle
+ *       time, so a worker reads the clock only when it waits. Ordered stages finish results into the lock-free
+ *       {@link ReorderBuffer}; batched ones deposit and flush it once per batch.</li>
  *   <li><b>Policies.</b> Between taking an item and running it, a worker passes the {@link StartGate} (rate limit,
  *       bulkhead, concurrency limit; interruptible waits) and releases it right after the work, before handing the
  *       item on, so no permit is held while blocking on a downstream queue. The work runs through the
