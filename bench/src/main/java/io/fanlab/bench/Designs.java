@@ -25,7 +25,8 @@ import java.util.List;
  *       {@code FanOutEngine.submitAll} in chunks of {@value #SUBMIT_CHUNK} items (the producer-side half of the
  *       batched hand-off: one queue lock and one wake-up per chunk on a single-queue, unordered stage; the engine
  *       falls back to one offer per item where it must, e.g. ordered or sharded stages).</li>
- *   <li>peers: see {@link Peers} ({@code tpe}, {@code abq-pool}, {@code vt-semaphore}, {@code reactor-flatmap},
+ *   <li>peers: see {@link Peers} ({@code tpe}, {@code abq-pool}, {@code vt-semaphore}, {@code vt-loop} (the I/O
+ *       ceiling, not a design), {@code reactor-flatmap},
  *       {@code reactor-flatmap-elastic}, {@code reactor-parallel}, {@code disruptor-sleeping},
  *       {@code disruptor-yielding}, {@code jctools-pool}).</li>
  * </ul>

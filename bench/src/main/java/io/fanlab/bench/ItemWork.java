@@ -44,4 +44,18 @@ public interface ItemWork {
             return item;
         };
     }
+
+    /**
+     * Blocking work by {@link Thread#sleep(long, int)} for at least {@code nanos}: the same delay as {@link #park}, by
+     * the other JDK path a blocking call may take (on a virtual thread, {@code sleep} and {@code parkNanos} both end in
+     * {@code VirtualThread.parkNanos}; {@code sleep} adds its own deadline loop). Kept for comparison only: the I/O
+     * series' definition of the work is {@link #park}.
+     */
+    static ItemWork sleep(long nanos) {
+        if (nanos <= 0) throw new IllegalArgumentException("nanos: " + nanos + " (expected: > 0)");
+        return item -> {
+            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+            return item;
+        };
+    }
 }

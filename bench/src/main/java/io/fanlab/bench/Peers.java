@@ -35,6 +35,8 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@code abq-pool}: N platform threads taking items from one {@link ArrayBlockingQueue}(1024).</li>
  *   <li>{@code vt-semaphore}: a new virtual thread per item, at most N at once by a {@link Semaphore}; the
  *       dispatcher that acquires permits is itself a virtual thread (a platform dispatcher is far slower).</li>
+ *   <li>{@code vt-loop}: not a hand-off design but the <em>ceiling</em> of the I/O series (see {@link VirtualLoop}):
+ *       N virtual threads per op, each claiming the op's next item index with one {@code getAndIncrement}.</li>
  *   <li>{@code reactor-flatmap}: {@code Flux.fromArray(items).flatMap(x -> Mono.fromCallable(..).subscribeOn(s), N)}
  *       on {@code Schedulers.newParallel(N)}; {@code reactor-flatmap-elastic}: the same on
  *       {@code newBoundedElastic(N, ..)} (for blocking work).</li>
@@ -55,6 +57,7 @@ public final class Peers {
             case "tpe" -> new ThreadPool(width, work, gate);
             case "abq-pool" -> new BlockingQueuePool(width, work, gate);
             case "vt-semaphore" -> new VirtualPerItem(width, work, gate);
+            case "vt-loop" -> new VirtualLoop(width, work, gate);
             case "reactor-flatmap" -> new ReactorFlatMap(Schedulers.newParallel("rx-flatmap", width, true), width, work, gate);
             case "reactor-flatmap-elastic" -> new ReactorFlatMap(
                     Schedulers.newBoundedElastic(width, 1 << 20, "rx-elastic", 60, true), width, work, gate);
@@ -63,7 +66,7 @@ public final class Peers {
             case "disruptor-yielding" -> new DisruptorHandlers(width, work, gate, new YieldingWaitStrategy());
             case "jctools-pool" -> new SpinningQueuePool(width, work, gate);
             default -> throw new IllegalArgumentException("design: " + name
-                    + " (expected: engine-..., tpe, abq-pool, vt-semaphore, reactor-flatmap, reactor-flatmap-elastic,"
+                    + " (expected: engine-..., tpe, abq-pool, vt-semaphore, vt-loop, reactor-flatmap, reactor-flatmap-elastic,"
                     + " reactor-parallel, disruptor-sleeping, disruptor-yielding, jctools-pool)");
         };
     }
@@ -193,6 +196,60 @@ public final class Peers {
 
         @Override
         public void close() {}
+    }
+
+    /**
+     * The ceiling of the I/O series: what N virtual threads on this machine and JDK can do with no hand-off at all.
+     * Each op starts N virtual threads (from a virtual starter thread, as {@code vt-semaphore} dispatches); each loops
+     * {@code i = next.getAndIncrement()} over the op's items until they run out, doing the work and
+     * {@code gate.arrive()} per item. There is no queue, no lock, no wake-up per item and no thread start per item:
+     * every remaining cost is the work itself (the timed park, its timer and the unmount/remount of the virtual
+     * thread), the shared completion count, and the op's own ramp (N starts) and tail (the last wave).
+     *
+     * <p>It exists so that the I/O ratios of the real designs can be read against what the machine allows rather than
+     * only against the Little's-law ideal {@code N / 1 ms}: a design at the ceiling has nothing left to gain in its own
+     * code. It is not bounded by a queue (it has none) and is not a usable design: its input must be an array known
+     * in advance.
+     *
+     * <p>Threading: {@link #push} is called by one thread; the workers of an op end on their own once its items are
+     * claimed; the next push and {@link #close} join the previous op's workers (already finished, as the gate has seen
+     * every item).
+     */
+    static final class VirtualLoop implements FanOutDesign {
+        private final int width;
+        private final ItemWork work;
+        private final CompletionGate gate;
+        private final List<Thread> workers = new ArrayList<>();
+
+        VirtualLoop(int width, ItemWork work, CompletionGate gate) {
+            this.width = width;
+            this.work = work;
+            this.gate = gate;
+        }
+
+        @Override
+        public void push(Integer[] items) throws InterruptedException {
+            joinAll(workers);
+            workers.clear();
+            AtomicInteger next = new AtomicInteger();
+            Runnable loop = () -> {
+                for (int i = next.getAndIncrement(); i < items.length; i = next.getAndIncrement()) runOne(work, items[i], gate);
+            };
+            Thread starter = Thread.ofVirtual().name("vt-loop-start").start(() -> {
+                try {
+                    for (int w = 0; w < width; w++) workers.add(Thread.ofVirtual().start(loop));
+                } catch (Throwable t) {
+                    gate.fail(t);
+                }
+            });
+            starter.join(); // happens-before: the pushing thread sees every worker the starter added
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            joinAll(workers);
+            workers.clear();
+        }
     }
 
     static final class ReactorFlatMap implements FanOutDesign {

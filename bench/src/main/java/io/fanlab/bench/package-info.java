@@ -4,7 +4,8 @@
  * <p>One benchmark operation pushes a fixed number of pre-boxed {@link java.lang.Integer} items through a fan-out
  * stage of width N (a {@link io.fanlab.bench.FanOutDesign}) and waits until every item's work has finished, checking
  * the count with a {@link io.fanlab.bench.CompletionGate}; scores are items per second
- * ({@code @OperationsPerInvocation(items)}). Work per item is a {@link io.fanlab.bench.ItemWork}: a calibrated CPU loop
+ * ({@code @OperationsPerInvocation(items)}; the I/O benchmark, whose op size depends on the width, counts its items in
+ * a JMH {@code @AuxCounters} result named {@code items}). Work per item is a {@link io.fanlab.bench.ItemWork}: a calibrated CPU loop
  * ({@code Blackhole.consumeCPU}) or a 1 ms park.
  *
  * <p>Threading: a design is built in a trial-level setup, pushed into by the single JMH benchmark thread, and closed in

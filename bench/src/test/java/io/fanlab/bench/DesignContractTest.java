@@ -20,7 +20,8 @@ class DesignContractTest {
         List<String> all = new ArrayList<>(Designs.ENGINE_VARIANTS);
         all.addAll(Designs.SUBMITALL_VARIANTS);
         all.addAll(Designs.CPU_PEERS);
-        all.addAll(List.of("reactor-flatmap-elastic", "disruptor-yielding", "engine-batched1-platform", "engine-batched256-virtual"));
+        all.addAll(List.of("reactor-flatmap-elastic", "disruptor-yielding", "engine-batched1-platform", "engine-batched256-virtual",
+                "vt-loop"));
         return all.stream();
     }
 

@@ -56,6 +56,37 @@ class SummaryTest {
                 .contains("- counters: padded / unpadded: not measured");
     }
 
+    private static String ioItems(String design, int width, String op, String work, double items, double error) {
+        return """
+                {"benchmark":"io.fanlab.bench.IoFanOutBenchmark.fanOut","mode":"thrpt",
+                 "params":{"design":"%s","op":"%s","width":"%d","work":"%s"},
+                 "primaryMetric":{"score":12.5,"scoreError":1.0,"scoreUnit":"ops/s"},
+                 "secondaryMetrics":{"items":{"score":%s,"scoreError":%s,"scoreUnit":"ops/s"}}}"""
+                .formatted(design, op, width, work, items, error);
+    }
+
+    @Test
+    void ioResultsAreScoredByTheirItemsCounterAndOnlyTheDefaultShapeCountsForTheTarget(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("io.json");
+        Files.writeString(json, "[" + String.join(",",
+                ioItems("vt-loop", 1024, "steady", "park", 700_000, 50_000),
+                ioItems("vt-loop", 1024, "4096", "park", 560_000, 40_000),
+                ioItems("vt-loop", 1024, "steady", "sleep", 710_000, 60_000),
+                ioItems("engine-shared-virtual", 1024, "steady", "park", 350_000, 30_000),
+                ioItems("engine-shared-virtual", 1024, "4096", "park", 900_000, 30_000)) + "]");
+        List<Summary.Result> results = Summary.read(json);
+        assertThat(results).extracting(Summary.Result::score).containsExactly(700_000.0, 560_000.0, 710_000.0, 350_000.0, 900_000.0);
+        assertThat(results.getFirst().error()).isEqualTo(50_000.0);
+
+        String md = Summary.render(results);
+        assertThat(md).contains("| vt-loop | 700000 ± 50000 (0.684) |")
+                .contains("| vt-loop (op 4096) | 560000 ± 40000 (0.547) |")
+                .contains("| vt-loop (work sleep) | 710000 ± 60000 (0.693) |")
+                .contains("- I/O, N=1024: engine on virtual threads (engine-shared-virtual) / ideal = 0.342 (target >= 0.850: missed)")
+                .contains("- I/O, N=1024: the machine's ceiling (vt-loop, no hand-off) / ideal = 0.684")
+                .contains("- I/O, N=1024: engine on virtual threads / ceiling (vt-loop): 0.500");
+    }
+
     @Test
     void mergeConcatenatesParts(@TempDir Path dir) throws Exception {
         Path a = Files.writeString(dir.resolve("a.json"), "[" + cpu("tpe", 2, 0, 1e6, 0) + "]");
