@@ -37,8 +37,8 @@ import java.util.function.ToLongFunction;
  *       bounded MPMC ring; producers claim runs of slots with one CAS ({@code submitAll} claims a whole run), workers
  *       take runs with one CAS (Batched: up to {@code size}, adaptive: about {@code queued / width}), and ring
  *       positions are the items' sequences. A lock is taken only to park: a worker that found the ring empty spins
- *       briefly (one spinner per stage), then parks on {@code ringNotEmpty} after re-checking the ring (Dekker with
- *       the producer's fence after publishing, then its read of {@code sleepers}); a producer facing a full ring
+ *       briefly (one spinner per stage), then parks in {@link Sleepers} (lock-free) after re-checking the ring
+ *       (Dekker with the producer's fence after publishing, then its read of the sleepers' count); a producer facing a full ring
  *       spins, yields, then parks on {@code ringNotFull}, and workers wake it once half the ring is free. Items a loop
  *       sends back into a full ring go to a small locked overflow that workers drain first. The other dispatch
  *       variants (Sharded, WorkStealing) and per-key stages use {@link Queues} of {@link Shard}s (ArrayDeque + its
@@ -126,11 +126,13 @@ public final class StageRuntime {
     private final Ring ring;
     /** Ring stages: sleeping workers and blocked producers park here (the slow path only). */
     private final ReentrantLock ringLock = new ReentrantLock();
-    private final Condition ringNotEmpty = ringLock.newCondition();
+    /** Ring stages: workers parked for items (lock-free; see {@link Sleepers}). */
+    private final Sleepers sleeping = new Sleepers();
+    /** Ring stages: workers a producer woke that have not taken anything yet (so that one run wakes one worker). */
+    private final AtomicInteger woken = new AtomicInteger();
     private final Condition ringNotFull = ringLock.newCondition();
-    /** Ring stages, changed under {@link #ringLock}: workers parked, of which signalled and not yet running; producers parked. */
-    private volatile int sleepers, blockedProducers;
-    private int woken;
+    /** Ring stages, changed under {@link #ringLock}: producers parked for room. */
+    private volatile int blockedProducers;
     /**
      * Ring stages: free slots a taker waits for before it wakes blocked producers: half the ring, so that a producer
      * parks about once per half ring, not once per item, and refills while the workers still have half a ring to do.
@@ -227,6 +229,7 @@ public final class StageRuntime {
         w.thread = spec.threads() == ThreadKind.VIRTUAL
                 ? Thread.ofVirtual().name(threadName).unstarted(w)
                 : Thread.ofPlatform().name(threadName).daemon(true).unstarted(w);
+        w.sleeper = new Sleepers.Sleeper(w.thread);
         allWorkers.add(w);
         return w;
     }
@@ -305,9 +308,9 @@ public final class StageRuntime {
             wakeAll(queues);
             return;
         }
+        while (sleeping.wakeOne()) woken.incrementAndGet(); // each re-reads the flags; counted like any wake-up
         ringLock.lock();
         try {
-            ringNotEmpty.signalAll();
             ringNotFull.signalAll();
         } finally {
             ringLock.unlock();
@@ -887,8 +890,8 @@ public final class StageRuntime {
 
     /** After a publish: wakes a parked worker if any, and ends what a cancel that raced with this offer missed. */
     private void afterPublish() {
-        VarHandle.fullFence(); // publish before reading sleepers (the worker writes sleepers, then reads the ring)
-        if (sleepers > 0) wakeWorkers();
+        VarHandle.fullFence(); // publish before reading the sleepers' count (a sleeper counts itself, then reads the ring)
+        if (sleeping.count() > 0) wakeWorkers();
         if (closed) {
             List<Envelope> swept = new ArrayList<>();
             sweepRing(swept);
@@ -896,22 +899,12 @@ public final class StageRuntime {
         }
     }
 
+    /** Wakes parked workers, as many as the queued runs need beyond those already woken and the spinner. */
     private void wakeWorkers() {
-        // a spinning worker takes the first run (if it gives up first, it re-checks the ring before it parks)
         int queued = ring.size() + overflowCount;
         int per = perTake(queued);
-        if ((queued + per - 1) / per - spinners.get() <= 0) return;
-        ringLock.lock();
-        try {
-            queued = ring.size() + overflowCount;
-            int feeds = (queued + per - 1) / per - spinners.get();
-            for (int n = Math.min(feeds - woken, sleepers - woken); n > 0; n--) {
-                ringNotEmpty.signal();
-                woken++;
-            }
-        } finally {
-            ringLock.unlock();
-        }
+        int feeds = (queued + per - 1) / per - spinners.get(); // a spinning worker takes the first run
+        while (woken.get() < feeds && sleeping.wakeOne()) woken.incrementAndGet();
     }
 
     /** Blocks until the ring may have room (spurious returns allowed): a few spins first, then parks. */
@@ -975,19 +968,8 @@ public final class StageRuntime {
                 }
                 continue;
             }
-            ringLock.lockInterruptibly();
-            try {
-                sleepers++;
-                try {
-                    VarHandle.fullFence();
-                    if (ring.isEmpty() && overflowCount == 0 && !closed && !w.retired && !stopWhenEmpty) ringNotEmpty.await();
-                } finally {
-                    sleepers--;
-                    if (woken > 0) woken--;
-                }
-            } finally {
-                ringLock.unlock();
-            }
+            if (sleeping.await(w.sleeper, () -> ring.isEmpty() && overflowCount == 0 && !closed && !w.retired && !stopWhenEmpty))
+                woken.decrementAndGet(); // claimed by a waker: it counted this worker as on its way
         }
     }
 
@@ -1286,6 +1268,7 @@ public final class StageRuntime {
         final Envelope[] hand = new Envelope[Math.max(1, maxBatch)];
         final Invocation invocation = new Invocation();
         final GatePermit permit = new GatePermit();
+        Sleepers.Sleeper sleeper;
         final ItemContext context;
         final WorkerCounters counters = new WorkerCounters(System.nanoTime());
         /** Index in {@link #hand} of the item in service, -1 between batches; release stores (a volatile one per item costs a fence), read by a canceller. */
