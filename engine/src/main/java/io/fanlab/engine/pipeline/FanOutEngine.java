@@ -45,9 +45,10 @@ public final class FanOutEngine<I> implements AutoCloseable {
     }
 
     /**
-     * Offers several items in order, as {@link #submit} would one by one, but with one lock acquisition per run of
-     * items that fits into the first queue when that stage has a single queue (shared or batched dispatch), BLOCK
-     * overflow, no reorder window and no key: the producer side of batching.
+     * Offers several items in order, as {@link #submit} would one by one, but claiming a whole run of free slots
+     * at once (one CAS, two counter updates, one wake-up check per run) when the first stage has a single queue
+     * (shared or batched dispatch), BLOCK overflow and no key; ordered stages take the run's sequences in the same
+     * claim. Otherwise item by item. The producer side of batching.
      *
      * @return how many items were admitted: all of them, unless close or cancel began during the call (the rest
      *         were not admitted)

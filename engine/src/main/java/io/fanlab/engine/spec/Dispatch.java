@@ -2,7 +2,7 @@ package io.fanlab.engine.spec;
 
 /** How items get from the stage's input to its workers. */
 public sealed interface Dispatch {
-    /** One bounded queue shared by all workers (the classic channel). */
+    /** One bounded queue shared by all workers (the classic channel); a lock-free ring in the engine. */
     record SharedQueue() implements Dispatch {}
     /** One bounded queue per worker, filled round-robin; capacity is split across shards. */
     record Sharded() implements Dispatch {}
