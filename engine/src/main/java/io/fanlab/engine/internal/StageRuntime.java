@@ -308,7 +308,8 @@ public final class StageRuntime {
             wakeAll(queues);
             return;
         }
-        while (sleeping.wakeOne()) woken.incrementAndGet(); // each re-reads the flags; counted like any wake-up
+        // those asleep now (each re-reads the flags and may sleep again: waking until none is left would never end)
+        for (int n = sleeping.count(); n > 0 && sleeping.wakeOne(); n--) woken.incrementAndGet();
         ringLock.lock();
         try {
             ringNotFull.signalAll();
@@ -899,12 +900,16 @@ public final class StageRuntime {
         }
     }
 
-    /** Wakes parked workers, as many as the queued runs need beyond those already woken and the spinner. */
+    /**
+     * Wakes parked workers, as many as the queued runs need beyond those already woken and the spinner, computed
+     * once: a loop that re-read {@code woken} (which a woken worker lowers as soon as it runs) kept waking workers
+     * that found nothing left, a livelock seen with 1024 platform workers.
+     */
     private void wakeWorkers() {
         int queued = ring.size() + overflowCount;
         int per = perTake(queued);
         int feeds = (queued + per - 1) / per - spinners.get(); // a spinning worker takes the first run
-        while (woken.get() < feeds && sleeping.wakeOne()) woken.incrementAndGet();
+        for (int n = feeds - woken.get(); n > 0 && sleeping.wakeOne(); n--) woken.incrementAndGet();
     }
 
     /** Blocks until the ring may have room (spurious returns allowed): a few spins first, then parks. */
