@@ -831,7 +831,7 @@ public final class StageRuntime {
             if (windowFull || overflow instanceof Admission.Overflow.Block || reentry) {
                 try {
                     if (windowFull) awaitWindow(external);
-                    else awaitRingRoom(external, limit);
+                    else awaitRingRoom(external);
                 } catch (InterruptedException ie) {
                     if (external) throw ie; // not admitted
                     Thread.currentThread().interrupt(); // an internal hand-off interrupted while waiting: cancelled
@@ -879,7 +879,7 @@ public final class StageRuntime {
                 continue;
             }
             if (ordered && ring.tail() >= limit) awaitWindow(true);
-            else awaitRingRoom(true, limit);
+            else awaitRingRoom(true);
         }
         return i;
     }
@@ -912,10 +912,14 @@ public final class StageRuntime {
         for (int n = feeds - woken.get(); n > 0 && sleeping.wakeOne(); n--) woken.incrementAndGet();
     }
 
-    /** Blocks until the ring may have room (spurious returns allowed): a few spins first, then parks. */
-    private void awaitRingRoom(boolean external, long limit) throws InterruptedException {
+    /**
+     * Blocks until the ring may have room (spurious returns allowed): a few spins first, then parks. Waits for the
+     * ring only, never for the reorder window: a producer that parked here with the window as its limit would wait
+     * for workers that have nothing left to take (the window is the emitter's to free, see {@link #awaitWindow}).
+     */
+    private void awaitRingRoom(boolean external) throws InterruptedException {
         for (int i = 0; i < SPINS + YIELDS; i++) {
-            if (ring.hasRoom(limit) || closed) return;
+            if (ring.hasRoom(Long.MAX_VALUE) || closed) return;
             if (i < SPINS) Thread.onSpinWait();
             else Thread.yield();
         }
@@ -924,7 +928,7 @@ public final class StageRuntime {
             blockedProducers++;
             try {
                 VarHandle.fullFence();
-                if (!ring.hasRoom(limit) && !closed && !(external && externalClosed)) ringNotFull.await();
+                if (!ring.hasRoom(Long.MAX_VALUE) && !closed && !(external && externalClosed)) ringNotFull.await();
             } finally {
                 blockedProducers--;
             }

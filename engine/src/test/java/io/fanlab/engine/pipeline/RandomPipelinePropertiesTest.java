@@ -78,6 +78,16 @@ class RandomPipelinePropertiesTest {
 
     private static final AtomicInteger IDS = new AtomicInteger();
 
+    /**
+     * A sample jqwik found: a producer (the branch point's worker) waited for ring room with the ordered side
+     * stage's reorder window as its limit, then slept through the ring's wake-ups, and the pipeline never drained.
+     */
+    @org.junit.jupiter.api.RepeatedTest(20)
+    void orderedSideStageBehindAFullRingAndAFullWindowDrains() throws Exception {
+        run(new Setup(Shape.BRANCH, List.of(4, 1, 4), List.of(new Dispatch.Batched(4, false), new Dispatch.SharedQueue(), new Dispatch.Batched(4, false)),
+                List.of(Order.UNORDERED, new Order.Ordered(64), new Order.Ordered(64)), ThreadKind.PLATFORM, 2, 399, new Tail(false, List.of(-1, 5, -1))));
+    }
+
     private void run(Setup s) throws Exception {
         int id = IDS.incrementAndGet();
         StageSpec[] specs = new StageSpec[3];
