@@ -1,0 +1,237 @@
+package io.fanlab.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Side-by-side throughput of several designs, interleaved in short windows inside one JVM, compared by the median of
+ * their per-round ratios.
+ *
+ * <p>Why not only JMH: on the 2-vCPU bench machine the same design moves between two regimes (about 15 and 30 M
+ * items/s for the engine at work ~0, 15 and 50 for the Disruptor) from one minute to the next, as the hypervisor
+ * places the two vCPUs. JMH measures one design's forks minutes apart from its peer's, so a ratio of two JMH scores
+ * can compare two regimes. Here every round measures every design once, back to back (a few hundred ms each, the
+ * order rotated per round so no design always runs first), and each round yields one ratio per pair: both sides of a
+ * ratio saw the same machine. The verdict is the median ratio with a distribution-free 95% interval (order statistics
+ * of the rounds, no normality assumed).
+ *
+ * <p>Each window builds its design afresh ({@link FanOutRun}), warms it for a third of the window, measures whole ops
+ * for the rest and closes it, so no idle design (a yielding Disruptor handler spins) runs beside the one measured.
+ * The JIT stays warm across windows (the classes are shared); the first {@code warmupRounds} rounds are discarded.
+ *
+ * <p>Usage: {@code java -cp bench/target/benchmarks.jar io.fanlab.bench.Paired --designs a,b,c [--width 1]
+ * [--tokens 0] [--rounds 15] [--warmup-rounds 2] [--window-ms 400] [--items 20000] [--out file.json]}. Prints the
+ * markdown; {@code --out} also writes every window and ratio as JSON. Bad arguments exit 2 with the reason.
+ */
+public final class Paired {
+    /**
+     * One comparison.
+     * @param designs      names as {@link Designs#create} takes them; the first is the reference of the ratio table
+     * @param window       one design's turn per round (a third warms up, the rest is measured)
+     * @param warmupRounds leading rounds run but not counted (JIT compilation)
+     */
+    public record Config(List<String> designs, int width, int tokens, int rounds, int warmupRounds, Duration window, int items) {
+        public Config {
+            designs = List.copyOf(designs);
+            if (designs.size() < 2) throw new IllegalArgumentException("designs: " + designs + " (expected: at least 2 to compare)");
+            if (designs.stream().distinct().count() != designs.size()) throw new IllegalArgumentException("designs: " + designs + " (expected: each once)");
+            if (width < 1) throw new IllegalArgumentException("width: " + width + " (expected: >= 1)");
+            if (tokens < 0) throw new IllegalArgumentException("tokens: " + tokens + " (expected: >= 0)");
+            if (rounds < 1) throw new IllegalArgumentException("rounds: " + rounds + " (expected: >= 1)");
+            if (warmupRounds < 0) throw new IllegalArgumentException("warmup rounds: " + warmupRounds + " (expected: >= 0)");
+            if (window.toMillis() < 10) throw new IllegalArgumentException("window: " + window.toMillis() + " ms (expected: >= 10 ms)");
+            if (items < 1) throw new IllegalArgumentException("items: " + items + " (expected: >= 1)");
+        }
+    }
+
+    /** One measured window: {@code design}'s throughput in round {@code round} (0-based, warm-up rounds excluded). */
+    public record Window(int round, String design, double itemsPerSecond, int ops) {}
+
+    /**
+     * The ratio {@code numerator / denominator} over the rounds: the median of the per-round ratios and its 95%
+     * interval ({@code low}, {@code high}; NaN when there are too few rounds for one, fewer than 6).
+     */
+    public record Ratio(String numerator, String denominator, double median, double low, double high, int rounds) {}
+
+    private Paired() {}
+
+    /** Runs every round; {@code onWindow} sees each counted window as it ends (progress, partial results). */
+    public static List<Window> run(Config c, Consumer<Window> onWindow) throws Exception {
+        List<Window> out = new ArrayList<>();
+        int d = c.designs().size();
+        for (int r = 0; r < c.warmupRounds() + c.rounds(); r++) {
+            for (int k = 0; k < d; k++) {
+                String design = c.designs().get((r + k) % d); // rotated: no design always first after a switch
+                Window w = window(c, design, r - c.warmupRounds());
+                if (r >= c.warmupRounds()) {
+                    out.add(w);
+                    onWindow.accept(w);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Window window(Config c, String design, int round) throws Exception {
+        try (FanOutRun run = new FanOutRun(design, c.width(), ItemWork.cpu(c.tokens()), c.items())) {
+            long windowNanos = c.window().toNanos();
+            long start = System.nanoTime();
+            long warmEnd = start + windowNanos / 3;
+            do run.op(); while (System.nanoTime() < warmEnd);
+            long t0 = System.nanoTime();
+            long end = start + windowNanos;
+            int ops = 0;
+            do {
+                run.op();
+                ops++;
+            } while (System.nanoTime() < end);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            return new Window(round, design, ops * (double) c.items() / seconds, ops);
+        }
+    }
+
+    /** {@code a / b} per round (rounds where both were measured), summarized. */
+    public static Ratio ratio(List<Window> windows, String a, String b) {
+        Map<Integer, Double> as = new LinkedHashMap<>(), bs = new LinkedHashMap<>();
+        for (Window w : windows) {
+            if (w.design().equals(a)) as.put(w.round(), w.itemsPerSecond());
+            if (w.design().equals(b)) bs.put(w.round(), w.itemsPerSecond());
+        }
+        double[] rs = as.entrySet().stream().filter(e -> bs.containsKey(e.getKey()))
+                .mapToDouble(e -> e.getValue() / bs.get(e.getKey())).sorted().toArray();
+        if (rs.length == 0) return new Ratio(a, b, Double.NaN, Double.NaN, Double.NaN, 0);
+        int[] ci = medianInterval(rs.length);
+        return new Ratio(a, b, median(rs), ci == null ? Double.NaN : rs[ci[0]], ci == null ? Double.NaN : rs[ci[1]], rs.length);
+    }
+
+    /** Median of sorted values. */
+    static double median(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /**
+     * 0-based ranks {@code [lo, hi]} of the distribution-free 95% interval for the median of {@code n} values: the
+     * widest symmetric pair with P(Binomial(n, 1/2) < lo + 1) <= 2.5%; null when n is too small for any (n < 6).
+     */
+    static int[] medianInterval(int n) {
+        double cdf = 0;
+        int j = -1; // the largest j with P(B <= j) <= 0.025
+        for (int i = 0; i <= n; i++) {
+            cdf += binomialHalf(n, i);
+            if (cdf <= 0.025) j = i;
+            else break;
+        }
+        if (j < 0) return null;
+        return new int[] {j, n - 1 - j};
+    }
+
+    private static double binomialHalf(int n, int k) {
+        double logC = 0;
+        for (int i = 1; i <= k; i++) logC += Math.log(n - k + i) - Math.log(i);
+        return Math.exp(logC - n * Math.log(2));
+    }
+
+    /** Per design: median items/s and the quartiles over the rounds. */
+    static double[] quartiles(List<Window> windows, String design) {
+        double[] v = windows.stream().filter(w -> w.design().equals(design)).mapToDouble(Window::itemsPerSecond).sorted().toArray();
+        if (v.length == 0) return new double[] {Double.NaN, Double.NaN, Double.NaN};
+        int n = v.length;
+        return new double[] {v[(int) Math.floor(0.25 * (n - 1))], median(v), v[(int) Math.ceil(0.75 * (n - 1))]};
+    }
+
+    /** The markdown: each design's median (quartiles), then the first design against each other one. */
+    public static String render(Config c, List<Window> windows) {
+        StringBuilder md = new StringBuilder();
+        md.append(String.format(Locale.ROOT, "### Paired, width %d, work %d tokens: %d rounds x %d ms per design%n%n",
+                c.width(), c.tokens(), c.rounds(), c.window().toMillis()));
+        md.append("| design | median M items/s | quartiles |\n|---|---:|---:|\n");
+        for (String d : c.designs()) {
+            double[] q = quartiles(windows, d);
+            md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f - %.2f |%n", d, q[1] / 1e6, q[0] / 1e6, q[2] / 1e6));
+        }
+        String ref = c.designs().get(0);
+        md.append("\n| ratio (same round) | median | 95% interval | rounds |\n|---|---:|---:|---:|\n");
+        for (String d : c.designs().subList(1, c.designs().size())) {
+            Ratio r = ratio(windows, ref, d);
+            md.append(String.format(Locale.ROOT, "| %s / %s | %.2f | %s | %d |%n", ref, d, r.median(),
+                    Double.isNaN(r.low()) ? "(too few rounds)" : String.format(Locale.ROOT, "%.2f - %.2f", r.low(), r.high()), r.rounds()));
+        }
+        return md.append('\n').toString();
+    }
+
+    public static void main(String[] args) throws Exception {
+        Config c;
+        Path out = null;
+        try {
+            Map<String, String> a = options(args);
+            out = a.containsKey("out") ? Path.of(a.remove("out")) : null;
+            c = new Config(Arrays.asList(required(a, "designs").split(",")), intOpt(a, "width", 1), intOpt(a, "tokens", 0),
+                    intOpt(a, "rounds", 15), intOpt(a, "warmup-rounds", 2), Duration.ofMillis(intOpt(a, "window-ms", 400)),
+                    intOpt(a, "items", 20_000));
+            if (!a.isEmpty()) throw new IllegalArgumentException("unknown option(s): --" + String.join(", --", a.keySet()));
+            for (String d : c.designs()) Designs.create(d, 1, ItemWork.cpu(0), new CompletionGate()).close(); // names valid?
+        } catch (IllegalArgumentException bad) {
+            System.err.println("fanlab paired: " + bad.getMessage());
+            System.err.println("usage: Paired --designs a,b[,c...] [--width 1] [--tokens 0] [--rounds 15] [--warmup-rounds 2] [--window-ms 400] [--items 20000] [--out file.json]");
+            System.exit(2);
+            return;
+        }
+        List<Window> windows = run(c, w -> System.err.printf(Locale.ROOT, "round %d %-45s %.2f M items/s%n", w.round(), w.design(), w.itemsPerSecond() / 1e6));
+        String md = render(c, windows);
+        System.out.print(md);
+        if (out != null) write(out, c, windows);
+        System.exit(0); // designs' daemon threads and pools are closed; exit also ends any JDK helper thread
+    }
+
+    /** Writes the config, every window and the reference's ratios as JSON. */
+    static void write(Path out, Config c, List<Window> windows) throws IOException {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("config", Map.of("designs", c.designs(), "width", c.width(), "tokens", c.tokens(), "rounds", c.rounds(),
+                "warmupRounds", c.warmupRounds(), "windowMs", c.window().toMillis(), "items", c.items()));
+        doc.put("windows", windows);
+        List<Ratio> ratios = new ArrayList<>();
+        for (String d : c.designs().subList(1, c.designs().size())) ratios.add(ratio(windows, c.designs().get(0), d));
+        doc.put("ratios", ratios);
+        if (out.getParent() != null) Files.createDirectories(out.getParent());
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), doc);
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length)
+                throw new IllegalArgumentException("argument " + (i + 1) + ": " + args[i] + " (expected: --option value)");
+            m.put(args[i].substring(2), args[++i]);
+        }
+        return m;
+    }
+
+    private static String required(Map<String, String> a, String k) {
+        String v = a.remove(k);
+        if (v == null || v.isBlank()) throw new IllegalArgumentException("--" + k + " is required");
+        return v;
+    }
+
+    private static int intOpt(Map<String, String> a, String k, int dflt) {
+        String v = a.remove(k);
+        if (v == null) return dflt;
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + k + ": " + v + " (expected: an integer)");
+        }
+    }
+}
