@@ -1160,6 +1160,13 @@ public final class StageRuntime {
         return Tally.of(admitted.sum(), c, f, s, t, x, d);
     }
 
+    /** Completions at the pipeline's exit counted by this stage's workers (see {@link PipelineRuntime#onWorker}). */
+    long exitedOnWorkers() {
+        long n = 0;
+        for (WorkerCounters wc : workerCounters) n += wc.exited();
+        return n;
+    }
+
     StageStats stats() {
         Tally tally = tally();
         Queues qs = queues;
@@ -1292,6 +1299,7 @@ public final class StageRuntime {
 
         @Override
         public void run() {
+            pipe.onWorker.set(counters);
             try {
                 while (true) {
                     int n;
@@ -1325,6 +1333,7 @@ public final class StageRuntime {
                 }
                 pipe.workerDied(name, t);
             } finally {
+                pipe.onWorker.remove();
                 counters.ended();
             }
         }

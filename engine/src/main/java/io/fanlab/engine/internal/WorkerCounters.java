@@ -12,7 +12,7 @@ import java.lang.invoke.VarHandle;
 class WorkerCountersPadLeft { long p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15, p16; }
 
 @SuppressWarnings("unused")
-class WorkerCountersFields extends WorkerCountersPadLeft { long items; long completed; long startedAt; long idleNanos; long idleSince = -1; long endedAt = -1; }
+class WorkerCountersFields extends WorkerCountersPadLeft { long items; long completed; long exited; long startedAt; long idleNanos; long idleSince = -1; long endedAt = -1; }
 
 @SuppressWarnings("unused")
 final class WorkerCounters extends WorkerCountersFields {
@@ -23,6 +23,7 @@ final class WorkerCounters extends WorkerCountersFields {
     private static final VarHandle IDLE_SINCE;
     private static final VarHandle ENDED;
     private static final VarHandle COMPLETED;
+    private static final VarHandle EXITED;
 
     static {
         try {
@@ -32,6 +33,7 @@ final class WorkerCounters extends WorkerCountersFields {
             IDLE_SINCE = l.findVarHandle(WorkerCountersFields.class, "idleSince", long.class);
             ENDED = l.findVarHandle(WorkerCountersFields.class, "endedAt", long.class);
             COMPLETED = l.findVarHandle(WorkerCountersFields.class, "completed", long.class);
+            EXITED = l.findVarHandle(WorkerCountersFields.class, "exited", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -78,6 +80,16 @@ final class WorkerCounters extends WorkerCountersFields {
     }
 
     long completed() { return (long) COMPLETED.getAcquire(this); }
+
+    /**
+     * Owner thread only: one more item reached the pipeline's exit COMPLETED on this worker's thread (the pipeline's
+     * completion count without a shared atomic per item; release store, read with acquire, as {@link #completedOne}).
+     */
+    void exitedOne() {
+        EXITED.setRelease(this, (long) EXITED.getOpaque(this) + 1);
+    }
+
+    long exited() { return (long) EXITED.getAcquire(this); }
 
     long items() { return (long) ITEMS.getOpaque(this); }
 
