@@ -957,7 +957,11 @@ public final class StageRuntime {
         Envelope[] hand = w.hand;
         boolean spun = false;
         while (true) {
-            if (closed || w.retired) return 0;
+            if (closed) return 0;
+            if (w.retired) {
+                handOver();
+                return 0;
+            }
             int k = overflowCount > 0 ? pollOverflow(hand) : 0;
             if (k == 0) k = ring.poll(hand, adaptive ? perTake(ring.size()) : maxBatch);
             if (k > 0) {
@@ -990,6 +994,18 @@ public final class StageRuntime {
             if (sleeping.await(w.sleeper, () -> ring.isEmpty() && overflowCount == 0 && !closed && !w.retired && !stopWhenEmpty))
                 woken.decrementAndGet(); // claimed by a waker: it counted this worker as on its way
         }
+    }
+
+    /**
+     * A retiring worker leaves: if a producer counted on it (as the spinner, or as woken to take a run) the items it
+     * would have taken must reach another worker. Its spinner flag is cleared and its wake-up uncounted before this
+     * runs, so either the producer saw that and woke someone, or this sees the producer's items and wakes someone.
+     * Without it a shrink could strand a run in the ring with every remaining worker asleep (found by a contract
+     * test: an ordered stage, window 16, widths changing while a producer waited for the window).
+     */
+    private void handOver() {
+        VarHandle.fullFence();
+        if ((!ring.isEmpty() || overflowCount > 0) && sleeping.count() > 0) wakeWorkers();
     }
 
     private int pollOverflow(Envelope[] hand) {
