@@ -62,7 +62,8 @@ import java.util.function.ToLongFunction;
  *       shard retries on the new one. Per-key stages first quiesce (workers stop taking; in-service items finish)
  *       so that two workers never hold items of one key; producers keep enqueueing meanwhile.</li>
  *   <li><b>Hot path</b> (ring stages). Per item: one envelope, a share of one claim CAS on each side, one CAS to
- *       claim it from the hand, padded {@link LongAdder} increments (two per run on the producer side). No clock read
+ *       claim it from the hand, padded {@link LongAdder} increments (two per run on the producer side); the worker
+ *       counts its completions, and exits at the pipeline's end, in its own single-writer cells. No clock read
  *       per item unless something uses it (queue deadline, observer, start gate); busy time is elapsed minus idle
  *       time, so a worker reads the clock only when it waits. Ordered stages finish results into the lock-free
  *       {@link ReorderBuffer}; batched ones deposit and flush it once per batch.</li>
