@@ -1143,7 +1143,9 @@ public final class StageRuntime {
 
     /** Hands a finished item on (called by the worker, or by the reorder buffer's emitter in order). */
     void emit(Envelope e) {
-        completed.increment();
+        WorkerCounters mine = pipe.onWorker.get();
+        if (mine != null && mine.stage == this) mine.completedOne(); // the emitter is one of our workers: its own cell
+        else completed.increment(); // another thread became the emitter (a producer freeing a refused sequence)
         emit(e, 0, 0);
     }
 
@@ -1313,7 +1315,7 @@ public final class StageRuntime {
         final GatePermit permit = new GatePermit();
         Sleepers.Sleeper sleeper;
         final ItemContext context;
-        final WorkerCounters counters = new WorkerCounters(System.nanoTime());
+        final WorkerCounters counters = new WorkerCounters(StageRuntime.this, System.nanoTime());
         /** Index in {@link #hand} of the item in service, -1 between batches; release stores (a volatile one per item costs a fence), read by a canceller. */
         int current = -1;
         volatile boolean retired;

@@ -39,8 +39,12 @@ final class WorkerCounters extends WorkerCountersFields {
         }
     }
 
+    /** The stage whose worker owns these counters (its completions are that stage's). */
+    final Object stage;
+
     /** Before the worker starts: busy time counts from {@code now} (System.nanoTime). */
-    WorkerCounters(long now) {
+    WorkerCounters(Object stage, long now) {
+        this.stage = stage;
         startedAt = now;
     }
 
