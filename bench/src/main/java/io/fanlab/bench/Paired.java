@@ -33,7 +33,8 @@ import java.util.function.Consumer;
  *
  * <p>Usage: {@code java -cp bench/target/benchmarks.jar io.fanlab.bench.Paired --designs a,b,c [--width 1]
  * [--tokens 0] [--rounds 15] [--warmup-rounds 2] [--window-ms 400] [--items 20000] [--out file.json]}. Prints the
- * markdown; {@code --out} also writes every window and ratio as JSON. Bad arguments exit 2 with the reason.
+ * markdown; {@code --out} also writes every window and ratio as JSON, rewritten after each window so that a run
+ * stopped half-way leaves its finished windows readable. Bad arguments exit 2 with the reason.
  */
 public final class Paired {
     /**
@@ -100,6 +101,24 @@ public final class Paired {
             double seconds = (System.nanoTime() - t0) / 1e9;
             return new Window(round, design, ops * (double) c.items() / seconds, ops);
         }
+    }
+
+    /**
+     * {@link #run}, and after every window (re)writes {@code json} (when not null) with the windows so far: a run
+     * stopped half-way leaves what it measured.
+     */
+    static List<Window> runRecording(Config c, Path json, Consumer<Window> progress) throws Exception {
+        List<Window> soFar = new ArrayList<>();
+        return run(c, w -> {
+            progress.accept(w);
+            soFar.add(w);
+            if (json == null) return;
+            try {
+                write(json, c, soFar);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
     }
 
     /** {@code a / b} per round (rounds where both were measured), summarized. */
@@ -189,14 +208,13 @@ public final class Paired {
             System.exit(2);
             return;
         }
-        List<Window> windows = run(c, w -> System.err.printf(Locale.ROOT, "round %d %-45s %.2f M items/s%n", w.round(), w.design(), w.itemsPerSecond() / 1e6));
-        String md = render(c, windows);
-        System.out.print(md);
-        if (out != null) write(out, c, windows);
+        List<Window> windows = runRecording(c, out, w -> System.err.printf(Locale.ROOT, "round %d %-45s %.2f M items/s%n",
+                w.round(), w.design(), w.itemsPerSecond() / 1e6));
+        System.out.print(render(c, windows));
         System.exit(0); // designs' daemon threads and pools are closed; exit also ends any JDK helper thread
     }
 
-    /** Writes the config, every window and the reference's ratios as JSON. */
+    /** Writes the config, every window and the reference's ratios as JSON (replaced whole: a reader never sees half a file). */
     static void write(Path out, Config c, List<Window> windows) throws IOException {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("config", Map.of("designs", c.designs(), "width", c.width(), "tokens", c.tokens(), "rounds", c.rounds(),
@@ -205,8 +223,11 @@ public final class Paired {
         List<Ratio> ratios = new ArrayList<>();
         for (String d : c.designs().subList(1, c.designs().size())) ratios.add(ratio(windows, c.designs().get(0), d));
         doc.put("ratios", ratios);
-        if (out.getParent() != null) Files.createDirectories(out.getParent());
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), doc);
+        Path dir = out.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, out.getFileName().toString(), ".tmp");
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(tmp.toFile(), doc);
+        Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static Map<String, String> options(String[] args) {

@@ -80,4 +80,21 @@ class PairedTest {
         assertThat(doc.path("windows")).hasSize(4);
         assertThat(doc.path("ratios").get(0).path("rounds").asInt()).isEqualTo(2);
     }
+
+    @Test
+    void aRunStoppedHalfWayLeavesItsFinishedWindowsReadable(@TempDir Path dir) throws Exception {
+        Paired.Config c = new Paired.Config(List.of("tpe", "abq-pool"), 1, 0, 3, 0, Duration.ofMillis(30), 500);
+        Path out = dir.resolve("partial.json");
+        int[] seen = {0};
+        assertThatThrownBy(() -> Paired.runRecording(c, out, w -> {
+            if (++seen[0] == 4) throw new IllegalStateException("killed"); // the 4th window never ends
+        })).hasMessageContaining("killed");
+        JsonNode doc = new ObjectMapper().readTree(out.toFile());
+        assertThat(doc.path("windows")).hasSize(3);
+        assertThat(doc.path("config").path("designs")).hasSize(2);
+        assertThat(doc.path("ratios").get(0).path("rounds").asInt()).isEqualTo(1); // round 0 complete, round 1 half
+        try (var files = java.nio.file.Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("partial.json"); // no temp left
+        }
+    }
 }
