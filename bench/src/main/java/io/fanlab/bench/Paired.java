@@ -182,13 +182,42 @@ public final class Paired {
             md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f - %.2f |%n", d, q[1] / 1e6, q[0] / 1e6, q[2] / 1e6));
         }
         String ref = c.designs().get(0);
-        md.append("\n| ratio (same round) | median | 95% interval | rounds |\n|---|---:|---:|---:|\n");
+        String fastestPeer = c.designs().stream().filter(d -> !d.startsWith("engine-"))
+                .max(java.util.Comparator.comparingDouble(d -> quartiles(windows, d)[1])).orElse(null);
+        md.append("\n| ratio (same round) | median | 95% interval | rounds | target |\n|---|---:|---:|---:|---|\n");
         for (String d : c.designs().subList(1, c.designs().size())) {
             Ratio r = ratio(windows, ref, d);
-            md.append(String.format(Locale.ROOT, "| %s / %s | %.2f | %s | %d |%n", ref, d, r.median(),
-                    Double.isNaN(r.low()) ? "(too few rounds)" : String.format(Locale.ROOT, "%.2f - %.2f", r.low(), r.high()), r.rounds()));
+            double target = target(c, ref, d, fastestPeer);
+            md.append(String.format(Locale.ROOT, "| %s / %s | %.2f | %s | %d | %s |%n", ref, d, r.median(),
+                    Double.isNaN(r.low()) ? "(too few rounds)" : String.format(Locale.ROOT, "%.2f - %.2f", r.low(), r.high()), r.rounds(),
+                    Double.isNaN(target) ? "" : String.format(Locale.ROOT, ">= %s: %s", target, verdict(r, target))));
         }
         return md.append('\n').toString();
+    }
+
+    /**
+     * The issue's target for a ratio, NaN when none applies: engine / tpe >= 5 and engine / the fastest peer (by
+     * median) >= 0.7 at work ~0; an ordered engine over the same engine unordered >= 0.8.
+     */
+    static double target(Config c, String numerator, String denominator, String fastestPeer) {
+        if (!numerator.startsWith("engine-")) return Double.NaN;
+        if (numerator.equals(denominator + "-ordered")) return Summary.TARGET_ORDERED;
+        if (c.tokens() != 0 || numerator.endsWith("-ordered")) return Double.NaN;
+        if (denominator.equals("tpe")) return Summary.TARGET_VS_TPE;
+        if (denominator.equals(fastestPeer)) return Summary.TARGET_VS_PEER;
+        return Double.NaN;
+    }
+
+    /**
+     * Noise-aware verdict: met when the whole 95% interval is at or above the target, missed when it is all below,
+     * borderline when it straddles it (or, without an interval, by the median alone, marked so).
+     */
+    static String verdict(Ratio r, double target) {
+        if (Double.isNaN(r.median())) return "not measured";
+        if (Double.isNaN(r.low())) return (r.median() >= target ? "met" : "missed") + " by the median (too few rounds for an interval)";
+        if (r.low() >= target) return "met";
+        if (r.high() < target) return "missed";
+        return "borderline";
     }
 
     public static void main(String[] args) throws Exception {

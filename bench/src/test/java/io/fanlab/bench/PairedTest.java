@@ -97,4 +97,20 @@ class PairedTest {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("partial.json"); // no temp left
         }
     }
+
+    @Test
+    void verdictsAreNoiseAwareAndTargetsFollowTheIssue() {
+        assertThat(Paired.verdict(new Paired.Ratio("a", "b", 5.4, 5.1, 6.7, 15), 5)).isEqualTo("met");
+        assertThat(Paired.verdict(new Paired.Ratio("a", "b", 5.4, 4.8, 6.7, 15), 5)).isEqualTo("borderline");
+        assertThat(Paired.verdict(new Paired.Ratio("a", "b", 0.3, 0.2, 0.69, 15), 0.7)).isEqualTo("missed");
+        assertThat(Paired.verdict(new Paired.Ratio("a", "b", 0.9, Double.NaN, Double.NaN, 3), 0.8)).startsWith("met by the median");
+        Paired.Config w0 = new Paired.Config(List.of("engine-x", "tpe"), 1, 0, 3, 0, Duration.ofMillis(50), 100);
+        Paired.Config w1 = new Paired.Config(List.of("engine-x", "tpe"), 1, 450, 3, 0, Duration.ofMillis(50), 100);
+        assertThat(Paired.target(w0, "engine-x", "tpe", "disruptor-sleeping")).isEqualTo(5.0);
+        assertThat(Paired.target(w0, "engine-x", "disruptor-sleeping", "disruptor-sleeping")).isEqualTo(0.7);
+        assertThat(Paired.target(w0, "engine-x", "abq-pool", "disruptor-sleeping")).isNaN(); // not the fastest peer
+        assertThat(Paired.target(w1, "engine-x", "tpe", "reactor-parallel")).isNaN(); // the speed targets are at work ~0
+        assertThat(Paired.target(w1, "engine-x-ordered", "engine-x", null)).isEqualTo(0.8); // ordered at any work
+        assertThat(Paired.target(w0, "tpe", "engine-x", null)).isNaN();
+    }
 }
