@@ -27,7 +27,10 @@ class HousekeepingThreadsTest {
                 }
             });
             try (Socket peer = server.accept(); OutputStream out = peer.getOutputStream()) {
-                Thread.sleep(50); // let the reader park on the read
+                // write only once the reader is parked on its read, so that the JDK needed its pollers for it
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while (reader.getState() != Thread.State.WAITING && System.nanoTime() < deadline) Thread.onSpinWait();
+                assertThat(reader.getState()).isEqualTo(Thread.State.WAITING);
                 out.write(1);
             }
             reader.join(5_000);
