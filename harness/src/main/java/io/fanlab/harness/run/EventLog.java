@@ -1,5 +1,7 @@
 package io.fanlab.harness.run;
 
+import io.fanlab.reports.run.RunJson;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

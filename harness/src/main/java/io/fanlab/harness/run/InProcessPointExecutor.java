@@ -1,5 +1,7 @@
 package io.fanlab.harness.run;
 
+import io.fanlab.reports.run.PointResult;
+
 import io.fanlab.harness.design.Design;
 import io.fanlab.harness.load.LoadSpec;
 import io.fanlab.harness.scenario.Scenario;

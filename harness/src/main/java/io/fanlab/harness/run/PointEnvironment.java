@@ -1,5 +1,7 @@
 package io.fanlab.harness.run;
 
+import io.fanlab.reports.run.PointResult;
+
 import io.fanlab.engine.spec.StageSpec;
 import io.fanlab.harness.design.RunningDesign;
 import io.fanlab.harness.design.StageWork;

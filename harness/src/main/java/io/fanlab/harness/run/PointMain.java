@@ -1,5 +1,8 @@
 package io.fanlab.harness.run;
 
+import io.fanlab.reports.run.PointResult;
+import io.fanlab.reports.run.RunJson;
+
 import io.fanlab.harness.design.Design;
 import io.fanlab.harness.design.Designs;
 import io.fanlab.harness.scenario.Scenario;

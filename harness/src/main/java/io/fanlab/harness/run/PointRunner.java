@@ -1,5 +1,8 @@
 package io.fanlab.harness.run;
 
+import io.fanlab.reports.run.PointResult;
+import io.fanlab.reports.run.RunJson;
+
 import io.fanlab.engine.Outcome;
 import io.fanlab.engine.spec.StageSpec;
 import io.fanlab.harness.design.Completions;

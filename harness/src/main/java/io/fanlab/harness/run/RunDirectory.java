@@ -1,5 +1,8 @@
 package io.fanlab.harness.run;
 
+import io.fanlab.reports.run.PointResult;
+import io.fanlab.reports.run.RunJson;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package io.fanlab.harness.run;
 
+import io.fanlab.reports.run.PointResult;
+
 import io.fanlab.harness.scenario.Scenario;
 import java.io.IOException;
 import java.io.PrintStream;

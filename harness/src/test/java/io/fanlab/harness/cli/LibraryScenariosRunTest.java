@@ -1,9 +1,11 @@
 package io.fanlab.harness.cli;
 
+import io.fanlab.reports.run.RunJson;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fanlab.harness.run.RunJson;
+import io.fanlab.reports.run.RunJson;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -323,7 +323,7 @@ public final class HtmlReportWriter {
             b.append("<td").append(dv(leaked)).append(leaked > 0 ? " class=\"fail\">" : ">").append(num(leaked)).append("</td>");
             double cancel = p.num("cancel_ms");
             b.append("<td").append(dv(cancel)).append('>').append(num(cancel)).append("</td>");
-            double l = p.num("little", "L"), lc = p.num("little", "L_computed"), rel = p.num("little", "rel_error");
+            double l = p.num("little", "l"), lc = p.num("little", "l_computed"), rel = p.num("little", "rel_error");
             b.append("<td").append(dv(l)).append('>').append(num(l)).append("</td><td").append(dv(lc)).append('>')
                 .append(num(lc)).append("</td><td").append(dv(rel)).append(rel > 0.1 ? " class=\"fail\">" : ">")
                 .append(pct(rel)).append("</td></tr>\n");

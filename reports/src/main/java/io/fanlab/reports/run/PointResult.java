@@ -1,4 +1,4 @@
-package io.fanlab.harness.run;
+package io.fanlab.reports.run;
 
 import java.util.List;
 

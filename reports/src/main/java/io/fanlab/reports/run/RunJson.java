@@ -1,4 +1,4 @@
-package io.fanlab.harness.run;
+package io.fanlab.reports.run;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
