@@ -17,9 +17,12 @@ import java.util.Locale;
  * @param lagMaxUs           largest schedule lag, microseconds
  * @param missedStarts       items whose lag exceeded the generator's missed-start threshold
  * @param fellBehind         {@link #fellBehind(double, long, long)} on these figures
+ * @param notStarted         open model: arrivals scheduled before the end offset that were not handed to the sink by
+ *                           the deadline (the end offset; see {@link OpenLoadGenerator}); never offered, never silently
+ *                           dropped: counted here. 0 for the closed model
  */
 public record GeneratorStats(long offered, double intendedRatePerSec, double lagP50Us, double lagP99Us, double lagMaxUs,
-                             long missedStarts, boolean fellBehind) {
+                             long missedStarts, boolean fellBehind, long notStarted) {
 
     /** Rule part 1: the generator fell behind if its p99 schedule lag exceeds this many microseconds. */
     public static final double FELL_BEHIND_P99_LAG_US = 200;
@@ -34,6 +37,18 @@ public record GeneratorStats(long offered, double intendedRatePerSec, double lag
             throw new IllegalArgumentException("lag: p50 " + lagP50Us + " p99 " + lagP99Us + " max " + lagMaxUs + " us (expected: 0 <= p50 <= p99 <= max)");
         if (!(intendedRatePerSec >= 0) || Double.isInfinite(intendedRatePerSec))
             throw new IllegalArgumentException("intendedRatePerSec: " + intendedRatePerSec + " (expected: finite >= 0)");
+        if (notStarted < 0) throw new IllegalArgumentException("notStarted: " + notStarted + " (expected: >= 0)");
+    }
+
+    /** Stats of a run that started every arrival ({@code notStarted = 0}). */
+    public GeneratorStats(long offered, double intendedRatePerSec, double lagP50Us, double lagP99Us, double lagMaxUs,
+                          long missedStarts, boolean fellBehind) {
+        this(offered, intendedRatePerSec, lagP50Us, lagP99Us, lagMaxUs, missedStarts, fellBehind, 0);
+    }
+
+    /** The same figures with {@code notStarted} replaced. */
+    public GeneratorStats withNotStarted(long n) {
+        return new GeneratorStats(offered, intendedRatePerSec, lagP50Us, lagP99Us, lagMaxUs, missedStarts, fellBehind, n);
     }
 
     /** Stats with {@code fellBehind} computed by the rule. */
@@ -56,8 +71,9 @@ public record GeneratorStats(long offered, double intendedRatePerSec, double lag
     /** One line for logs and the self-check. */
     public String summary() {
         return String.format(Locale.ROOT,
-                "offered=%d intended=%.1f/s lag p50=%.1fus p99=%.1fus max=%.1fus missed=%d (%.3f%%) %s",
+                "offered=%d intended=%.1f/s lag p50=%.1fus p99=%.1fus max=%.1fus missed=%d (%.3f%%)%s %s",
                 offered, intendedRatePerSec, lagP50Us, lagP99Us, lagMaxUs, missedStarts, 100 * missedShare(),
+                notStarted == 0 ? "" : " not_started=" + notStarted,
                 fellBehind ? "FELL BEHIND (p99 lag > " + (long) FELL_BEHIND_P99_LAG_US + "us or missed > "
                         + (FELL_BEHIND_MISSED_SHARE * 100) + "%)" : "kept up");
     }

@@ -18,9 +18,22 @@ import org.HdrHistogram.Histogram;
  * For every arrival of the schedule with offset {@code < endOffsetNanos}, in order: wait until
  * {@code runStartNanos + offset}, build the item with that <em>intended</em> start (never the actual time), record
  * the schedule lag {@code now - intended} and hand the item to the sink. A generator that is late (slow sink,
- * descheduled thread) does not skip or re-time arrivals: it submits the late ones back to back, so the offered
- * count is the schedule's and the lateness shows up as lag and as latency measured from the intended start
- * (no coordinated omission). Arrivals are numbered {@code seq = 0, 1, 2, ...} in schedule order.
+ * descheduled thread) does not skip or re-time arrivals: it submits the late ones back to back, so the lateness
+ * shows up as lag and as latency measured from the intended start (no coordinated omission). Arrivals are
+ * numbered {@code seq = 0, 1, 2, ...} in schedule order.
+ *
+ * <h2>Deadline</h2>
+ * The end offset plus the missed-start threshold is also a deadline: an arrival is handed to the sink only while
+ * {@code clock < runStartNanos + endOffsetNanos + missedStartThreshold} (an arrival that late is a missed start
+ * anyway; the margin keeps ordinary jitter on the window's last arrivals from cutting them). Once the clock has
+ * passed it, the arrivals of the schedule still
+ * pending (every one with offset {@code < endOffsetNanos} not yet handed over) are counted as
+ * {@link GeneratorStats#notStarted() not started} and never offered, so
+ * {@code offered + notStarted = the schedule's arrivals before endOffsetNanos} (unless stopped early). Without it a
+ * design that pushes back (blocking admission above capacity) made the generator submit every late arrival at the
+ * design's pace: a 3 s window at 20,000/s into 2,000/s of capacity took 28 s. A submit already blocked in the sink
+ * at the deadline is not interrupted (the design may or may not have taken the item); it ends when the design
+ * takes the item.
  *
  * <h2>Waiting</h2>
  * If more than {@link #SPIN_NANOS} (50 us) remain, the thread parks for {@code remaining - SPIN_NANOS}
@@ -153,7 +166,8 @@ public final class OpenLoadGenerator {
         final ItemSink sink;
         final LongSupplier clock;
         final Histogram lag = new Histogram(HIGHEST_LAG_NANOS, 3);
-        long offered, missed, judged;
+        final long deadline;
+        long offered, missed, judged, notStarted;
         long judgeFrom;
         Throwable failure;
 
@@ -161,6 +175,7 @@ public final class OpenLoadGenerator {
             this.schedule = schedule;
             this.runStart = runStart;
             this.endOffset = endOffset;
+            this.deadline = runStart + endOffset + missedStartNanos;
             this.factory = factory;
             this.sink = sink;
             this.clock = clock;
@@ -173,6 +188,12 @@ public final class OpenLoadGenerator {
                     if (offset >= endOffset) break;
                     long intended = runStart + offset;
                     if (!awaitUntil(intended)) break;
+                    if (clock.getAsLong() - deadline >= 0) {
+                        // past the deadline: this arrival and every later one before the end offset are not started
+                        notStarted++;
+                        while (schedule.nextOffsetNanos() < endOffset) notStarted++;
+                        break;
+                    }
                     Item item = factory.create(offered, intended);
                     long l = clock.getAsLong() - intended;
                     if (offset >= judgeFrom) {
@@ -210,11 +231,11 @@ public final class OpenLoadGenerator {
         GeneratorStats stats() {
             double seconds = endOffset / 1e9;
             double intendedRate = seconds > 0 ? schedule.expectedArrivals(endOffset) / seconds : 0;
-            if (offered == 0 || judged == 0) return GeneratorStats.of(offered, intendedRate, 0, 0, 0, 0);
+            if (offered == 0 || judged == 0) return GeneratorStats.of(offered, intendedRate, 0, 0, 0, 0).withNotStarted(notStarted);
             double p99 = lag.getValueAtPercentile(99) / 1e3;
             // the rule's missed share is over the judged arrivals (the measured window), not every offered item
             return new GeneratorStats(offered, intendedRate, lag.getValueAtPercentile(50) / 1e3, p99, lag.getMaxValue() / 1e3,
-                    missed, GeneratorStats.fellBehind(p99, missed, judged));
+                    missed, GeneratorStats.fellBehind(p99, missed, judged), notStarted);
         }
     }
 
