@@ -24,9 +24,10 @@ abstract class LoadDriver implements AutoCloseable {
 
     /** The generator's figures plus the share of the run it spent blocked by the design. */
     record Stats(Double intendedRate, double lagP50Us, double lagP99Us, double lagMaxUs, long missedStarts, boolean fellBehind,
-                 double blockedShare, String summary) {
+                 double blockedShare, String summary, long notStarted) {
         static Stats of(GeneratorStats g, Double intendedRate, double blockedShare) {
-            return new Stats(intendedRate, g.lagP50Us(), g.lagP99Us(), g.lagMaxUs(), g.missedStarts(), g.fellBehind(), blockedShare, g.summary());
+            return new Stats(intendedRate, g.lagP50Us(), g.lagP99Us(), g.lagMaxUs(), g.missedStarts(), g.fellBehind(), blockedShare, g.summary(),
+                    g.notStarted());
         }
     }
 
@@ -114,6 +115,10 @@ abstract class LoadDriver implements AutoCloseable {
             this.rate = rate == null ? null : ((Number) rate).doubleValue();
         }
 
+        /**
+         * Ends on time: the generator hands over no arrival after the window's end (plus the missed-start threshold);
+         * the rest are counted as not started ({@link GeneratorStats#notStarted()}, times k items per request).
+         */
         @Override Stats run(long endOffsetNanos) throws InterruptedException {
             // the generator makes one item per arrival (seq = request index); the sink expands it into k items
             ItemSink sink = k == 1 ? this::offer : first -> offerRequest(first.seq(), first.intendedStartNanos());
@@ -121,11 +126,11 @@ abstract class LoadDriver implements AutoCloseable {
             generator.judgeLagFrom(s().phases().warmup().toNanos());
             GeneratorStats g = generator.run(schedule, runStart, endOffsetNanos, (seq, intended) -> k == 1 ? item(seq, intended)
                     : new Item(seq, seq, -1, 0, intended), sink, System::nanoTime);
-            return Stats.of(g, rate, blockedShare(endOffsetNanos));
+            return Stats.of(k == 1 ? g : g.withNotStarted(g.notStarted() * k), rate, blockedShare(endOffsetNanos));
         }
 
         @Override Stats statsSoFar() {
-            return new Stats(rate, 0, 0, 0, 0, false, 0, "generator stopped early");
+            return new Stats(rate, 0, 0, 0, 0, false, 0, "generator stopped early", 0);
         }
 
         @Override public void close() { generator.stop(); }
@@ -145,7 +150,7 @@ abstract class LoadDriver implements AutoCloseable {
             return Stats.of(g, null, 0);
         }
 
-        @Override Stats statsSoFar() { return new Stats(null, 0, 0, 0, 0, false, 0, "generator stopped early"); }
+        @Override Stats statsSoFar() { return new Stats(null, 0, 0, 0, 0, false, 0, "generator stopped early", 0); }
 
         @Override void completed(Item item) { generator.completed(item); }
 

@@ -20,6 +20,11 @@ import io.fanlab.harness.probe.ThreadCensus;
 import io.fanlab.harness.scenario.Scenario;
 import io.fanlab.harness.scenario.SloSpec;
 import io.fanlab.harness.scenario.StageConfig;
+import io.fanlab.harness.validity.OtherCpu;
+import io.fanlab.harness.validity.PointValidity;
+import io.fanlab.harness.validity.ScenarioTimeline;
+import io.fanlab.harness.validity.SelfTestVerdict;
+import io.fanlab.harness.validity.SteadyState;
 import io.fanlab.harness.work.WorkSpec;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -226,9 +231,11 @@ public final class PointRunner {
         var faults = env.startFaults(scenario.faults(), runStart, events, req.id(), onAbort);
         LoadDriver driver = LoadDriver.create(scenario, env.stream(), runStart, k, t, running);
         driverRef[0] = driver;
+        OtherCpu.Snapshot[] cpu = new OtherCpu.Snapshot[2]; // machine CPU at the window's start and end
         Thread phaseMarker = Thread.ofPlatform().name("fanlab-phases").daemon().start(() -> {
             try {
                 sleepUntil(window[0]);
+                cpu[0] = OtherCpu.snapshot();
                 events.event("phase", req.id(), Map.of("name", "measure", "point_t_s", phaseWarm / 1e9));
                 sampler.windowStarted(stageService, stageQueue, stageBusy);
             } catch (InterruptedException ignored) { }
@@ -241,6 +248,7 @@ public final class PointRunner {
             error = "load generator failed: " + e;
             gen = driver.statsSoFar();
         }
+        cpu[1] = OtherCpu.snapshot();
         phaseMarker.interrupt();
         phaseMarker.join();
         sampler.windowEnded(stageService, stageQueue, stageBusy);
@@ -278,25 +286,6 @@ public final class PointRunner {
                 lComputed == 0 ? 0 : (lMeasured - lComputed) / lComputed);
         boolean conservation = offered == t.terminalTotal() && t.duplicates.sum() == 0;
 
-        List<String> warnings = new ArrayList<>(env.warnings(design.name()));
-        boolean valid = true;
-        // Validity follows k6's dropped iterations: a point is invalid when more than 1% of the window's starts were
-        // missed (late by more than LoadDriver.MISSED_START, 10 ms) for reasons of the generator's own. Smaller
-        // schedule jitter is reported but cannot hide latency: responses count from intended starts.
-        boolean missedTooMany = gen.missedStarts() > io.fanlab.harness.load.GeneratorStats.FELL_BEHIND_MISSED_SHARE * Math.max(1, windowOffered);
-        if (missedTooMany && gen.blockedShare() > 0.01) {
-            warnings.add(String.format("the design pushed back on the generator for %.1f%% of the run (blocking admission); latency is still measured from intended starts", gen.blockedShare() * 100));
-        } else if (missedTooMany) {
-            valid = false;
-            warnings.add("generator fell behind (missed starts > 1% of the window): " + gen.summary());
-        } else if (gen.fellBehind()) {
-            warnings.add(String.format("generator schedule jitter: lag p99 %.0f us (> 200 us), %d missed starts; too small to invalidate the point", gen.lagP99Us(), gen.missedStarts()));
-        }
-        if (!conservation) warnings.add("conservation violated: offered " + offered + ", terminal " + t.terminalTotal() + ", duplicates " + t.duplicates.sum());
-        if (cancel.stuckItems() > 0) warnings.add(cancel.stuckItems() + " item(s) stuck: their work ignored cancellation");
-        if (!leaked.isEmpty()) warnings.add(leaked.size() + " thread(s) left after cancel: " + leaked.stream().map(ThreadCensus.Seen::name).limit(5).toList());
-        if (error != null) warnings.add(error);
-
         List<PointResult.Stage> stages = new ArrayList<>();
         for (int i = 0; i < cfg.size(); i++) {
             double util = sampler.stageBusyInWindow(i) / (phaseMeasure * (double) specs.get(i).width());
@@ -306,15 +295,36 @@ public final class PointRunner {
         Histogram resp = response.flipInterval();
         Histogram svc = service.flipInterval();
         Histogram reqH = request == null ? null : request.flipInterval();
+        PointResult.Latency respSummary = summary(resp);
+        PointResult.ErlangC erlang = env.erlangC(req.width(), svc.getTotalCount() == 0 ? 0 : svc.getMean() / 1000.0);
+
+        // ---- validity: judged by PointValidity from plain figures (its javadoc and RESULTS.md give the thresholds)
+        PointResult.SelfTest selfTest = SelfTestVerdict.judge(erlang, respSummary);
+        List<PointValidity.FaultTiming> faultTimings = ScenarioTimeline.faults(scenario, PointEnvironment::kind);
+        PointResult.Steady steady = SteadyState.fromRows(sampler.rows(), rowOffsetS, phaseWarm / 1e9, windowS,
+                SAMPLE_NANOS * SAMPLES_PER_INTERVAL / 1e9, ScenarioTimeline.steadyNotJudged(scenario, faultTimings));
+        Double otherCpu = OtherCpu.share(cpu[0], cpu[1]);
+        int perArrival = scenario.load() instanceof LoadSpec.Open ? k : 1; // the generator counts arrivals; items are k per arrival
+        PointValidity.Judgement judged = PointValidity.judge(new PointValidity.Inputs(scenario.load() instanceof LoadSpec.Open,
+                windowOffered, gen.missedStarts() * perArrival, gen.notStarted(), gen.blockedShare(), gen.lagP99Us(), gen.summary(),
+                offered, t.terminalTotal(), t.duplicates.sum(), cancel.stuckItems(), leaked.stream().map(ThreadCensus.Seen::name).toList(), error,
+                otherCpu, lComputed == 0 ? Double.NaN : little.relError(), wS, windowS,
+                PointValidity.faultsOutsideWindow(faultTimings, phaseWarm / 1e9, windowS, phaseCool / 1e9), steady, selfTest,
+                env.warnings(design.name())));
+        boolean valid = judged.valid();
+        List<String> warnings = judged.warnings();
+        PointResult.Validity validity = new PointResult.Validity(judged.state(), judged.invalidReasons(), gen.notStarted(), gen.blockedShare(),
+                otherCpu, steady, PointValidity.littleTolerance(wS, windowS));
+
         PointResult draft = new PointResult(req.id(), req.design(), req.width(), req.repeat(), error == null ? PointResult.OK : PointResult.FAILED, error,
                 windowS, offered, t.of(Outcome.COMPLETED), t.of(Outcome.FAILED), t.of(Outcome.SHED), t.of(Outcome.TIMED_OUT),
                 t.of(Outcome.CANCELLED), t.of(Outcome.DEAD_LETTERED), t.completedInWindow.sum() / windowS,
                 gen.intendedRate(), offered / ((phaseWarm + phaseMeasure) / 1e9),
-                summary(resp), summary(svc), reqH == null ? null : summary(reqH), stages, little,
+                respSummary, summary(svc), reqH == null ? null : summary(reqH), stages, little,
                 conservation, leaked.size(), leaked.stream().map(ThreadCensus.Seen::name).limit(20).toList(),
                 cancel.elapsed().toNanos() / 1e6,
                 new PointResult.Generator(gen.lagP50Us(), gen.lagP99Us(), gen.lagMaxUs(), gen.missedStarts(), gen.fellBehind()),
-                valid, warnings, List.of(), env.erlangC(req.width(), svc.getTotalCount() == 0 ? 0 : svc.getMean() / 1000.0), env.counters(running));
+                valid, warnings, List.of(), erlang, env.counters(running), validity, selfTest);
         Map<SloSpec.Metric, Histogram> exact = new LinkedHashMap<>();
         exact.put(SloSpec.Metric.RESPONSE, resp);
         exact.put(SloSpec.Metric.SERVICE, svc);
@@ -336,7 +346,8 @@ public final class PointRunner {
         return new PointResult(p.id(), p.design(), p.width(), p.repeat(), p.status(), p.error(), p.measureS(), p.offered(), p.completed(),
                 p.failed(), p.shed(), p.timedOut(), p.cancelled(), p.deadLettered(), p.throughput(), p.intendedRate(), p.achievedRate(),
                 p.responseMs(), p.serviceMs(), p.requestMs(), p.stages(), p.little(), p.conservationOk(), p.leakedThreads(),
-                p.leakedThreadNames(), p.cancelMs(), p.generator(), p.valid(), p.warnings(), slos, p.erlangC(), p.counters());
+                p.leakedThreadNames(), p.cancelMs(), p.generator(), p.valid(), p.warnings(), slos, p.erlangC(), p.counters(),
+                p.validity(), p.selfTest());
     }
 
     static PointResult.Latency summary(Histogram h) {

@@ -12,7 +12,8 @@ public record PointResult(
         long deadLettered, double throughput, Double intendedRate, double achievedRate,
         Latency responseMs, Latency serviceMs, Latency requestMs, List<Stage> stages, Little little,
         boolean conservationOk, long leakedThreads, List<String> leakedThreadNames, Double cancelMs, Generator generator,
-        boolean valid, List<String> warnings, List<SloVerdict> slos, ErlangC erlangC, Counters counters) {
+        boolean valid, List<String> warnings, List<SloVerdict> slos, ErlangC erlangC, Counters counters,
+        Validity validity, SelfTest selfTest) {
 
     public static final String OK = "ok", FAILED = "failed", CRASHED = "crashed", ABORTED = "aborted";
 
@@ -37,10 +38,46 @@ public record PointResult(
 
     public record Counters(long retries, long hedges, long hedgesWon) {}
 
+    /**
+     * Why the point's figures are what they are (RESULTS.md, "Validity").
+     *
+     * @param state          {@code valid}, {@code saturated} (valid: the design pushed back on an open load, so the
+     *                       figures measure the design at its capacity) or {@code invalid}
+     * @param invalidReasons why the point is invalid; empty unless {@code state} is {@code invalid}
+     * @param notStarted     open load: arrivals of the window not started by its end (never offered, counted here)
+     * @param blockedShare   share of the load phases the generator spent blocked in the design's submit
+     * @param otherCpuShare  share of the machine's CPU used by other processes during the measured window; null
+     *                       when it cannot be measured (no /proc/stat)
+     * @param steady         the steady-state check over the window's intervals
+     * @param littleTolerance the Little's-law relative error above which the point is flagged
+     */
+    public record Validity(String state, List<String> invalidReasons, long notStarted, double blockedShare,
+                           Double otherCpuShare, Steady steady, double littleTolerance) {}
+
+    /**
+     * Relative change of the last third of the measured window's intervals against the first third
+     * ({@code (last - first) / first}); {@code p50ChangeMs} is the median's change in ms. Null fields when not
+     * judged, with the reason in {@code notJudged}.
+     */
+    public record Steady(int intervals, Double throughputChange, Double throughputTolerance, Double p50Change,
+                         Double p50ChangeMs, String notJudged) {}
+
+    /**
+     * The M/M/c self-test's verdict on this point: measured response against the Erlang C prediction.
+     *
+     * @param verdict   {@code pass}, {@code fail} or {@code not_judged} (utilisation above the judged bound)
+     * @param basis     {@code calibrated} (prediction from the measured service mean) or {@code nominal}
+     * @param rho       utilisation lambda / (c mu) on that basis
+     * @param meanError (measured mean - predicted mean) / predicted mean
+     * @param p99Error  (measured p99 - predicted p99) / predicted p99
+     */
+    public record SelfTest(String verdict, String basis, double rho, double meanError, double p99Error,
+                           double meanBound, double p99Bound, double rhoBound) {}
+
     /** A point that produced no measurements (crashed, aborted, failed to start). */
     public static PointResult failedPoint(String id, String design, int width, int repeat, String status, String error) {
         return new PointResult(id, design, width, repeat, status, error, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, 0,
                 null, null, null, List.of(), null, false, 0, List.of(), null, null, false, List.of(status + ": " + error),
-                List.of(), null, null);
+                List.of(), null, null, null, null);
     }
 }
