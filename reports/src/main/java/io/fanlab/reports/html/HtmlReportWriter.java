@@ -58,9 +58,10 @@ public final class HtmlReportWriter {
             .append(resource(UPLOT_DIR + "uPlot.min.css")).append('\n').append(resource("io/fanlab/reports/html/report.css"))
             .append("</style>\n</head>\n<body>\n");
         header(b, run, runId, scenario);
-        warnings(b, analysis);
+        warnings(b, run, analysis);
         verdict(b, run);
         answer(b, run, analysis);
+        selfTest(b, run);
 
         b.append("<h2 id=\"sweep\">Sweep</h2>\n");
         String tp = charts.throughputSweep();
@@ -119,16 +120,75 @@ public final class HtmlReportWriter {
             .append(run.finished() ? "yes" : "NO").append("</b></span></div>\n");
     }
 
-    private static void warnings(StringBuilder b, Analysis a) {
+    private static void warnings(StringBuilder b, RunRecord run, Analysis a) {
         if (a.warnings().isEmpty()) {
             b.append("<div class=\"ok-box\" id=\"warnings\"><b>No validity warnings.</b> Every point completed, the load")
-                .append(" generator kept up, and repeats agree.</div>\n");
+                .append(" generator kept up, ").append(esc(repeatsSentence(run))).append("</div>\n");
             return;
         }
         b.append("<div class=\"warnings\" id=\"warnings\"><h2>Validity warnings (").append(a.warnings().size())
             .append(")</h2><ul>\n");
         for (String w : a.warnings()) b.append("<li>").append(esc(w)).append("</li>\n");
         b.append("</ul></div>\n");
+    }
+
+    /**
+     * What the run says about repeats: "repeats agree" only when some width ran at least twice (the analysis flags
+     * the ones that disagree); a single repeat tests nothing.
+     */
+    static String repeatsSentence(RunRecord run) {
+        java.util.Map<String, Integer> perWidth = new java.util.HashMap<>();
+        for (PointRecord p : run.points()) perWidth.merge(p.design() + "\u0000" + p.width(), 1, Integer::sum);
+        int most = perWidth.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+        return most >= 2 ? "and repeats agree (throughput CV within 10%)."
+            : "and each width ran once, so agreement between repeats was not tested (sweep.repeats >= 2 tests it).";
+    }
+
+    /** The harness's validity state of a point: {@code valid}, {@code saturated} or {@code invalid} (older runs: from {@code valid}). */
+    static String state(PointRecord p) {
+        String s = p.raw().path("validity").path("state").asText("");
+        return s.isEmpty() ? (p.valid() ? "valid" : "invalid") : s;
+    }
+
+    private static void selfTest(StringBuilder b, RunRecord run) {
+        List<PointRecord> judged = run.points().stream().filter(p -> p.raw().path("self_test").isObject()).toList();
+        JsonNode floor = null;
+        for (io.fanlab.reports.run.RunEvent e : run.events()) if ("calibration".equals(e.type())) floor = e.raw();
+        if (judged.isEmpty() && floor == null) return;
+        b.append("<h2 id=\"selftest\">Measurement self-test</h2>\n");
+        if (floor != null) {
+            b.append("<p id=\"harness-floor\"><b>Harness floor</b> (null work: generator, hand-off and recording only, ")
+                .append(num(PointRecord.num(floor, "items"))).append(" items at ").append(num(PointRecord.num(floor, "rate")))
+                .append("/s): mean ").append(num(PointRecord.num(floor, "mean_ms"))).append(" ms, p50 ")
+                .append(num(PointRecord.num(floor, "p50_ms"))).append(" ms, p99 ").append(num(PointRecord.num(floor, "p99_ms")))
+                .append(" ms. No design can be measured faster than this on this machine during this run")
+                .append(floor.path("too_high").asBoolean(false) ? "; <span class=\"fail\">above the self-test's resolution (mean &gt; 0.1 ms)</span>." : ".")
+                .append("</p>\n");
+        }
+        if (judged.isEmpty()) return;
+        b.append("<div class=\"tablewrap\"><table class=\"sortable\" id=\"selftest-table\"><thead><tr><th class=\"l\">point</th>")
+            .append("<th>\u03C1</th><th>mean ms</th><th>M/M/c mean ms</th><th>mean error</th><th>p99 ms</th><th>M/M/c p99 ms</th>")
+            .append("<th>p99 error</th><th class=\"l\">basis</th><th class=\"l\">verdict</th></tr></thead><tbody>\n");
+        for (PointRecord p : judged) {
+            JsonNode st = p.raw().path("self_test"), ec = p.raw().path("erlang_c");
+            boolean cal = "calibrated".equals(st.path("basis").asText());
+            double mean = p.num("response_ms", "mean"), p99 = p.num("response_ms", "p99");
+            double pm = PointRecord.num(ec, cal ? "calibrated_mean_ms" : "mean_ms"), pp = PointRecord.num(ec, cal ? "calibrated_p99_ms" : "p99_ms");
+            double me = PointRecord.num(st, "mean_error"), pe = PointRecord.num(st, "p99_error");
+            String v = st.path("verdict").asText("?");
+            b.append("<tr><td class=\"l\">").append(esc(p.label())).append("</td><td").append(dv(PointRecord.num(st, "rho"))).append('>')
+                .append(num(PointRecord.num(st, "rho"))).append("</td><td").append(dv(mean)).append('>').append(num(mean))
+                .append("</td><td").append(dv(pm)).append('>').append(num(pm)).append("</td><td").append(dv(me)).append('>')
+                .append(String.format(java.util.Locale.ROOT, "%+.1f%%", me * 100)).append("</td><td").append(dv(p99)).append('>').append(num(p99))
+                .append("</td><td").append(dv(pp)).append('>').append(num(pp)).append("</td><td").append(dv(pe)).append('>')
+                .append(String.format(java.util.Locale.ROOT, "%+.1f%%", pe * 100)).append("</td><td class=\"l\">").append(esc(st.path("basis").asText("")))
+                .append("</td><td class=\"l ").append("pass".equals(v) ? "pass" : "fail".equals(v) ? "fail" : "na").append("\">")
+                .append(esc(v.replace('_', ' '))).append("</td></tr>\n");
+        }
+        b.append("</tbody></table></div>\n<p class=\"chart-note\">Pass: |mean error| \u2264 5% and |p99 error| \u2264 10% against")
+            .append(" Erlang C at \u03C1 \u2264 0.8; points nearer saturation are reported, not judged (the prediction's sensitivity to")
+            .append(" the service rate grows like 1/(1\u2212\u03C1)). Basis \"calibrated\": the prediction uses the service mean this machine")
+            .append(" delivered. A failed self-test makes its point invalid: this machine, now, cannot measure to these bounds.</p>\n");
     }
 
     private static void verdict(StringBuilder b, RunRecord run) {
@@ -169,7 +229,7 @@ public final class HtmlReportWriter {
         for (PointRecord p : run.points()) {
             b.append("<tr><td class=\"l\">").append(esc(p.label())).append("</td><td class=\"l ")
                 .append(p.ok() ? "pass" : "fail").append("\">").append(esc(p.status())).append("</td><td class=\"l ")
-                .append(p.valid() ? "pass\">yes" : "fail\">no").append("</td>");
+                .append(validCell(p)).append("</td>");
             for (String n : sloNames) {
                 JsonNode slo = null;
                 for (JsonNode s : p.raw().path("slos")) if (n.equals(s.path("name").asText())) slo = s;
@@ -194,6 +254,18 @@ public final class HtmlReportWriter {
         }
         b.append("</tbody></table></div>\n<p class=\"chart-note\">Cells: actual value and margin to the limit ")
             .append("(positive = headroom). Hover for the limit. Click a header to sort.</p>\n");
+    }
+
+    /** The class and text of the verdict table's "valid" cell: yes, saturated (valid) or no, with the reasons on hover. */
+    static String validCell(PointRecord p) {
+        String state = state(p);
+        List<String> reasons = new ArrayList<>();
+        p.raw().path("validity").path("invalid_reasons").forEach(r -> reasons.add(r.asText()));
+        return switch (state) {
+            case "saturated" -> "na\" title=\"the design pushed back: figures measure it at capacity\">saturated";
+            case "invalid" -> "fail\" title=\"" + esc(String.join("; ", reasons)) + "\">no";
+            default -> "pass\">yes";
+        };
     }
 
     private static void answer(StringBuilder b, RunRecord run, Analysis a) {
@@ -353,8 +425,10 @@ public final class HtmlReportWriter {
             .append(" USL curve between and beyond them is a model, not a measurement.</li>")
             .append("<li>Percentiles from a few seconds of measurement carry wide error bars; p99.9 over fewer than ~10\u202F000")
             .append(" samples is an anecdote. Compare repeats before trusting a difference.</li>")
-            .append("<li>Points flagged invalid (generator fell behind) under-state the offered load and over-state headroom;")
-            .append(" they are excluded from the recommendation.</li>")
+            .append("<li>Points flagged invalid (generator fell behind, window not in steady state, self-test failed) do not")
+            .append(" describe the design under the intended load; they are excluded from the recommendation. Saturated points")
+            .append(" measure the design at its capacity: their latency covers only the arrivals that started, and those not")
+            .append(" started by the window's end (counted in validity.not_started) would have been the slowest.</li>")
             .append("<li>Do not assume the numbers are good because the report looks tidy: review the warnings at the top,")
             .append(" read the time series for drift, and ask a colleague to look at the design under test.</li></ul>\n")
             .append("<p class=\"na\">Generated by fanlab reports from the run directory alone; open offline.</p></footer>\n");
