@@ -3,6 +3,8 @@ package io.fanlab.harness.run;
 import io.fanlab.reports.run.PointResult;
 
 import io.fanlab.harness.scenario.Scenario;
+import io.fanlab.harness.validity.HarnessFloor;
+import io.fanlab.harness.validity.SelfTestVerdict;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -63,6 +65,7 @@ public final class SweepRunner {
         run.events().event("run_start", null, Map.of("points", requests.size(), "scenario", scenario.name()));
         out.printf("fanlab: %s: %d points (%s), about %.0fs; run directory %s%n", scenario.name(), requests.size(),
                 describe(), perPoint * requests.size(), run.dir());
+        calibrate();
         List<PointResult> done = new ArrayList<>();
         boolean finished = true;
         for (PointRequest planned : requests) {
@@ -87,6 +90,32 @@ public final class SweepRunner {
         run.events().event("run_end", null, Map.of("finished", finished, "elapsed_s", (System.nanoTime() - t0) / 1e9));
         if (finished) run.finish();
         return new SweepOutcome(done, finished);
+    }
+
+    /**
+     * The harness's own floor for this run ({@link HarnessFloor}: null work through the generator, a hand-off and the
+     * recorder), logged as a {@code calibration} event before the first point; a floor too high for the self-test's
+     * bounds is also a run warning, so a gate on a machine that cannot measure says so.
+     */
+    private void calibrate() throws InterruptedException {
+        HarnessFloor.Floor f = HarnessFloor.measure(HarnessFloor.DEFAULT_RATE, HarnessFloor.DEFAULT_DURATION);
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("items", f.items());
+        m.put("rate", f.rate());
+        m.put("mean_ms", f.meanMs());
+        m.put("p50_ms", f.p50Ms());
+        m.put("p99_ms", f.p99Ms());
+        m.put("max_ms", f.maxMs());
+        m.put("generator_lag_p99_us", f.lagP99Us());
+        m.put("too_high", f.tooHigh());
+        run.events().event("calibration", null, m);
+        out.println("fanlab: " + f.summary());
+        if (f.tooHigh()) {
+            String w = String.format(Locale.ROOT, "this machine's harness floor (null work) is %.3f ms on average, above %.1f ms (5%% of the"
+                    + " self-test's 2 ms service): latency differences of that order are the harness, not the design", f.meanMs(), HarnessFloor.MEAN_WARN_MS);
+            run.events().event("warning", null, Map.of("message", w));
+            out.println("fanlab: warning: " + w);
+        }
     }
 
     private String describe() {
@@ -128,6 +157,7 @@ public final class SweepRunner {
             if (e.calibratedMeanMs() != null)
                 b.append(String.format(Locale.ROOT, "; with the measured service mean %.3fms: mean %+.1f%%, p99 %+.1f%%",
                         r.serviceMs().mean(), rel(r.responseMs().mean(), e.calibratedMeanMs()), rel(r.responseMs().p99(), e.calibratedP99Ms())));
+            if (r.selfTest() != null) b.append("\n        ").append(SelfTestVerdict.describe(r.selfTest()));
             b.append("\n        ");
         }
         var l = r.little();
