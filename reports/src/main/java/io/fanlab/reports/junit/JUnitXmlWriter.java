@@ -86,7 +86,10 @@ public final class JUnitXmlWriter {
             "point " + p.id() + " ended with status " + p.status() + (err.isEmpty() ? "" : "\n" + err), "fanlab.status"));
         if (p.ok()) {
             JsonNode g = p.raw().path("generator");
-            String why = g.path("fell_behind").asBoolean(false)
+            List<String> reasons = new ArrayList<>();
+            p.raw().path("validity").path("invalid_reasons").forEach(r -> reasons.add(r.asText()));
+            String why = !reasons.isEmpty() ? "invalid: " + String.join("; ", reasons)
+                : g.path("fell_behind").asBoolean(false)
                 ? "load generator fell behind: lag p99 " + g.path("lag_p99_us").asText("?") + " us, max "
                     + g.path("lag_max_us").asText("?") + " us, missed starts " + g.path("missed_starts").asText("?")
                 : "marked invalid by the harness";
