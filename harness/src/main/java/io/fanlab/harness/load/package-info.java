@@ -8,7 +8,10 @@
  *
  * <p>Contract: the open model never waits for the system: items carry their <em>intended</em> start, so latency
  * measured from it includes any queueing the generator suffered (no coordinated omission). The generator's own
- * lateness is reported separately in {@link io.fanlab.harness.load.GeneratorStats} and judged by a named rule.
+ * lateness is reported separately in {@link io.fanlab.harness.load.GeneratorStats} and judged by a named rule. The
+ * open model has a deadline (the end offset plus the missed-start threshold): arrivals it could not hand over by
+ * then are counted as not started ({@link io.fanlab.harness.load.GeneratorStats#notStarted()}), never dropped
+ * silently and never submitted after the window.
  *
  * <p>Threading: specs and schedules' construction are pure; a schedule is a single-consumer iterator; each
  * generator runs once and may be stopped from any thread. Times are {@code System.nanoTime()}-style nanoseconds;

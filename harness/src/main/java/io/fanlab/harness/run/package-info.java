@@ -5,5 +5,8 @@
  *
  * <p>Threading: the sweep runs points one at a time on the caller's thread. Inside a point, the generator,
  * sampler and fault threads are owned by {@link io.fanlab.harness.run.PointRunner} and joined before it returns.
+ * Whether a point is valid, saturated or invalid is decided by {@link io.fanlab.harness.validity.PointValidity}
+ * from the figures the runner measured; the sweep logs the harness's floor
+ * ({@link io.fanlab.harness.validity.HarnessFloor}) before the first point.
  */
 package io.fanlab.harness.run;
