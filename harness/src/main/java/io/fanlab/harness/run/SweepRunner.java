@@ -142,7 +142,17 @@ public final class SweepRunner {
         long failedSlos = r.slos().stream().filter(v -> !v.pass()).count();
         return String.format(Locale.ROOT, "[%d/%d] %-22s %9.0f/s  p50 %7.2fms  p99 %8.2fms  %s%s", req.index() + 1, req.total(), req.id(),
                 r.throughput(), r.responseMs() == null ? Double.NaN : r.responseMs().p50(), r.responseMs() == null ? Double.NaN : r.responseMs().p99(),
-                failedSlos == 0 ? "SLOs ok" : failedSlos + " SLO(s) failed", r.valid() ? "" : "  INVALID: " + String.join("; ", r.warnings()));
+                failedSlos == 0 ? "SLOs ok" : failedSlos + " SLO(s) failed", validityNote(r));
+    }
+
+    /** "  INVALID: reasons", "  SATURATED (...)" or nothing. */
+    static String validityNote(PointResult r) {
+        PointResult.Validity v = r.validity();
+        if (v == null) return r.valid() ? "" : "  INVALID: " + String.join("; ", r.warnings());
+        if (!r.valid()) return "  INVALID: " + String.join("; ", v.invalidReasons());
+        if ("saturated".equals(v.state()))
+            return String.format(Locale.ROOT, "  SATURATED (the design pushed back %.0f%% of the time; %d arrivals not started)", v.blockedShare() * 100, v.notStarted());
+        return "";
     }
 
     /** Measured vs predicted: the M/M/c (Erlang C) prediction where the point is M/M/c, and Little's law always. */
