@@ -156,9 +156,11 @@ public final class PointValidity {
         warnings.addAll(in.faultWarnings());
 
         // ---- steady state
+        // a saturated point's queue grows by definition: its trend is the saturation, said above, not a second finding
         String steady = SteadyState.describe(in.steady());
         if (steady != null) {
-            if (SteadyState.invalid(in.steady())) invalid.add(steady);
+            if (saturated) warnings.add(steady + " (expected while the design is saturated)");
+            else if (SteadyState.invalid(in.steady())) invalid.add(steady);
             else warnings.add(steady);
         }
 

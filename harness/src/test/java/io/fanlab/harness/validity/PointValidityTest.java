@@ -44,6 +44,17 @@ class PointValidityTest {
     }
 
     @Test
+    void aSaturatedPointsGrowingQueueIsNotASecondFinding() {
+        PointResult.Steady growing = SteadyState.check(new double[] {2000, 2000, 2000}, new double[] {100, 600, 1100}, 1, null);
+        PointValidity.Inputs b = with(quiet(), 0, 5_000, 5_000, 0.9);
+        PointValidity.Judgement j = PointValidity.judge(new PointValidity.Inputs(true, b.windowArrivals(), b.missedStarts(), b.notStarted(),
+                b.blockedShare(), 50, "", 12_000, 12_000, 0, 0, List.of(), null, 0.05, 0.01, 0.002, 5, List.of(), growing, null, List.of()));
+        assertThat(j.state()).isEqualTo("saturated");
+        assertThat(j.warnings()).hasSize(2);
+        assertThat(j.warnings().get(1)).startsWith("not in steady state").endsWith("(expected while the design is saturated)");
+    }
+
+    @Test
     void missedStartsWithoutBackPressureMakeThePointInvalidWithTheReason() {
         PointValidity.Judgement j = PointValidity.judge(with(quiet(), 150, 0, 0.001));
         assertThat(j.state()).isEqualTo("invalid");

@@ -65,7 +65,8 @@ public final class SweepAnalysis {
                 warnings.add("point " + p.id() + ": load generator fell behind (lag p99 " + fmt(PointRecord.num(g, "lag_p99_us"))
                     + " us, missed starts " + g.path("missed_starts").asText("?") + "): offered load below intended"
                     + (p.valid() ? " (point still valid: back-pressure or small jitter; latency counts from intended starts)" : ", point invalid"));
-            } else if (p.ok() && !p.valid()) {
+            } else if (p.ok() && !p.valid() && p.raw().path("validity").path("invalid_reasons").isEmpty()) {
+                // (a point with validity.invalid_reasons says why in its own "invalid: ..." warnings below)
                 warnings.add("point " + p.id() + ": marked invalid by the harness");
             }
             for (JsonNode w : p.raw().path("warnings")) warnings.add("point " + p.id() + ": " + w.asText());
