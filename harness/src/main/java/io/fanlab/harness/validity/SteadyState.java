@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * Is the measured window in a steady state? Compares the last third of the window's per-interval rows (the
- * sampler's 1 s rows) with the first third, for throughput and for median response time. Thirds rather than a
+ * sampler's 1 s rows) with the first third (a third is {@code round(n / 3)} intervals, at least one: 2 of a 5 s
+ * window), for throughput and for median response time. Thirds rather than a
  * regression slope: with the 5-10 intervals of a typical window a slope's confidence interval is wider than the
  * effect, while the mean of a third is robust to one noisy interval and a warmup transient shows as a step between
  * the thirds. Median rather than p99: a 1 s interval's p99 rests on a handful of samples at a few hundred items per
@@ -48,7 +49,7 @@ public final class SteadyState {
         int n = throughput.length;
         if (notJudged != null) return new PointResult.Steady(n, null, null, null, null, notJudged);
         if (n < MIN_INTERVALS) return new PointResult.Steady(n, null, null, null, null, "fewer than " + MIN_INTERVALS + " intervals in the window");
-        int third = n / 3;
+        int third = (int) Math.max(1, Math.round(n / 3.0)); // 5 intervals: 2 and 2, so one noisy interval does not decide
         double x1 = mean(throughput, 0, third), x2 = mean(throughput, n - third, n);
         Double dx = x1 > 0 ? (x2 - x1) / x1 : null;
         double c1 = x1 * intervalS * third, c2 = x2 * intervalS * third;

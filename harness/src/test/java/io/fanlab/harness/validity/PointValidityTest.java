@@ -128,7 +128,7 @@ class PointValidityTest {
         PointValidity.Judgement j = PointValidity.judge(new PointValidity.Inputs(false, 0, 0, 0, 0, 0, "", 12_000, 12_000, 0, 0, List.of(), null,
                 0.05, 0.01, 0.002, 5, List.of(), rising, null, List.of()));
         assertThat(j.valid()).isTrue();
-        assertThat(j.warnings()).singleElement().asString().startsWith("not in steady state").contains("throughput +40%")
+        assertThat(j.warnings()).singleElement().asString().startsWith("not in steady state").contains("throughput +31%")
                 .contains("lengthen the warmup");
         PointResult.Steady doubling = SteadyState.check(new double[] {2000, 3000, 4100}, new double[] {10, 8, 5}, 1, null);
         PointValidity.Judgement k = PointValidity.judge(new PointValidity.Inputs(false, 0, 0, 0, 0, 0, "", 12_000, 12_000, 0, 0, List.of(), null,

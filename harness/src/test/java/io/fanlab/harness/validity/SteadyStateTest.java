@@ -24,13 +24,15 @@ class SteadyStateTest {
 
     @Test
     void theQuickstartsRiseOfFortyPercentIsFlaggedButNotInvalid() {
+        // first interval 4500/s, last 6300/s: +40% end to end
         PointResult.Steady s = SteadyState.check(new double[] {4500, 5200, 5800, 6100, 6300}, new double[] {14, 12, 11, 10.4, 10}, 1, null);
         assertThat(s.intervals()).isEqualTo(5);
-        assertThat(s.throughputChange()).isCloseTo(0.4, within(1e-9)); // thirds of 5 intervals: first vs last
-        assertThat(s.p50Change()).isCloseTo(-0.2857, within(1e-3));
+        // thirds of 5 intervals are 2 and 2: (6100 + 6300) / (4500 + 5200) - 1
+        assertThat(s.throughputChange()).isCloseTo(12400.0 / 9700 - 1, within(1e-9));
+        assertThat(s.p50Change()).isCloseTo(10.2 / 13 - 1, within(1e-9));
         assertThat(SteadyState.trending(s)).isTrue();
         assertThat(SteadyState.invalid(s)).isFalse();
-        assertThat(SteadyState.describe(s)).contains("throughput +40% (tolerance 10%)").contains("median response -29%")
+        assertThat(SteadyState.describe(s)).contains("throughput +28% (tolerance 10%)").contains("median response -22%")
                 .contains("lengthen the warmup (phases.warmup)");
     }
 
@@ -80,6 +82,6 @@ class SteadyStateTest {
         }
         PointResult.Steady s = SteadyState.fromRows(rows, 0.3, 2, 5, 1, null);
         assertThat(s.intervals()).isEqualTo(5); // the rows ending at 3..7 s
-        assertThat(s.throughputChange()).isCloseTo((7000 - 3000) / 3000.0, within(1e-9));
+        assertThat(s.throughputChange()).isCloseTo((6000 + 7000) / (3000.0 + 4000) - 1, within(1e-9));
     }
 }
