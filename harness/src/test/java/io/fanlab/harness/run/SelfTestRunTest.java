@@ -49,6 +49,9 @@ class SelfTestRunTest {
         }
         assertThat(p.path("valid").asBoolean()).isEqualTo(!"invalid".equals(p.path("validity").path("state").asText()));
         assertThat(p.path("validity").path("little_tolerance").asDouble()).isGreaterThanOrEqualTo(0.10);
+        // the busy-machine measure is recorded wherever /proc/stat exists
+        if (Files.isReadable(Path.of("/proc/stat"))) assertThat(p.path("validity").path("other_cpu_share").asDouble(-1)).isBetween(0.0, 1.0);
+        assertThat(p.path("validity").path("steady").path("intervals").asInt()).isBetween(2, 3); // a 3 s window's 1 s rows
 
         JsonNode floor = Files.readAllLines(dir.resolve("events.jsonl")).stream().map(l -> {
             try { return RunJson.MAPPER.readTree(l); } catch (Exception e) { throw new AssertionError(e); }
