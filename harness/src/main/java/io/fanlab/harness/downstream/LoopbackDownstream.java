@@ -42,7 +42,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * The server runs each exchange on its own virtual thread ({@code fanlab-downstream-N}, never pooled), so
  * concurrent requests are bounded only by the client's connection limit. The server's accept loop runs on the
  * JDK's {@code HTTP-Dispatcher} platform thread (named by the JDK). {@link #close()} stops the server, interrupts
- * sleeping handlers, closes the client and waits for all of those threads.
+ * sleeping handlers, closes the client (its connections) and waits for the handler threads.
  */
 public final class LoopbackDownstream implements Downstream {
     private static final byte[] OK = "ok\n".getBytes(StandardCharsets.US_ASCII);
@@ -91,10 +91,54 @@ public final class LoopbackDownstream implements Downstream {
             throw new IllegalArgumentException("downstream.errorRate: " + spec.errorRate() + " (expected: 0 <= errorRate <= 1)");
         if (faults == null) throw new IllegalArgumentException("faults: null (expected: the run's fault state)");
         try {
-            return new LoopbackDownstream(spec, faults, timeout);
+            LoopbackDownstream d = new LoopbackDownstream(spec, faults, timeout);
+            d.warm();
+            return d;
         } catch (IOException e) {
             throw new UncheckedIOException("downstream: cannot start the loopback server: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Calls served by {@link #start} before it returns, so that the server's and the client's first calls (class
+     * loading, first connections, the interpreter's slowest path) happen before the point's timeline and not in
+     * its warmup or measured window. 1000 calls pass the JIT's first-tier thresholds (a few hundred invocations);
+     * with zero delay they take about 0.1-0.3 s on 2 cores.
+     */
+    static final int WARM_CALLS = 1000;
+    /** Upper bound of {@link #warm()}: on a saturated machine it stops here rather than delay the point. */
+    static final Duration WARM_BUDGET = Duration.ofSeconds(3);
+
+    /**
+     * Serves {@link #WARM_CALLS} zero-delay calls from up to 4 virtual threads (at most {@code connections}), then
+     * resets the counters; nothing it does is visible in {@link #served()}, {@link #unavailable()} or
+     * {@link #maxInFlight()}.
+     */
+    private void warm() {
+        int callers = Math.min(4, spec.connections());
+        long deadline = System.nanoTime() + WARM_BUDGET.toNanos();
+        java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(WARM_CALLS);
+        try (ExecutorService warmers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("fanlab-downstream-warm-", 0).factory())) {
+            for (int i = 0; i < callers; i++) {
+                warmers.submit(() -> {
+                    while (left.getAndDecrement() > 0 && System.nanoTime() < deadline) {
+                        try {
+                            client.get(0, Math.nextDown(1.0));
+                        } catch (DownstreamError e) {
+                            // error_rate 1: a 503 warms the same path
+                        } catch (IOException e) {
+                            return; // the run's own calls will report a broken downstream
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
+                    }
+                });
+            }
+        }
+        served.set(0);
+        unavailable.set(0);
+        maxInFlight.set(0);
     }
 
     public URI uri() { return uri; }
@@ -165,7 +209,7 @@ public final class LoopbackDownstream implements Downstream {
 
     /**
      * Stops the server (no new exchanges), interrupts in-flight handlers, closes the client and waits (up to 10 s
-     * each) for the handler and client threads. Idempotent.
+     * each) for the handler threads. Idempotent.
      */
     @Override
     public void close() {
@@ -185,6 +229,9 @@ public final class LoopbackDownstream implements Downstream {
             Thread.currentThread().interrupt();
         }
     }
+
+    /** TCP connections the client has opened so far, warm-up included. */
+    long connectionsOpened() { return client.connectionsOpened(); }
 
     /** True once close() has completed and every handler and client thread has ended. */
     boolean terminated() { return handlers.isTerminated() && client.terminated(); }

@@ -190,12 +190,11 @@ public final class FaultState {
     }
 
     static String kind(FaultSpec f) {
-        String n = f.getClass().getSimpleName();
-        return Character.toLowerCase(n.charAt(0)) + n.substring(1);
+        return FaultKind.of(f).yamlName();
     }
 
     /**
-     * Checks a fault's fields, naming them with the fault's kind ({@code latencySpike.factor}). The FaultSpec
+     * Checks a fault's fields, naming them with the fault's kind ({@code latency_spike.factor}). The FaultSpec
      * constructors enforce these rules and some stricter ones (a window's duration > 0), so for a constructed record
      * this never throws; it is kept as a guard and must never be stricter than the records.
      *
@@ -223,7 +222,7 @@ public final class FaultState {
                 if (w.workers() < 1) throw new IllegalArgumentException(k + ".workers: " + w.workers() + " (expected: >= 1)");
             }
             case FaultSpec.GcPressure g -> {
-                if (g.bytesPerSecond() < 1) throw new IllegalArgumentException(k + ".bytesPerSecond: " + g.bytesPerSecond() + " (expected: >= 1)");
+                if (g.bytesPerSecond() < 1) throw new IllegalArgumentException(k + ".rate: " + g.bytesPerSecond() + "B/s (expected: >= 1B/s)");
             }
             case FaultSpec.CpuHog c -> {
                 if (c.threads() < 1) throw new IllegalArgumentException(k + ".threads: " + c.threads() + " (expected: >= 1)");

@@ -22,7 +22,6 @@ import io.fanlab.harness.work.WorkSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -95,11 +94,7 @@ final class PointEnvironment implements AutoCloseable {
     }
 
     static String kind(FaultSpec f) {
-        String n = f.getClass().getSimpleName();
-        return switch (n) {
-            case "Downstream503" -> "downstream_503";
-            default -> n.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
-        };
+        return io.fanlab.harness.fault.FaultKind.of(f).yamlName();
     }
 
     /** Warnings about the experiment itself: policies a baseline design ignores. */

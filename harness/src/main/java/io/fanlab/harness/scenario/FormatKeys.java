@@ -1,5 +1,6 @@
 package io.fanlab.harness.scenario;
 
+import io.fanlab.harness.fault.FaultKind;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -50,16 +51,7 @@ public final class FormatKeys {
         put(m, "dist_pareto", "scale", "shape");
         put(m, "dist_component", "weight", "constant", "uniform", "exponential", "lognormal", "pareto", "mixture", "empirical");
         put(m, "downstream", "connections", "error_rate");
-        put(m, "fault_latency_spike", "at", "duration", "factor", "added", "fraction", "stage");
-        put(m, "fault_error_injection", "at", "duration", "rate", "stage");
-        put(m, "fault_hot_key", "at", "duration", "share");
-        put(m, "fault_downstream_503", "at", "duration", "rate");
-        put(m, "fault_downstream_slow", "at", "duration", "factor", "added");
-        put(m, "fault_worker_stall", "at", "duration", "stage", "workers");
-        put(m, "fault_gc_pressure", "at", "duration", "rate");
-        put(m, "fault_cpu_hog", "at", "duration", "threads");
-        put(m, "fault_load_spike", "at", "duration", "factor");
-        put(m, "fault_abort", "at");
+        for (FaultKind k : FaultKind.values()) m.put("fault_" + k.yamlName(), k.keys()); // the fault table owns these
         put(m, "slo_latency", "metric", "percentile", "max");
         put(m, "sweep", "stage", "widths", "designs", "repeats");
         put(m, "widths_geometric", "from", "to", "factor");
@@ -78,9 +70,8 @@ public final class FormatKeys {
     public static final List<String> DISTRIBUTIONS = List.of("constant", "uniform", "exponential", "lognormal", "pareto", "mixture", "empirical");
     /** Names of the work kinds. */
     public static final List<String> WORK = List.of("cpu", "sleep", "alloc", "http");
-    /** Names of the fault kinds. */
-    public static final List<String> FAULTS = List.of("latency_spike", "error_injection", "hot_key", "downstream_503",
-            "downstream_slow", "worker_stall", "gc_pressure", "cpu_hog", "load_spike", "abort");
+    /** Names of the fault kinds, from the one table of them ({@link FaultKind}). */
+    public static final List<String> FAULTS = FaultKind.names();
     /** Names of the SLO kinds: the first two are bare words, the rest single-key mappings. */
     public static final List<String> SLOS = List.of("nothing_lost", "no_leaked_threads", "latency", "error_rate", "shed_rate",
             "throughput_floor", "cancellation_latency");

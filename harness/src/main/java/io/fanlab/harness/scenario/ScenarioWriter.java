@@ -51,20 +51,9 @@ public final class ScenarioWriter {
         return "# Resolved scenario: every default explicit. Format: scenarios/README.md\n" + new Dump(settings).dumpToString(root);
     }
 
-    /** The YAML key of a fault kind ({@code latency_spike}, ...). */
+    /** The YAML key of a fault kind ({@code latency_spike}, ...), from {@link io.fanlab.harness.fault.FaultKind}. */
     public static String faultName(FaultSpec f) {
-        return switch (f) {
-            case FaultSpec.LatencySpike x -> "latency_spike";
-            case FaultSpec.ErrorInjection x -> "error_injection";
-            case FaultSpec.HotKey x -> "hot_key";
-            case FaultSpec.Downstream503 x -> "downstream_503";
-            case FaultSpec.DownstreamSlow x -> "downstream_slow";
-            case FaultSpec.WorkerStall x -> "worker_stall";
-            case FaultSpec.GcPressure x -> "gc_pressure";
-            case FaultSpec.CpuHog x -> "cpu_hog";
-            case FaultSpec.LoadSpike x -> "load_spike";
-            case FaultSpec.Abort x -> "abort";
-        };
+        return io.fanlab.harness.fault.FaultKind.of(f).yamlName();
     }
 
     private static Object load(LoadSpec l) {

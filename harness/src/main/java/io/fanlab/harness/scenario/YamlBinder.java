@@ -12,6 +12,7 @@ import io.fanlab.engine.spec.RetryPolicy;
 import io.fanlab.engine.spec.StageSpec;
 import io.fanlab.engine.spec.ThreadKind;
 import io.fanlab.harness.dist.Distribution;
+import io.fanlab.harness.fault.FaultKind;
 import io.fanlab.harness.fault.FaultSpec;
 import io.fanlab.harness.load.LoadSpec;
 import io.fanlab.harness.load.Rate;
@@ -790,54 +791,56 @@ final class YamlBinder {
         if (v == null) return null;
         Node vn = v.value();
         String vp = v.path();
-        Fields f = fields(vn, vp, FormatKeys.of("fault_" + v.name()), "a mapping " + FormatKeys.of("fault_" + v.name()));
+        FaultKind kind = FaultKind.named(v.name()).orElseThrow(); // variant() accepted only FormatKeys.FAULTS
+        Fields f = fields(vn, vp, kind.keys(), "a mapping " + kind.keys());
         if (f == null) return null;
         Duration at = f.req("at", this::duration);
-        if (v.name().equals("abort")) return build(vn, vp, () -> new FaultSpec.Abort(at, Duration.ZERO), at);
+        if (kind == FaultKind.ABORT) return build(vn, vp, () -> new FaultSpec.Abort(at, Duration.ZERO), at);
         Duration duration = f.req("duration", this::duration);
-        return switch (v.name()) {
-            case "latency_spike" -> {
+        return switch (kind) {
+            case LATENCY_SPIKE -> {
                 Double factor = f.opt("factor", this::number, Defaults.FAULT_FACTOR);
                 Duration added = f.opt("added", this::duration, Defaults.FAULT_ADDED);
                 Double fraction = f.opt("fraction", this::number, Defaults.FAULT_FRACTION);
                 Optional<String> stage = faultStage(f);
                 yield build(vn, vp, () -> new FaultSpec.LatencySpike(at, duration, factor, added, fraction, stage), at, duration, factor, added, fraction, stage);
             }
-            case "error_injection" -> {
+            case ERROR_INJECTION -> {
                 Double rate = f.req("rate", this::number);
                 Optional<String> stage = faultStage(f);
                 yield build(vn, vp, () -> new FaultSpec.ErrorInjection(at, duration, rate, stage), at, duration, rate, stage);
             }
-            case "hot_key" -> {
+            case HOT_KEY -> {
                 Double share = f.req("share", this::number);
                 yield build(vn, vp, () -> new FaultSpec.HotKey(at, duration, share), at, duration, share);
             }
-            case "downstream_503" -> {
+            case DOWNSTREAM_503 -> {
                 Double rate = f.req("rate", this::number);
                 yield build(vn, vp, () -> new FaultSpec.Downstream503(at, duration, rate), at, duration, rate);
             }
-            case "downstream_slow" -> {
+            case DOWNSTREAM_SLOW -> {
                 Double factor = f.opt("factor", this::number, Defaults.FAULT_FACTOR);
                 Duration added = f.opt("added", this::duration, Defaults.FAULT_ADDED);
                 yield build(vn, vp, () -> new FaultSpec.DownstreamSlow(at, duration, factor, added), at, duration, factor, added);
             }
-            case "worker_stall" -> {
+            case WORKER_STALL -> {
                 Optional<String> stage = faultStage(f);
                 Integer workers = f.opt("workers", this::integer, Defaults.FAULT_WORKERS);
                 yield build(vn, vp, () -> new FaultSpec.WorkerStall(at, duration, stage, workers), at, duration, stage, workers);
             }
-            case "gc_pressure" -> {
+            case GC_PRESSURE -> {
                 Long rate = f.req("rate", this::byteRate);
                 yield build(vn, vp, () -> new FaultSpec.GcPressure(at, duration, rate), at, duration, rate);
             }
-            case "cpu_hog" -> {
+            case CPU_HOG -> {
                 Integer threads = f.opt("threads", this::integer, Defaults.FAULT_THREADS);
                 yield build(vn, vp, () -> new FaultSpec.CpuHog(at, duration, threads), at, duration, threads);
             }
-            default -> {
+            case LOAD_SPIKE -> {
                 Double factor = f.req("factor", this::number);
                 yield build(vn, vp, () -> new FaultSpec.LoadSpike(at, duration, factor), at, duration, factor);
             }
+            case ABORT -> throw new IllegalStateException("abort: bound above");
         };
     }
 

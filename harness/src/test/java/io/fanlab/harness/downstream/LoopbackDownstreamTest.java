@@ -96,6 +96,37 @@ class LoopbackDownstreamTest {
         assertThat(elapsed).isGreaterThanOrEqualTo(200 * MS);
     }
 
+    /** Go's MaxConnsPerHost caps sockets, not only requests: 200 calls from 16 callers reuse at most 3 connections. */
+    @Test
+    void connectionsAreReusedAndNeverMoreThanTheLimit() throws Exception {
+        LoopbackDownstream d = start(3, 0);
+        try (var callers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("fanlab-test-caller-", 0).factory())) {
+            List<Future<Long>> calls = new ArrayList<>();
+            for (int i = 0; i < 200; i++) calls.add(callers.submit(() -> d.call(MS, 0.5)));
+            for (Future<Long> f : calls) assertThat(f.get(20, TimeUnit.SECONDS)).isEqualTo(MS);
+        }
+        assertThat(d.served()).isEqualTo(200);
+        assertThat(d.maxInFlight()).isLessThanOrEqualTo(3);
+        assertThat(d.connectionsOpened()).isLessThanOrEqualTo(3); // warm-up included: every later call reused one
+    }
+
+    /** The socket is an interruptible channel, so a platform thread's call ends on interrupt, not at the timeout. */
+    @Test
+    void interruptingAPlatformCallerEndsItsCall() throws Exception {
+        LoopbackDownstream d = start(1, 0);
+        try (var caller = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("fanlab-test-caller").factory())) {
+            Future<Long> hung = caller.submit(() -> d.call(60_000 * MS, 0.5));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (d.inFlight() < 1 && System.nanoTime() < deadline) Thread.onSpinWait();
+            long t0 = System.nanoTime();
+            hung.cancel(true);
+            caller.shutdown();
+            assertThat(caller.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(System.nanoTime() - t0).isLessThan(10_000 * MS);
+        }
+        assertThat(d.call(0, 0.5)).isZero(); // the pool replaced the closed connection
+    }
+
     @Test
     void slowdownIsAppliedAndRevoked() throws Exception {
         LoopbackDownstream d = start(1, 0);

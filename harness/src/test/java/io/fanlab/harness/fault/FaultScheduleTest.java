@@ -123,7 +123,7 @@ class FaultScheduleTest {
                 List.of(new FaultSpec.LatencySpike(Duration.ZERO, HOUR, 2, Duration.ZERO, 1, Optional.of("zz"))),
                 0, state, FaultListener.NONE, () -> { }, System::nanoTime))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("latencySpike.stage: zz (expected: one of [a])");
+                .hasMessage("latency_spike.stage: zz (expected: one of [a])");
         assertThat(fanlabThreads()).isEqualTo(before);
     }
 

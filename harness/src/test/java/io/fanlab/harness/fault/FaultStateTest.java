@@ -74,7 +74,7 @@ class FaultStateTest {
     void unknownStageAndNonStateFaultsAreRejected() {
         assertThatThrownBy(() -> state.activate(new FaultSpec.ErrorInjection(Duration.ZERO, LONG, 0.1, Optional.of("nope"))))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("errorInjection.stage: nope (expected: one of [parse, enrich])");
+                .hasMessage("error_injection.stage: nope (expected: one of [parse, enrich])");
         assertThatThrownBy(() -> state.activate(new FaultSpec.CpuHog(Duration.ZERO, LONG, 1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("fault: CpuHog (expected: a state fault");
     }
