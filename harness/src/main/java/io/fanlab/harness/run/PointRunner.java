@@ -296,6 +296,9 @@ public final class PointRunner {
         if (cancel.stuckItems() > 0) warnings.add(cancel.stuckItems() + " item(s) stuck: their work ignored cancellation");
         if (!leaked.isEmpty()) warnings.add(leaked.size() + " thread(s) left after cancel: " + leaked.stream().map(ThreadCensus.Seen::name).limit(5).toList());
         if (error != null) warnings.add(error);
+        long clamped = response.clamped() + service.clamped() + (request == null ? 0 : request.clamped());
+        if (clamped > 0) warnings.add(clamped + " latencies above " + LatencyProbe.MAX_US / 3_600_000_000L + "h were recorded as 1h, the probe's range: the highest percentiles are lower bounds");
+        if (t.seen.unchecked() > 0) warnings.add(t.seen.unchecked() + " item(s) beyond the first " + SeenSet.CAPACITY + " were not checked for duplicates");
 
         List<PointResult.Stage> stages = new ArrayList<>();
         for (int i = 0; i < cfg.size(); i++) {
