@@ -69,7 +69,7 @@ public final class FanlabCli implements Callable<Integer> {
                 for (String line : b.lines) err.println(line);
                 return ExitCodes.BAD_INPUT;
             }
-            err.println("fanlab: the run failed: " + ex);
+            err.println("fanlab: the run failed: " + (ex instanceof IOException io && io.getMessage() != null ? io.getMessage() : ex));
             if (System.getenv("FANLAB_DEBUG") != null) ex.printStackTrace(err);
             return ExitCodes.RUN_FAILED;
         });
@@ -122,15 +122,21 @@ public final class FanlabCli implements Callable<Integer> {
                 throw BadInput.of(e);
             }
             String command = "scripts/fanlab " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-            RunDirectory run = RunDirectory.create(out, runDir, s.name(), s.description(), ScenarioWriter.toYaml(s),
-                    io.fanlab.harness.run.Environment.capture(command, Path.of("").toAbsolutePath()), InProcessPointExecutor.loadInfo(s),
-                    InProcessPointExecutor.sloNames(s));
+            RunDirectory run;
+            try {
+                run = RunDirectory.create(out, runDir, s.name(), s.description(), ScenarioWriter.toYaml(s),
+                        io.fanlab.harness.run.Environment.capture(command, Path.of("").toAbsolutePath()), InProcessPointExecutor.loadInfo(s),
+                        InProcessPointExecutor.sloNames(s));
+            } catch (RunDirectory.InUse e) {
+                throw new BadInput(List.of("fanlab: " + e.getMessage()));
+            }
             PointExecutor exec = inProcess ? new InProcessPointExecutor(s, known)
                     : new ForkedPointExecutor(s.phases().total().plus(Duration.ofSeconds(90)), List.of());
             java.io.PrintStream ps = new java.io.PrintStream(new WriterOutputStream(o), true);
             SweepRunner.SweepOutcome result = new SweepRunner(s, run, exec, ps, System.console() != null).run();
             o.println();
             o.print(SweepRunner.table(result.points()));
+            boolean reportFailed = false;
             if (!noReport) {
                 try {
                     ReportOutput r = ReportGenerator.generate(run.dir());
@@ -138,10 +144,11 @@ public final class FanlabCli implements Callable<Integer> {
                     r.summary().forEach(o::println);
                 } catch (Exception e) {
                     spec.commandLine().getErr().println("fanlab: report could not be written: " + e.getMessage() + " (results.json is complete; retry with 'fanlab report " + run.dir() + "')");
+                    reportFailed = true;
                 }
             }
             o.println("run directory: " + run.dir());
-            if (!result.finished() || result.anyCrashed()) return ExitCodes.RUN_FAILED;
+            if (!result.finished() || result.anyCrashed() || reportFailed) return ExitCodes.RUN_FAILED;
             return result.allPassed() ? ExitCodes.OK : ExitCodes.SLO_FAILED;
         }
     }

@@ -2,7 +2,9 @@ package io.fanlab.harness.run;
 
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,10 +56,28 @@ public final class Environment {
         }
     }
 
-    private static String run(Path dir, List<String> cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(5, TimeUnit.SECONDS) || p.exitValue() != 0) return null;
-        return new String(out);
+    /** How long {@code git} may take before its answer is "unknown": a hung git (a network mount, a lock) never hangs a run. */
+    static final Duration GIT_TIMEOUT = Duration.ofSeconds(5);
+
+    /**
+     * Runs {@code cmd} in {@code dir}; its output, or null when it fails or takes longer than {@code timeout} (then it
+     * and its descendants are killed). Output goes to a temp file, never a pipe, so a child that hangs or leaves a
+     * grandchild holding the pipe cannot block the read.
+     */
+    static String run(Path dir, List<String> cmd, Duration timeout) throws Exception {
+        Path out = Files.createTempFile("fanlab-cmd", ".out");
+        try {
+            Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                return null;
+            }
+            return p.exitValue() == 0 ? Files.readString(out) : null;
+        } finally {
+            Files.deleteIfExists(out);
+        }
     }
+
+    private static String run(Path dir, List<String> cmd) throws Exception { return run(dir, cmd, GIT_TIMEOUT); }
 }

@@ -14,6 +14,8 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,8 +23,19 @@ import java.util.concurrent.TimeUnit;
  * designs; a crash or {@code System.exit} in a design ends that point, not the sweep). The child is
  * {@link PointMain}; it writes {@code point.json} itself and reports progress on stdout as lines starting with
  * {@link PointMain#PROGRESS_PREFIX}. Its other output goes to {@code points/<id>/stdout.log} and {@code stderr.log}.
+ *
+ * <p>A point JVM never outlives this JVM: a shutdown hook (SIGTERM, SIGINT, {@code System.exit}) kills every point
+ * JVM still running and its descendants; and against {@code kill -9}, which runs no hook, the point JVM watches its
+ * stdin, a pipe only this JVM holds, and ends itself at end-of-file (see {@link PointMain}).
  */
 public final class ForkedPointExecutor implements PointExecutor {
+    /** Point JVMs running now, killed by {@link #HOOK} if this JVM exits first. */
+    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+    private static final Thread HOOK = Thread.ofPlatform().name("fanlab-kill-points").unstarted(ForkedPointExecutor::killLive);
+    static {
+        Runtime.getRuntime().addShutdownHook(HOOK);
+    }
+
     private final Duration pointBudget;
     private final List<String> extraJvmFlags;
 
@@ -56,31 +69,68 @@ public final class ForkedPointExecutor implements PointExecutor {
             cmd.addAll(extraJvmFlags);
             cmd.add("-cp");
             cmd.add(System.getProperty("java.class.path"));
+            cmd.add("-D" + PointMain.PARENT_PID_PROPERTY + "=" + ProcessHandle.current().pid());
             cmd.add(PointMain.class.getName());
             cmd.add(requestFile.toString());
+            // stdin stays a pipe held open by this JVM: the point reads end-of-file when this JVM is gone
             Process proc = new ProcessBuilder(cmd).redirectError(dir.resolve("stderr.log").toFile()).start();
-            Thread reader = Thread.ofPlatform().name("fanlab-point-stdout").daemon().start(() -> pump(proc, dir, progress));
-            boolean ended = proc.waitFor(pointBudget.toMillis(), TimeUnit.MILLISECONDS);
-            if (!ended) {
-                proc.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                reader.join(2_000);
-                return PointResult.failedPoint(req.id(), req.design(), req.width(), req.repeat(), PointResult.CRASHED,
-                        "point JVM did not finish within " + pointBudget.toSeconds() + "s and was killed");
+            LIVE.add(proc);
+            try {
+                return await(req, proc, dir, progress);
+            } finally {
+                kill(proc);
+                LIVE.remove(proc);
             }
-            reader.join(5_000);
-            int exit = proc.exitValue();
-            Path pointJson = dir.resolve("point.json");
-            if (exit == 0 && Files.exists(pointJson)) return RunJson.MAPPER.readValue(pointJson.toFile(), PointResult.class);
-            if (exit == PointMain.ABORT_EXIT) {
-                return PointResult.failedPoint(req.id(), req.design(), req.width(), req.repeat(), PointResult.ABORTED,
-                        "abort fault killed the point's JVM (exit " + exit + ")");
-            }
-            return PointResult.failedPoint(req.id(), req.design(), req.width(), req.repeat(), PointResult.CRASHED,
-                    "point JVM exited with " + exit + describeExit(exit) + "; last lines of stderr.log: " + tail(dir.resolve("stderr.log"), 5));
         } catch (IOException e) {
             return PointResult.failedPoint(req.id(), req.design(), req.width(), req.repeat(), PointResult.CRASHED,
                     "cannot start the point's JVM: " + e.getMessage());
         }
+    }
+
+    private PointResult await(PointRequest req, Process proc, Path dir, Progress.Listener progress) throws InterruptedException {
+        Thread reader = Thread.ofPlatform().name("fanlab-point-stdout").daemon().start(() -> pump(proc, dir, progress));
+        boolean ended = proc.waitFor(pointBudget.toMillis(), TimeUnit.MILLISECONDS);
+        if (!ended) {
+            kill(proc);
+            reader.join(2_000);
+            return PointResult.failedPoint(req.id(), req.design(), req.width(), req.repeat(), PointResult.CRASHED,
+                    "point JVM did not finish within " + pointBudget.toSeconds() + "s and was killed");
+        }
+        reader.join(5_000);
+        int exit = proc.exitValue();
+        Path pointJson = dir.resolve("point.json");
+        if (exit == 0 && Files.exists(pointJson)) {
+            try {
+                return RunJson.MAPPER.readValue(pointJson.toFile(), PointResult.class);
+            } catch (IOException e) {
+                return PointResult.failedPoint(req.id(), req.design(), req.width(), req.repeat(), PointResult.CRASHED,
+                        pointJson + ": unreadable (" + RunJson.describe(e) + ")");
+            }
+        }
+        if (exit == PointMain.ABORT_EXIT) {
+            return PointResult.failedPoint(req.id(), req.design(), req.width(), req.repeat(), PointResult.ABORTED,
+                    "abort fault killed the point's JVM (exit " + exit + ")");
+        }
+        return PointResult.failedPoint(req.id(), req.design(), req.width(), req.repeat(), PointResult.CRASHED,
+                "point JVM exited with " + exit + describeExit(exit) + "; last lines of stderr.log: " + tail(dir.resolve("stderr.log"), 5));
+    }
+
+    /** Kills {@code proc} and its descendants (a point may start processes) and waits up to 10 s for them. */
+    static void kill(Process proc) {
+        List<ProcessHandle> all = new ArrayList<>(proc.descendants().toList());
+        all.add(proc.toHandle());
+        all.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle h : all) {
+            try {
+                h.onExit().get(10, TimeUnit.SECONDS);
+            } catch (Exception stillRunning) {
+                // nothing more to do: SIGKILL was sent
+            }
+        }
+    }
+
+    private static void killLive() {
+        for (Process p : LIVE) kill(p);
     }
 
     private static String describeExit(int exit) {

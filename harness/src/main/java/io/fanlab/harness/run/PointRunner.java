@@ -312,7 +312,10 @@ public final class PointRunner {
                 PointValidity.faultsOutsideWindow(faultTimings, phaseWarm / 1e9, windowS, phaseCool / 1e9), steady, selfTest,
                 env.warnings(design.name())));
         boolean valid = judged.valid();
-        List<String> warnings = judged.warnings();
+        List<String> warnings = new ArrayList<>(judged.warnings());
+        long clamped = response.clamped() + service.clamped() + (request == null ? 0 : request.clamped());
+        if (clamped > 0) warnings.add(clamped + " latencies above " + LatencyProbe.MAX_US / 3_600_000_000L + "h were recorded as 1h, the probe's range: the highest percentiles are lower bounds");
+        if (t.seen.unchecked() > 0) warnings.add(t.seen.unchecked() + " item(s) beyond the first " + SeenSet.CAPACITY + " were not checked for duplicates");
         PointResult.Validity validity = new PointResult.Validity(judged.state(), judged.invalidReasons(), gen.notStarted(), gen.blockedShare(),
                 otherCpu, steady, PointValidity.littleTolerance(wS, windowS));
 
@@ -381,14 +384,26 @@ public final class PointRunner {
     }
 
     private void writeHlog(Path dir, Sampler s, long runStart) throws IOException {
-        try (PrintStream ps = new PrintStream(Files.newOutputStream(dir.resolve("response.hlog")))) {
+        writeHlog(dir.resolve("response.hlog"), "fanlab response times of " + req.id() + ", microseconds, intervals since the point's start",
+                events.runStartEpochMillis(), s.intervalHistograms());
+    }
+
+    /**
+     * Writes an HdrHistogram interval log atomically. The log is rendered in memory first: {@link PrintStream}, which
+     * {@link HistogramLogWriter} needs, swallows I/O errors, so it never touches the file; the bytes then go through
+     * {@link RunJson#writeAtomically}, whose failures name the file.
+     */
+    static void writeHlog(Path file, String comment, long baseTimeMillis, List<Histogram> intervals) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (PrintStream ps = new PrintStream(bytes, false, java.nio.charset.StandardCharsets.UTF_8)) {
             HistogramLogWriter w = new HistogramLogWriter(ps);
-            w.outputComment("fanlab response times of " + req.id() + ", microseconds, intervals since the point's start");
+            w.outputComment(comment);
             w.outputLogFormatVersion();
-            w.outputBaseTime(events.runStartEpochMillis());
+            w.outputBaseTime(baseTimeMillis);
             w.outputLegend();
-            for (Histogram h : s.intervalHistograms()) w.outputIntervalHistogram(h);
+            for (Histogram h : intervals) w.outputIntervalHistogram(h);
         }
+        RunJson.writeAtomically(file, bytes.toByteArray());
     }
 
     /** Whether any stage calls the loopback downstream (then the point starts one). */

@@ -5,6 +5,7 @@ import io.fanlab.reports.run.RunJson;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A run directory (format version {@value #FORMAT_VERSION}, see reports/RESULTS.md). Written incrementally:
@@ -33,18 +35,33 @@ public final class RunDirectory {
         this.events = new EventLog(dir.resolve("events.jsonl"), startEpochMillis);
     }
 
+    /** Most {@code -2, -3, ...} suffixes tried when runs started in the same second want the same name. */
+    static final int MAX_SUFFIX = 1000;
+
     /**
-     * Creates {@code <parent>/<yyyyMMdd-HHmmss>-<scenario>/} (or uses {@code exactDir} when given) with the resolved
-     * scenario, the environment and an empty results.json.
+     * A {@code --run-dir} that already holds files: refused, so a new run never mixes its points with another run's.
+     * The one check a resuming run would skip.
+     */
+    public static final class InUse extends IOException {
+        public InUse(Path dir, String what) {
+            super(dir + ": " + what + " (expected: a new or empty directory for --run-dir; a used one would mix another run's points into this run's report)");
+        }
+    }
+
+    /**
+     * Creates {@code <parent>/<yyyyMMdd-HHmmss>-<slug of scenario>[-N]/} (or claims {@code exactDir} when given) with
+     * the resolved scenario, the environment and an empty results.json. The directory is claimed atomically
+     * ({@link Files#createDirectory} fails when it exists), so two runs started in the same second get two
+     * directories ({@code -2} and so on), and two runs given the same {@code exactDir} cannot both claim it.
+     *
+     * @throws InUse when {@code exactDir} is not empty, or another run claimed it first
      */
     public static RunDirectory create(Path parent, Path exactDir, String scenarioName, String description, String resolvedYaml,
                                       Map<String, Object> environment, Map<String, Object> load, List<String> sloSpecs) throws IOException {
-        Path dir = exactDir != null ? exactDir
-                : parent.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + scenarioName);
-        if (exactDir == null && Files.exists(dir)) dir = Path.of(dir + "-" + ProcessHandle.current().pid());
-        Files.createDirectories(dir.resolve("points"));
+        Path dir = exactDir != null ? claim(exactDir)
+                : createUnique(parent, LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + slug(scenarioName));
         long start = System.currentTimeMillis();
-        Files.writeString(dir.resolve("scenario.resolved.yaml"), resolvedYaml, StandardCharsets.UTF_8);
+        RunJson.writeAtomically(dir.resolve("scenario.resolved.yaml"), resolvedYaml.getBytes(StandardCharsets.UTF_8));
         RunJson.writeAtomically(dir.resolve("environment.json"), environment);
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("format_version", FORMAT_VERSION);
@@ -58,6 +75,51 @@ public final class RunDirectory {
         RunDirectory run = new RunDirectory(dir, header, start);
         run.writeResults(false);
         return run;
+    }
+
+    /**
+     * The scenario name as one path segment: letters, digits, {@code . _ -} kept, every other run of characters
+     * one {@code -} (so is {@code ..}), no leading or trailing dot or dash, at most 64 characters; {@code "scenario"} when nothing is left. A name
+     * like {@code x/../../escaped} can never leave {@code --out}.
+     */
+    public static String slug(String name) {
+        String s = name == null ? "" : name.replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("\\.\\.+", "-").replaceAll("-{2,}", "-")
+                .replaceAll("^[.-]+", "").replaceAll("[.-]+$", "");
+        if (s.length() > 64) s = s.substring(0, 64);
+        return s.isEmpty() ? "scenario" : s;
+    }
+
+    /** Creates {@code parent/base}, else {@code parent/base-2}, ... atomically; never returns a directory that existed. */
+    static Path createUnique(Path parent, String base) throws IOException {
+        Files.createDirectories(parent);
+        for (int i = 1; i <= MAX_SUFFIX; i++) {
+            Path candidate = parent.resolve(i == 1 ? base : base + "-" + i);
+            try {
+                Files.createDirectory(candidate);
+                Files.createDirectory(candidate.resolve("points"));
+                return candidate;
+            } catch (FileAlreadyExistsException taken) {
+                // another run (or an older one) has this name: try the next suffix
+            }
+        }
+        throw new IOException(parent.resolve(base) + ": " + MAX_SUFFIX + " run directories of this name already exist (expected: a free name; clean up --out)");
+    }
+
+    /** Claims {@code dir} for a new run: it may exist only when empty, and its {@code points/} is created atomically. */
+    static Path claim(Path dir) throws IOException {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) throw new InUse(dir, "is a file");
+        Files.createDirectories(dir);
+        try (var entries = Files.list(dir)) {
+            Optional<Path> first = entries.findFirst();
+            if (first.isPresent())
+                throw new InUse(dir, "already holds " + (Files.exists(dir.resolve("results.json")) ? "a run (results.json)" : first.get().getFileName().toString()));
+        }
+        try {
+            Files.createDirectory(dir.resolve("points"));
+        } catch (FileAlreadyExistsException e) {
+            throw new InUse(dir, "was claimed by another run at the same moment");
+        }
+        return dir;
     }
 
     public Path dir() { return dir; }

@@ -1,6 +1,7 @@
 package io.fanlab.harness.scenario;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
@@ -16,11 +17,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.composer.Composer;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.parser.ParserImpl;
+import org.snakeyaml.engine.v2.scanner.StreamReader;
 
 /**
  * Reads a scenario file into a resolved {@link Scenario} (every default filled in from {@link Defaults}), or fails
@@ -31,7 +34,10 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * names, record-constructor rules) instead of stopping at the first. When binding succeeded, the cross-field rules
  * of {@link ScenarioRules} run and their problems are reported the same way. Files that are missing, unreadable,
  * directories, empty, not UTF-8 text or not YAML get a {@code file:line:column} problem too (1:1 when nothing
- * better is known). Relative paths inside the scenario (empirical CSVs) resolve against the file's folder.
+ * better is known). Hostile input ends in bounded time and memory with such a problem: files above
+ * {@link Limits#MAX_FILE_BYTES} are refused before parsing, and {@link GuardedParser} refuses nesting deeper than
+ * {@link Limits#MAX_YAML_DEPTH}, recursive aliases and alias expansion beyond {@link Limits#MAX_EXPANDED_NODES}.
+ * Relative paths inside the scenario (empirical CSVs) resolve against the file's folder.
  *
  * <p>Stateless and thread-safe; each call reads the file once.
  */
@@ -47,8 +53,9 @@ public final class ScenarioLoader {
     public static Scenario load(Path file, Set<String> knownDesigns) throws ScenarioException {
         if (Files.isDirectory(file)) throw fail(file, "is a directory (expected: a scenario YAML file)");
         byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(Limits.MAX_FILE_BYTES + 1);
+            if (bytes.length > Limits.MAX_FILE_BYTES) throw fail(file, tooBig(Files.isRegularFile(file) ? Files.size(file) : -1));
         } catch (NoSuchFileException e) {
             throw fail(file, "no such file (expected: a scenario YAML file)");
         } catch (IOException | SecurityException e) {
@@ -73,6 +80,7 @@ public final class ScenarioLoader {
      * relative paths.
      */
     public static Scenario parse(String text, Path file, Set<String> knownDesigns) throws ScenarioException {
+        if (text.length() > Limits.MAX_FILE_BYTES) throw fail(file, tooBig(text.length()));
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
@@ -83,7 +91,12 @@ public final class ScenarioLoader {
         }
         Optional<Node> root;
         try {
-            root = new Compose(LoadSettings.builder().setLabel(file.toString()).build()).composeString(text);
+            LoadSettings settings = LoadSettings.builder().setLabel(file.toString()).setCodePointLimit(Limits.MAX_FILE_BYTES).build();
+            root = new Composer(settings, new GuardedParser(new ParserImpl(settings, new StreamReader(settings, text)))).getSingleNode();
+        } catch (GuardedParser.Refused e) {
+            Mark m = e.mark.orElse(null);
+            throw new ScenarioException(List.of(new Problem(file, m == null ? 1 : m.getLine() + 1, m == null ? 1 : m.getColumn() + 1, "",
+                    "YAML: " + e.getMessage())));
         } catch (MarkedYamlEngineException e) {
             Mark m = e.getProblemMark().or(e::getContextMark).orElse(null);
             String problem = e.getProblem() == null ? e.getMessage() : e.getProblem();
@@ -125,6 +138,11 @@ public final class ScenarioLoader {
             p = cut < 0 ? "" : p.substring(0, cut);
         }
         return marks.get("");
+    }
+
+    private static String tooBig(long bytes) {
+        return (bytes < 0 ? "more than " + Limits.MAX_FILE_BYTES + " bytes" : bytes + " bytes")
+                + " (expected: at most " + Limits.MAX_FILE_BYTES + " bytes (1 MiB); a scenario is a few KiB)";
     }
 
     private static ScenarioException fail(Path file, String message) {

@@ -32,7 +32,10 @@ import java.util.regex.Pattern;
  *       {@code http} work, a {@code hot_key} fault or {@code per_key: true} with {@code keys: none}, a
  *       {@code load_spike} fault under closed load, a {@code worker_stall} of more workers than the smallest
  *       width of the stalled stage, a hedge {@code delay} not shorter than the stage's {@code timeout}, an open
- *       {@code steps} arrival whose later steps start after the run ends.</li>
+ *       {@code steps} arrival whose later steps start after the run ends;</li>
+ *   <li>the bounds of {@link Limits}: at most {@link Limits#MAX_KEYS} keys, {@link Limits#MAX_WIDTH} workers per
+ *       stage and sweep width, {@link Limits#MAX_USERS} closed users, {@link Limits#MAX_RUN} per point, and latency
+ *       SLOs of at most {@link Limits#MAX_LATENCY} (the probe's range).</li>
  * </ol>
  * Pure functions of their input; thread-safe.
  */
@@ -62,6 +65,8 @@ public final class ScenarioRules {
                 out.add(at.apply("pipeline[" + i + "].name", "'" + name + "' (expected: unique stage names; pipeline[" + first + "] is also '" + name + "')"));
         }
         String stageNames = String.join(", ", stageIndex.keySet().stream().sorted().toList());
+
+        limits(s, at, out);
 
         Phases ph = s.phases();
         if (ph.warmup().compareTo(ph.measure()) >= 0)
@@ -146,6 +151,39 @@ public final class ScenarioRules {
             }
         }
         return out;
+    }
+
+    /** The bounds of {@link Limits}: sizes the harness can run, and SLOs the probe can fail. */
+    private static void limits(Scenario s, BiFunction<String, String, Problem> at, List<Problem> out) {
+        String keysPath = switch (s.keys()) {
+            case KeySpec.Uniform k -> k.n() > Limits.MAX_KEYS ? "keys.uniform.n" : null;
+            case KeySpec.Zipf k -> k.n() > Limits.MAX_KEYS ? "keys.zipf.n" : null;
+            case KeySpec.HotKey k -> k.n() > Limits.MAX_KEYS ? "keys.hot_key.n" : null;
+            case KeySpec.None k -> null;
+        };
+        if (keysPath != null) {
+            int n = switch (s.keys()) { case KeySpec.Uniform k -> k.n(); case KeySpec.Zipf k -> k.n(); case KeySpec.HotKey k -> k.n(); default -> 0; };
+            out.add(at.apply(keysPath, n + " (expected: at most " + Limits.MAX_KEYS + " keys)"));
+        }
+        for (int i = 0; i < s.pipeline().size(); i++) {
+            int w = s.pipeline().get(i).spec().width();
+            if (w > Limits.MAX_WIDTH) out.add(at.apply("pipeline[" + i + "].width", w + " (expected: at most " + Limits.MAX_WIDTH + " workers)"));
+        }
+        for (int i = 0; i < s.sweep().widths().size(); i++) {
+            int w = s.sweep().widths().get(i);
+            if (w > Limits.MAX_WIDTH) out.add(at.apply("sweep.widths[" + i + "]", w + " (expected: at most " + Limits.MAX_WIDTH + " workers)"));
+        }
+        if (s.load() instanceof LoadSpec.Closed c && c.users() > Limits.MAX_USERS)
+            out.add(at.apply("load.closed.users", c.users() + " (expected: at most " + Limits.MAX_USERS + " users)"));
+        Duration total = s.phases().total();
+        if (total.compareTo(Limits.MAX_RUN) > 0)
+            out.add(at.apply("phases", "warmup + measure + cooldown = " + Units.formatDuration(total)
+                    + " (expected: at most " + Units.formatDuration(Limits.MAX_RUN) + " per point)"));
+        for (int i = 0; i < s.slos().size(); i++) {
+            if (s.slos().get(i) instanceof SloSpec.Latency l && l.max().compareTo(Limits.MAX_LATENCY) > 0)
+                out.add(at.apply("slos[" + i + "].latency.max", Units.formatDuration(l.max()) + " (expected: at most "
+                        + Units.formatDuration(Limits.MAX_LATENCY) + "; the latency probe records up to 1h and clamps above it, so a larger max could never fail)"));
+        }
     }
 
     /** The width {@code stage} runs at in the smallest sweep point. */

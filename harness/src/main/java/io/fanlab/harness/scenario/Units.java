@@ -55,6 +55,8 @@ public final class Units {
 
     /** The shortest exact text for {@code d}: the largest of h, m, s, ms, us, ns that divides it. */
     public static String formatDuration(Duration d) {
+        if (d.getSeconds() >= Long.MAX_VALUE / 1_000_000_000L || d.getSeconds() <= Long.MIN_VALUE / 1_000_000_000L)
+            return d.getNano() == 0 ? d.getSeconds() + "s" : d.toString(); // beyond 2^63 ns: only in messages about it
         long n = d.toNanos();
         if (n == 0) return "0ms";
         long[] units = {3_600_000_000_000L, 60_000_000_000L, 1_000_000_000L, 1_000_000L, 1_000L, 1L};

@@ -7,6 +7,13 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -28,14 +35,58 @@ public final class RunJson {
         writeAtomically(target, bytes);
     }
 
+    /** Mode of every run-directory file: readable by others (reports are shared), writable by the owner. */
+    static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-r--r--");
+
+    /**
+     * Writes {@code bytes} to {@code target} atomically: a temp file with a unique name in the same directory (two
+     * writers of the same target never share one), forced to disk, then moved over the target (atomic where the file
+     * system supports it). Readers see the old file or the new one, never half of one; the target is mode
+     * {@code 0644} where the file system has POSIX modes.
+     *
+     * @throws IOException naming {@code target} when anything fails (a full disk, say); the temp file is removed, the
+     *         old target (if any) is left as it was
+     */
     public static void writeAtomically(Path target, byte[] bytes) throws IOException {
-        Files.createDirectories(target.toAbsolutePath().getParent());
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.write(tmp, bytes);
+        Path parent = target.toAbsolutePath().getParent();
+        Path tmp = null;
         try {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            Files.createDirectories(parent);
+            try {
+                tmp = Files.createTempFile(parent, "." + target.getFileName() + ".", ".tmp", PosixFilePermissions.asFileAttribute(FILE_MODE));
+            } catch (UnsupportedOperationException noPosix) {
+                tmp = Files.createTempFile(parent, "." + target.getFileName() + ".", ".tmp");
+            }
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ByteBuffer buf = ByteBuffer.wrap(bytes);
+                while (buf.hasRemaining()) ch.write(buf);
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            tmp = null;
+        } catch (IOException e) {
+            throw new IOException(target + ": cannot write (" + describe(e) + ")", e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // the write already failed and says so; a leftover hidden .tmp is all that remains
+                }
+            }
         }
+    }
+
+    /** The cause of an I/O failure in words: "No space left on device", "Permission denied: /x", ... */
+    public static String describe(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException f) {
+            String reason = f.getReason() == null ? f.getClass().getSimpleName() : f.getReason();
+            return f.getFile() == null ? reason : reason + ": " + f.getFile();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }
