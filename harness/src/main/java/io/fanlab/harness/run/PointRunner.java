@@ -278,7 +278,7 @@ public final class PointRunner {
                 lComputed == 0 ? 0 : (lMeasured - lComputed) / lComputed);
         boolean conservation = offered == t.terminalTotal() && t.duplicates.sum() == 0;
 
-        List<String> warnings = new ArrayList<>(env.warnings(design.name()));
+        List<String> warnings = new ArrayList<>(env.warnings(design));
         boolean valid = true;
         // Validity follows k6's dropped iterations: a point is invalid when more than 1% of the window's starts were
         // missed (late by more than LoadDriver.MISSED_START, 10 ms) for reasons of the generator's own. Smaller
