@@ -4,7 +4,9 @@ import io.fanlab.engine.spec.Admission;
 import io.fanlab.engine.spec.ErrorPolicy;
 import io.fanlab.engine.spec.Order;
 import io.fanlab.engine.spec.StageSpec;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -64,5 +66,18 @@ public enum Policy {
         if (!(s.order() instanceof Order.Unordered)) used.add(ORDER);
         if (s.onError() != ErrorPolicy.CONTINUE) used.add(ON_ERROR);
         return used;
+    }
+
+    /**
+     * Each policy the stages use that {@code declared} lacks, as {@code <stage>.<key>} in stage then policy order;
+     * plus {@code pipeline} when there is more than one stage and {@link #PIPELINE} is not declared. Empty when the
+     * design honours everything the stages ask for. The runner's warnings and the JUnit extension's refusal both
+     * use this.
+     */
+    public static List<String> ignored(Set<Policy> declared, List<StageSpec> stages) {
+        List<String> ignored = new ArrayList<>();
+        for (StageSpec s : stages) for (Policy p : usedBy(s)) if (!declared.contains(p)) ignored.add(s.name() + "." + p.key());
+        if (stages.size() > 1 && !declared.contains(PIPELINE)) ignored.add(PIPELINE.key);
+        return ignored;
     }
 }

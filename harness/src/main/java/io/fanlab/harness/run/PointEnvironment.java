@@ -25,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * What one point runs against, built from the scenario: the item stream (common random numbers), the live fault
@@ -110,14 +109,10 @@ final class PointEnvironment implements AutoCloseable {
      */
     List<String> warnings(Design design) {
         List<String> w = new ArrayList<>();
-        Set<Policy> honoured = design.capabilities();
-        List<String> ignored = new ArrayList<>();
-        for (StageConfig c : scenario.pipeline()) {
-            for (Policy p : Policy.usedBy(c.spec())) if (!honoured.contains(p)) ignored.add(c.spec().name() + "." + p.key());
-        }
+        List<String> ignored = new ArrayList<>(Policy.ignored(design.capabilities(), scenario.pipeline().stream().map(StageConfig::spec).toList()));
+        boolean oneTask = ignored.remove(Policy.PIPELINE.key());
         if (!ignored.isEmpty()) w.add("design " + design.name() + " ignores " + String.join(", ", ignored));
-        if (scenario.pipeline().size() > 1 && !honoured.contains(Policy.PIPELINE))
-            w.add("design " + design.name() + " runs all " + scenario.pipeline().size() + " stages in one task at the swept width");
+        if (oneTask) w.add("design " + design.name() + " runs all " + scenario.pipeline().size() + " stages in one task at the swept width");
         return w;
     }
 
