@@ -99,6 +99,64 @@ public final class FanlabCli implements Callable<Integer> {
         }
     }
 
+    /**
+     * {@code --classpath}: designs built elsewhere (jars or class folders), found through their
+     * {@code META-INF/services/io.fanlab.harness.design.DesignProvider} like the built-in ones; forked point JVMs get
+     * the same entries, and the run directory records them (absolute) so its reproduce command works.
+     */
+    static final class DesignClasspath {
+        @Option(names = {"--classpath", "-cp"}, paramLabel = "JAR:DIR",
+                description = "jars or class folders with more designs (separated by the path separator, ':' on Unix; repeatable)")
+        List<String> entries = new ArrayList<>();
+
+        /** The entries, absolute; a missing one is bad input. */
+        List<Path> absolute() {
+            List<String> bad = new ArrayList<>();
+            List<Path> abs = new ArrayList<>();
+            for (Path p : entries.stream().flatMap(e -> Stream.of(e.split(java.util.regex.Pattern.quote(java.io.File.pathSeparator))))
+                    .filter(e -> !e.isBlank()).map(Path::of).toList()) {
+                if (!Files.exists(p)) bad.add("--classpath: " + p + ": no such file or folder (expected: a jar or a folder of classes)");
+                abs.add(p.toAbsolutePath().normalize());
+            }
+            if (!bad.isEmpty()) throw new BadInput(bad);
+            return abs;
+        }
+
+        /** The designs on fanlab's classpath plus those on {@code --classpath}. */
+        Map<String, Design> designs() {
+            List<Path> abs = absolute();
+            try {
+                if (abs.isEmpty()) return Designs.discover();
+                java.net.URL[] urls = new java.net.URL[abs.size()];
+                for (int i = 0; i < urls.length; i++) urls[i] = abs.get(i).toUri().toURL();
+                return Designs.discover(new java.net.URLClassLoader("fanlab-designs", urls, FanlabCli.class.getClassLoader()));
+            } catch (java.net.MalformedURLException | RuntimeException | java.util.ServiceConfigurationError e) {
+                throw new BadInput(List.of("designs: " + e.getMessage()));
+            }
+        }
+
+        /** The command-line arguments with the {@code --classpath} values made absolute (for the reproduce command). */
+        List<String> reproducible(List<String> args) {
+            String sep = java.io.File.pathSeparator;
+            List<String> out = new ArrayList<>();
+            for (int i = 0; i < args.size(); i++) {
+                String a = args.get(i);
+                if ((a.equals("--classpath") || a.equals("-cp")) && i + 1 < args.size()) {
+                    out.add(a);
+                    out.add(absolutePaths(args.get(++i), sep));
+                } else if (a.startsWith("--classpath=")) {
+                    out.add("--classpath=" + absolutePaths(a.substring("--classpath=".length()), sep));
+                } else out.add(a);
+            }
+            return out;
+        }
+
+        private static String absolutePaths(String value, String sep) {
+            return Stream.of(value.split(java.util.regex.Pattern.quote(sep))).map(v -> Path.of(v).toAbsolutePath().normalize().toString())
+                    .reduce((x, y) -> x + sep + y).orElse(value);
+        }
+    }
+
     @Command(name = "run", description = "Run every point of a scenario's sweep and write a run directory.")
     static final class Run implements Callable<Integer> {
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -111,27 +169,29 @@ public final class FanlabCli implements Callable<Integer> {
         @Option(names = "--seed", paramLabel = "N", description = "override the seed") String seed;
         @Option(names = "--in-process", description = "run points in this JVM (quick runs and tests; no isolation)") boolean inProcess;
         @Option(names = "--no-report", description = "skip report.html and junit.xml") boolean noReport;
+        @CommandLine.Mixin DesignClasspath classpath = new DesignClasspath();
 
         @Override public Integer call() throws Exception {
             PrintWriter o = spec.commandLine().getOut();
-            Map<String, Design> known = Designs.discover();
+            Map<String, Design> known = classpath.designs();
             Scenario s = load(scenarioFile, known);
             try {
                 s = ScenarioOverrides.parse(widths, designs, duration, seed).apply(s, known.keySet());
             } catch (ScenarioException e) {
                 throw BadInput.of(e);
             }
-            String command = "scripts/fanlab " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+            String command = "scripts/fanlab " + String.join(" ", classpath.reproducible(spec.commandLine().getParseResult().originalArgs()));
+            Map<String, Object> environment = io.fanlab.harness.run.Environment.capture(command, Path.of("").toAbsolutePath());
+            environment.put("designs_classpath", classpath.absolute().stream().map(Path::toString).toList());
             RunDirectory run;
             try {
                 run = RunDirectory.create(out, runDir, s.name(), s.description(), ScenarioWriter.toYaml(s),
-                        io.fanlab.harness.run.Environment.capture(command, Path.of("").toAbsolutePath()), InProcessPointExecutor.loadInfo(s),
-                        InProcessPointExecutor.sloNames(s));
+                        environment, InProcessPointExecutor.loadInfo(s), InProcessPointExecutor.sloNames(s));
             } catch (RunDirectory.InUse e) {
                 throw new BadInput(List.of("fanlab: " + e.getMessage()));
             }
             PointExecutor exec = inProcess ? new InProcessPointExecutor(s, known)
-                    : new ForkedPointExecutor(s.phases().total().plus(Duration.ofSeconds(90)), List.of());
+                    : new ForkedPointExecutor(s.phases().total().plus(Duration.ofSeconds(90)), List.of(), classpath.absolute());
             java.io.PrintStream ps = new java.io.PrintStream(new WriterOutputStream(o), true);
             SweepRunner.SweepOutcome result = new SweepRunner(s, run, exec, ps, System.console() != null).run();
             o.println();
@@ -157,9 +217,10 @@ public final class FanlabCli implements Callable<Integer> {
     static final class Validate implements Callable<Integer> {
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
         @Parameters(arity = "1..*", paramLabel = "SCENARIO.yaml") List<Path> files;
+        @CommandLine.Mixin DesignClasspath classpath = new DesignClasspath();
 
         @Override public Integer call() {
-            Map<String, Design> known = Designs.discover();
+            Map<String, Design> known = classpath.designs();
             List<String> problems = new ArrayList<>();
             for (Path f : files) {
                 try {
@@ -182,10 +243,11 @@ public final class FanlabCli implements Callable<Integer> {
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
         @Option(names = "--dir", description = "scenario folder (default: scenarios)") Path dir = Path.of("scenarios");
         @Option(names = "--designs", description = "list designs instead") boolean designs;
+        @CommandLine.Mixin DesignClasspath classpath = new DesignClasspath();
 
         @Override public Integer call() throws IOException {
             PrintWriter o = spec.commandLine().getOut();
-            Map<String, Design> known = Designs.discover();
+            Map<String, Design> known = classpath.designs();
             if (designs) {
                 known.values().forEach(d -> o.printf(Locale.ROOT, "%-16s %s%n", d.name(), d.description()));
                 return ExitCodes.OK;

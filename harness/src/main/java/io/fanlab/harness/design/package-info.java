@@ -6,5 +6,8 @@
  * <p>Contract every design must keep (the contract test suite checks it): every submitted item is reported to
  * {@link io.fanlab.harness.design.Completions} exactly once; after {@code close} or {@code cancel} returns, no
  * thread the design started is alive, except stuck items' threads, which {@code cancel} counts.
+ *
+ * <p>A design declares the scenario policies it honours ({@link io.fanlab.harness.design.Design#capabilities()},
+ * {@link io.fanlab.harness.design.Policy}); the runner warns about the rest by that declaration, never by name.
  */
 package io.fanlab.harness.design;

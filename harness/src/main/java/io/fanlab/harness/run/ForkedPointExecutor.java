@@ -38,11 +38,28 @@ public final class ForkedPointExecutor implements PointExecutor {
 
     private final Duration pointBudget;
     private final List<String> extraJvmFlags;
+    private final List<Path> extraClasspath;
 
     /** @param pointBudget how long a point may take before it is killed and recorded as crashed */
     public ForkedPointExecutor(Duration pointBudget, List<String> extraJvmFlags) {
+        this(pointBudget, extraJvmFlags, List.of());
+    }
+
+    /**
+     * @param extraClasspath jars or class folders appended to this JVM's {@code java.class.path} in each point's
+     *                       JVM (designs built elsewhere: {@code fanlab run --classpath})
+     */
+    public ForkedPointExecutor(Duration pointBudget, List<String> extraJvmFlags, List<Path> extraClasspath) {
         this.pointBudget = pointBudget;
         this.extraJvmFlags = List.copyOf(extraJvmFlags);
+        this.extraClasspath = List.copyOf(extraClasspath);
+    }
+
+    /** The point JVM's classpath: this JVM's, then the extra entries (absolute). */
+    String pointClasspath() {
+        StringBuilder cp = new StringBuilder(System.getProperty("java.class.path"));
+        for (Path p : extraClasspath) cp.append(java.io.File.pathSeparatorChar).append(p.toAbsolutePath());
+        return cp.toString();
     }
 
     /** JVM flags of a point's JVM: fixed heap bounds, G1, plus JDK-version-specific quieting flags. */
@@ -68,7 +85,7 @@ public final class ForkedPointExecutor implements PointExecutor {
             cmd.addAll(defaultJvmFlags());
             cmd.addAll(extraJvmFlags);
             cmd.add("-cp");
-            cmd.add(System.getProperty("java.class.path"));
+            cmd.add(pointClasspath());
             cmd.add("-D" + PointMain.PARENT_PID_PROPERTY + "=" + ProcessHandle.current().pid());
             cmd.add(PointMain.class.getName());
             cmd.add(requestFile.toString());

@@ -2,7 +2,8 @@ package io.fanlab.harness.run;
 
 import io.fanlab.reports.run.PointResult;
 
-import io.fanlab.engine.spec.StageSpec;
+import io.fanlab.harness.design.Design;
+import io.fanlab.harness.design.Policy;
 import io.fanlab.harness.design.RunningDesign;
 import io.fanlab.harness.design.StageWork;
 import io.fanlab.harness.dist.Distribution;
@@ -97,24 +98,16 @@ final class PointEnvironment implements AutoCloseable {
         return io.fanlab.harness.fault.FaultKind.of(f).yamlName();
     }
 
-    /** Warnings about the experiment itself: policies a baseline design ignores. */
-    List<String> warnings(String design) {
+    /**
+     * Warnings about the experiment itself: each policy the scenario uses that the design does not declare in
+     * {@link Design#capabilities()} (so it will be ignored), by stage, e.g. {@code design tpe ignores s1.timeout}.
+     */
+    List<String> warnings(Design design) {
         List<String> w = new ArrayList<>();
-        if (design.startsWith("engine")) return w;
-        List<String> ignored = new ArrayList<>();
-        for (StageConfig c : scenario.pipeline()) {
-            StageSpec s = c.spec();
-            if (s.timeout().isPresent()) ignored.add(s.name() + ".timeout");
-            if (s.retry().maxAttempts() > 1) ignored.add(s.name() + ".retry");
-            if (s.hedge().isPresent()) ignored.add(s.name() + ".hedge");
-            if (s.limit().isPresent()) ignored.add(s.name() + ".limit");
-            if (s.rateLimit().isPresent()) ignored.add(s.name() + ".rate_limit");
-            if (s.bulkhead().isPresent()) ignored.add(s.name() + ".bulkhead");
-            if (s.perKey()) ignored.add(s.name() + ".per_key");
-            if (!(s.order() instanceof io.fanlab.engine.spec.Order.Unordered)) ignored.add(s.name() + ".order");
-        }
-        if (!ignored.isEmpty()) w.add("design " + design + " ignores " + String.join(", ", ignored));
-        if (scenario.pipeline().size() > 1) w.add("design " + design + " runs all " + scenario.pipeline().size() + " stages in one task at the swept width");
+        List<String> ignored = new ArrayList<>(Policy.ignored(design.capabilities(), scenario.pipeline().stream().map(StageConfig::spec).toList()));
+        boolean oneTask = ignored.remove(Policy.PIPELINE.key());
+        if (!ignored.isEmpty()) w.add("design " + design.name() + " ignores " + String.join(", ", ignored));
+        if (oneTask) w.add("design " + design.name() + " runs all " + scenario.pipeline().size() + " stages in one task at the swept width");
         return w;
     }
 

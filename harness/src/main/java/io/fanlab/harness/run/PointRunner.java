@@ -310,7 +310,7 @@ public final class PointRunner {
                 offered, t.terminalTotal(), t.duplicates.sum(), cancel.stuckItems(), leaked.stream().map(ThreadCensus.Seen::name).toList(), error,
                 otherCpu, lComputed == 0 ? Double.NaN : little.relError(), wS, windowS,
                 PointValidity.faultsOutsideWindow(faultTimings, phaseWarm / 1e9, windowS, phaseCool / 1e9), steady, selfTest,
-                env.warnings(design.name())));
+                env.warnings(design)));
         boolean valid = judged.valid();
         List<String> warnings = new ArrayList<>(judged.warnings());
         long clamped = response.clamped() + service.clamped() + (request == null ? 0 : request.clamped());

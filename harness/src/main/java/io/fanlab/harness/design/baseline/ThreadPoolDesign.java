@@ -4,8 +4,10 @@ import io.fanlab.engine.Outcome;
 import io.fanlab.harness.design.Design;
 import io.fanlab.harness.design.DesignContext;
 import io.fanlab.harness.design.Item;
+import io.fanlab.harness.design.Policy;
 import io.fanlab.harness.design.RunningDesign;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -20,6 +22,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ThreadPoolDesign implements Design {
     @Override public String name() { return "tpe"; }
     @Override public String description() { return "ThreadPoolExecutor, N platform threads, bounded queue, one submit per item (baseline)"; }
+
+    /**
+     * None: every stage's work runs in sequence in one task, at the swept width, and a full queue blocks the
+     * producer whatever the scenario's admission says; the runner names each ignored policy in the point's warnings.
+     */
+    @Override public Set<Policy> capabilities() { return Set.of(); }
 
     @Override public RunningDesign start(DesignContext context) {
         int n = context.width();

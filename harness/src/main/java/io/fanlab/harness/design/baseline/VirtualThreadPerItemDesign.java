@@ -3,8 +3,10 @@ package io.fanlab.harness.design.baseline;
 import io.fanlab.harness.design.Design;
 import io.fanlab.harness.design.DesignContext;
 import io.fanlab.harness.design.Item;
+import io.fanlab.harness.design.Policy;
 import io.fanlab.harness.design.RunningDesign;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -17,6 +19,12 @@ import io.fanlab.engine.Outcome;
 public final class VirtualThreadPerItemDesign implements Design {
     @Override public String name() { return "vt-per-item"; }
     @Override public String description() { return "a virtual thread per item, N in flight, gated by a semaphore (baseline)"; }
+
+    /**
+     * None: every stage's work runs in sequence in one task, at the swept width, and a full queue blocks the
+     * producer whatever the scenario's admission says; the runner names each ignored policy in the point's warnings.
+     */
+    @Override public Set<Policy> capabilities() { return Set.of(); }
 
     @Override public RunningDesign start(DesignContext context) {
         int n = context.width();

@@ -10,10 +10,13 @@ import io.fanlab.engine.spec.StageSpec;
 import io.fanlab.harness.design.Design;
 import io.fanlab.harness.design.DesignContext;
 import io.fanlab.harness.design.Item;
+import io.fanlab.harness.design.Policy;
 import io.fanlab.harness.design.RunningDesign;
 import io.fanlab.harness.design.StageWork;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /** The reference engine driven through the design SPI; {@code variant} rewrites each stage spec (identity for {@code engine}). */
@@ -30,6 +33,9 @@ final class EngineDesign implements Design {
 
     @Override public String name() { return name; }
     @Override public String description() { return description; }
+
+    /** The engine applies every stage policy (engine/POLICIES.md), each stage with its own queue and workers. */
+    @Override public Set<Policy> capabilities() { return EnumSet.allOf(Policy.class); }
 
     @Override public RunningDesign start(DesignContext context) {
         List<StageSpec> specs = context.stages().stream().map(variant).toList();

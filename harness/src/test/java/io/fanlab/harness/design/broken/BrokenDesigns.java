@@ -11,13 +11,29 @@ import java.util.List;
 
 /**
  * Designs that misbehave on purpose, for the harness's failure-mode tests (like JMH's it/errors): one leaks a
- * thread, one calls {@code System.exit}. Named {@code broken-*}; the design contract suite skips them.
+ * thread, one calls {@code System.exit}, one loses items. Named {@code broken-*}; the design contract suite skips
+ * them, and {@code DesignContractKitTest} checks that the contract kit catches them.
  */
 public final class BrokenDesigns implements DesignProvider {
-    @Override public List<Design> designs() { return List.of(new Leaky(), new Exiting()); }
+    @Override public List<Design> designs() { return List.of(new Leaky(), new Exiting(), new Lossy()); }
+
+    /** A tpe that never reports every 100th item (seq % 100 == 99): it is neither run nor completed. */
+    public static final class Lossy implements Design {
+        @Override public String name() { return "broken-lossy"; }
+        @Override public String description() { return "test only: tpe that silently drops every 100th item"; }
+        @Override public RunningDesign start(DesignContext context) {
+            RunningDesign inner = new ThreadPoolDesign().start(context);
+            return new RunningDesign() {
+                @Override public void submit(Item item) throws InterruptedException { if (item.seq() % 100 != 99) inner.submit(item); }
+                @Override public Gauges gauges() { return inner.gauges(); }
+                @Override public boolean close(Duration d) throws InterruptedException { return inner.close(d); }
+                @Override public CancelResult cancel(Duration b) throws InterruptedException { return inner.cancel(b); }
+            };
+        }
+    }
 
     /** A tpe that also starts a thread it never stops. */
-    static final class Leaky implements Design {
+    public static final class Leaky implements Design {
         @Override public String name() { return "broken-leaky"; }
         @Override public String description() { return "test only: tpe plus a thread it never stops"; }
         @Override public RunningDesign start(DesignContext context) {
