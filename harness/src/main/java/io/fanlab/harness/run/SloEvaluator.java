@@ -38,7 +38,7 @@ public final class SloEvaluator {
                     yield upper(label(l), "latency", limit, actual, "ms");
                 }
                 case SloSpec.ErrorRate e -> upper("error rate <= " + pct(e.max()), "error_rate", e.max(),
-                        (double) (p.failed() + p.timedOut() + p.deadLettered()) / offered, "ratio");
+                        (double) (p.failed() + p.timedOut() + p.deadLettered() + p.unfinished()) / offered, "ratio");
                 case SloSpec.ShedRate e -> upper("shed rate <= " + pct(e.max()), "shed_rate", e.max(), (double) p.shed() / offered, "ratio");
                 case SloSpec.ThroughputFloor t -> {
                     double limit = t.min().perSecond();
