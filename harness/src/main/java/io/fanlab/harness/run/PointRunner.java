@@ -42,19 +42,20 @@ import org.HdrHistogram.HistogramLogWriter;
  * latency), checks conservation and thread leaks, and builds the point's record.
  *
  * <h2>What is measured, and how</h2>
+ * The counting rules live in {@link CompletionSink} (response, service and request populations, unfinished items
+ * as censored values, Little's law, duplicates, hot keys, dead letters), unit-tested on a manual clock. This class
+ * keeps the stage wrapper (per-stage service, queue and busy time), the phases, the cancel and the record:
  * <ul>
- *   <li>Response time = completion - intended start (open model: the schedule's time, so a stalled system cannot
- *       hide queueing: no coordinated omission); service time = completion - first stage start. Both for items
- *       whose intended start lies in the measured window, whenever they complete (so the slowest items of the
- *       window are not cut off at its end).</li>
- *   <li>Throughput = completions inside the measured window / its length.</li>
- *   <li>Little's law: L = time-average of items in the system over the window, computed exactly as the sum of
- *       every item's time inside the window divided by its length (every item ends, cancel included, so the sum is
- *       complete), against lambda x W with lambda = offered rate in the window and W = mean time in system of the
- *       items that arrived in it (every outcome). They differ only by edge effects at the window's ends.</li>
+ *   <li>The cancel falls where the scenario's {@code phases.cancel} puts it: after the cooldown drain (an idle
+ *       design), or at the end of the window or a time on the timeline, load still in flight; the sink counts what
+ *       was in flight, cancelled, finished anyway; stuck items are censored after the cancel's bound.</li>
  *   <li>Conservation: offered = completed + failed + shed + timed out + cancelled + dead-lettered, and no item is
- *       reported twice ({@link SeenSet}).</li>
- *   <li>Threads: a census (virtual threads included) before the design starts and after it is cancelled.</li>
+ *       reported twice.</li>
+ *   <li>Threads: a census (virtual threads included) before the design starts, right after the cancel (threads
+ *       still alive) and after a 2 s grace (leaked); only threads the application started count, minus the
+ *       harness's own ({@link ThreadCensus} tells the JVM's threads by owner).</li>
+ *   <li>Per-worker counters and reorder depth come from the design ({@link RunningDesign#workers()},
+ *       {@link RunningDesign.Gauges}) through the sampler, over the window and per interval.</li>
  * </ul>
  * Threads owned here: the generator (open) or user threads (closed), {@code fanlab-sampler}, the fault schedule's;
  * all are joined before {@link #run()} returns.
@@ -166,23 +167,33 @@ public final class PointRunner {
             error = "load generator failed: " + e;
             gen = driver.statsSoFar();
         }
+        // ---- the cancel: after the drain (default), or at its place on the timeline. When the load ran up to that
+        // place (end_of_measure, or a time inside the window) it comes first, before anything else can let the items
+        // in flight drain: short items finish within the few ms an event write takes.
+        RunningDesign.CancelResult cancel = null;
+        double cancelT = 0;
+        if (!cancelWhenDrained && System.nanoTime() - (runStart + cancelOffset) >= 0) {
+            cancelT = (System.nanoTime() - runStart) / 1e9;
+            sink.beginCancel();
+            cancel = running.cancel(CANCEL_BOUND);
+        }
         phaseMarker.interrupt();
         phaseMarker.join();
         sampler.windowEnded(stageService, stageQueue, stageBusy);
         events.event("phase", req.id(), Map.of("name", "cooldown", "point_t_s", (System.nanoTime() - runStart) / 1e9));
-
-        // ---- the cancel: after the drain (default), or at its place on the timeline, load still in flight
-        if (cancelWhenDrained) {
-            long drainDeadline = System.nanoTime() + phaseCool;
-            while (System.nanoTime() < drainDeadline && sink.inFlight() > 0) Thread.sleep(5);
-        } else {
-            sleepUntil(runStart + cancelOffset);
+        if (cancel == null) {
+            if (cancelWhenDrained) {
+                long drainDeadline = System.nanoTime() + phaseCool;
+                while (System.nanoTime() < drainDeadline && sink.inFlight() > 0) Thread.sleep(5);
+            } else {
+                sleepUntil(runStart + cancelOffset);
+            }
+            cancelT = (System.nanoTime() - runStart) / 1e9;
+            sink.beginCancel();
+            cancel = running.cancel(CANCEL_BOUND);
         }
-        double cancelT = (System.nanoTime() - runStart) / 1e9;
-        sink.beginCancel();
         events.event("phase", req.id(), Map.of("name", "cancel", "point_t_s", cancelT, "in_flight", sink.inFlightAtCancel(),
-                "at", scenario.phases().cancel().toString()));
-        RunningDesign.CancelResult cancel = running.cancel(CANCEL_BOUND);
+                "at", scenario.phases().cancel().toString(), "quiesce_ms", cancel.elapsed().toNanos() / 1e6));
         long aliveAfterCancel = ThreadCensus.newSince(baseline).stream()
                 .filter(t -> t.owner() == ThreadCensus.Owner.APPLICATION && !harnessThread(t)).count();
         sink.censorStuck();

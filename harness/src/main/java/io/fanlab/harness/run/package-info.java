@@ -5,5 +5,7 @@
  *
  * <p>Threading: the sweep runs points one at a time on the caller's thread. Inside a point, the generator,
  * sampler and fault threads are owned by {@link io.fanlab.harness.run.PointRunner} and joined before it returns.
+ * What a point counts is decided by {@link io.fanlab.harness.measure.CompletionSink}; the point's leak check takes
+ * the threads the design started by owner ({@link io.fanlab.harness.probe.ThreadCensus}), not by name.
  */
 package io.fanlab.harness.run;
