@@ -34,6 +34,9 @@ import java.util.function.Predicate;
  *       retires its idle workers itself;</li>
  *   <li>a virtual thread whose every stack frame is in a JDK module ({@code java.base/...}): JDK 25's virtual
  *       {@code SubPoller-N} threads; application virtual threads always have a frame of their own task.</li>
+ *   <li>a platform thread running only JDK code, some of it the flight recorder's ({@code jdk.jfr/...}): JFR's
+ *       {@code JFR Periodic Tasks} thread joins the group of whoever started the first recording (the harness's
+ *       capture). Idle pool workers also run only JDK code, so JDK-only stacks alone prove nothing.</li>
  * </ul>
  * Everything else belongs to the application: the design, or the harness, whose threads the caller recognises.
  *
@@ -103,8 +106,12 @@ public final class ThreadCensus {
         if (container.startsWith("ForkJoinPool.commonPool/")) return true;
         if (virtual) return !stack.isEmpty() && stack.stream().allMatch(ThreadCensus::jdkFrame);
         if (group == null) return false; // terminated between the dump and the lookup: not alive, not counted by callers
-        for (ThreadGroup g = group; g != null; g = g.getParent()) if (g == app) return false;
-        return true;
+        boolean inApp = false;
+        for (ThreadGroup g = group; g != null; g = g.getParent()) if (g == app) inApp = true;
+        if (!inApp) return true;
+        // the flight recorder's own service thread ("JFR Periodic Tasks") is started in the group of whoever started
+        // the first recording: JDK frames only, running jdk.jfr code
+        return !stack.isEmpty() && stack.stream().allMatch(ThreadCensus::jdkFrame) && stack.stream().anyMatch(f -> f.startsWith("jdk.jfr/"));
     }
 
     private static boolean jdkFrame(String frame) {

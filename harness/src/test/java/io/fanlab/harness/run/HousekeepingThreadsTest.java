@@ -47,6 +47,18 @@ class HousekeepingThreadsTest {
     }
 
     @Test
+    void theFlightRecordersThreadsAreTheJvms() throws Exception {
+        List<ThreadCensus.Seen> before = ThreadCensus.take();
+        try (jdk.jfr.Recording r = new jdk.jfr.Recording()) {
+            r.enable("jdk.CPULoad").withPeriod(java.time.Duration.ofMillis(100));
+            r.start();
+            Thread.sleep(300);
+            r.stop();
+        }
+        assertThat(ThreadCensus.leakedSince(before, s -> false, 0)).as("JFR Periodic Tasks, JFR Recorder Thread").isEmpty();
+    }
+
+    @Test
     void forgottenPoolsAreTheDesignsWhateverTheirNames() throws Exception {
         List<ThreadCensus.Seen> before = ThreadCensus.take();
         ForkJoinPool fj = new ForkJoinPool(2);
