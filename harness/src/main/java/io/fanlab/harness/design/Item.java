@@ -64,5 +64,8 @@ public final class Item {
         }
     }
 
+    /** Work calls started for this item in the stage it last entered (0 before its first call). */
+    public int attempts() { return (int) stageAttempts.get(); }
+
     @Override public String toString() { return "Item[" + seq + "]"; }
 }

@@ -29,6 +29,25 @@ public interface RunningDesign {
     /** Retry and hedge counters since start, of designs that have such policies; -1 for unknown. Cheap; called by the sampler thread every second and once after cancel. */
     default PolicyCounters policyCounters() { return PolicyCounters.UNKNOWN; }
 
+    /**
+     * Per-worker counters of each stage that has fixed workers, since start (an empty list when the design has no
+     * such workers: a pool or a thread per item). Cheap; called by the sampler thread every second.
+     */
+    default java.util.List<StageWorkers> workers() { return java.util.List.of(); }
+
+    /**
+     * One stage's workers: items taken and busy nanoseconds per worker index, since start.
+     *
+     * @param items     items each worker took, by worker index
+     * @param busyNanos time each worker spent not waiting for items, by worker index
+     */
+    record StageWorkers(String stage, java.util.List<Long> items, java.util.List<Long> busyNanos) {
+        public StageWorkers {
+            items = java.util.List.copyOf(items);
+            busyNanos = java.util.List.copyOf(busyNanos);
+        }
+    }
+
     /** Counters of attempt policies, summed over stages. */
     record PolicyCounters(long retries, long hedges, long hedgesWon) {
         public static final PolicyCounters UNKNOWN = new PolicyCounters(-1, -1, -1);

@@ -29,12 +29,15 @@ public final class LittlesLaw {
     public static double timeAverageInSystem(long[] entryNanos, long[] exitNanos, long fromNanos, long toNanos) {
         checkTimeline(entryNanos, exitNanos, fromNanos, toNanos);
         double area = 0;
-        for (int i = 0; i < entryNanos.length; i++) {
-            long exit = exitNanos[i] == NOT_EXITED ? toNanos : exitNanos[i];
-            long lo = Math.max(entryNanos[i], fromNanos), hi = Math.min(exit, toNanos);
-            if (hi > lo) area += hi - lo;
-        }
+        for (int i = 0; i < entryNanos.length; i++)
+            area += overlap(entryNanos[i], exitNanos[i] == NOT_EXITED ? toNanos : exitNanos[i], fromNanos, toNanos);
         return area / (toNanos - fromNanos);
+    }
+
+    /** Nanoseconds of {@code [entry, exit)} inside {@code [from, to)}; 0 when they do not meet. */
+    static long overlap(long entry, long exit, long from, long to) {
+        long lo = Math.max(entry, from), hi = Math.min(exit, to);
+        return hi > lo ? hi - lo : 0;
     }
 
     /**
@@ -83,6 +86,49 @@ public final class LittlesLaw {
         double seconds = (toNanos - fromNanos) / 1e9;
         double w = exited == 0 ? 0 : responseSum / exited / 1e9;
         return check(arrived / seconds, w, l);
+    }
+
+    /**
+     * {@link #ofTimeline} computed on the fly, for a live system whose items are too many to keep: call
+     * {@link #exited} once per item when it leaves (any outcome), then {@link #check()} once every item that entered
+     * has exited. Gives exactly the {@code ofTimeline} figures of the same entries and exits (a property test holds
+     * the two together). Thread-safe and lock-free ({@link java.util.concurrent.atomic.LongAdder}s); {@code exited}
+     * may be called from any number of threads.
+     */
+    public static final class Accumulator {
+        private final long fromNanos, toNanos;
+        private final java.util.concurrent.atomic.LongAdder areaNanos = new java.util.concurrent.atomic.LongAdder();
+        private final java.util.concurrent.atomic.LongAdder arrived = new java.util.concurrent.atomic.LongAdder();
+        private final java.util.concurrent.atomic.LongAdder responseNanos = new java.util.concurrent.atomic.LongAdder();
+
+        /** @throws IllegalArgumentException if the window is empty */
+        public Accumulator(long fromNanos, long toNanos) {
+            if (toNanos <= fromNanos) throw new IllegalArgumentException("window: [" + fromNanos + ", " + toNanos + ")ns (expected: to > from)");
+            this.fromNanos = fromNanos;
+            this.toNanos = toNanos;
+        }
+
+        /** One item left the system. @throws IllegalArgumentException if {@code exit < entry} */
+        public void exited(long entryNanos, long exitNanos) {
+            if (exitNanos < entryNanos) throw new IllegalArgumentException("exit: " + exitNanos + "ns (expected: >= entry " + entryNanos + "ns)");
+            long o = overlap(entryNanos, exitNanos, fromNanos, toNanos);
+            if (o > 0) areaNanos.add(o);
+            if (entryNanos >= fromNanos && entryNanos < toNanos) {
+                arrived.increment();
+                responseNanos.add(exitNanos - entryNanos);
+            }
+        }
+
+        /** Items that entered in the window and have exited. */
+        public long arrived() { return arrived.sum(); }
+
+        /** The comparison over everything recorded so far (complete once every entry has exited). */
+        public Check check() {
+            long n = arrived.sum();
+            double seconds = (toNanos - fromNanos) / 1e9;
+            double w = n == 0 ? 0 : responseNanos.sum() / (double) n / 1e9;
+            return LittlesLaw.check(n / seconds, w, areaNanos.sum() / (double) (toNanos - fromNanos));
+        }
     }
 
     private static void checkTimeline(long[] entry, long[] exit, long from, long to) {

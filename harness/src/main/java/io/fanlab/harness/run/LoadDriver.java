@@ -1,5 +1,7 @@
 package io.fanlab.harness.run;
 
+import io.fanlab.harness.measure.CompletionSink;
+
 import io.fanlab.harness.design.Item;
 import io.fanlab.harness.design.RunningDesign;
 import io.fanlab.harness.load.ArrivalSchedule;
@@ -35,25 +37,22 @@ abstract class LoadDriver implements AutoCloseable {
     final ItemStream stream;
     final long runStart;
     final int k;
-    final PointRunner.Tallies t;
+    final CompletionSink t;
     final RunningDesign running;
     final LongAdder blockedNanos = new LongAdder();
     /** A submit that takes longer than this was blocked by the design (a full queue), not just slow. */
     static final long BLOCKED_NANOS = 1_000_000;
-    final long[] window;
 
-    LoadDriver(Scenario scenario, ItemStream stream, long runStart, int k, PointRunner.Tallies t, RunningDesign running) {
+    LoadDriver(Scenario scenario, ItemStream stream, long runStart, int k, CompletionSink t, RunningDesign running) {
         this.scenario = scenario;
         this.stream = stream;
         this.runStart = runStart;
         this.k = k;
         this.t = t;
         this.running = running;
-        long warm = scenario.phases().warmup().toNanos();
-        this.window = new long[] {runStart + warm, runStart + warm + scenario.phases().measure().toNanos()};
     }
 
-    static LoadDriver create(Scenario s, ItemStream stream, long runStart, int k, PointRunner.Tallies t, RunningDesign running) {
+    static LoadDriver create(Scenario s, ItemStream stream, long runStart, int k, CompletionSink t, RunningDesign running) {
         return s.load() instanceof LoadSpec.Open ? new Open(s, stream, runStart, k, t, running) : new Closed(s, stream, runStart, k, t, running);
     }
 
@@ -73,11 +72,9 @@ abstract class LoadDriver implements AutoCloseable {
         return new Item(seq, seq / k, stream.key(seq, intended - runStart), stream.tenant(seq), intended);
     }
 
-    /** Offers one item: counts it, stamps its hand-off, measures time blocked in the design's submit. */
+    /** Offers one item: tells the sink (which counts it), stamps its hand-off, measures time blocked in the design's submit. */
     void offer(Item item) throws InterruptedException {
-        t.submitted.increment();
-        long intended = item.intendedStartNanos();
-        if (intended >= window[0] && intended < window[1]) t.windowOffered.increment();
+        t.submitted(item);
         long before = System.nanoTime();
         item.markHandoff(before);
         running.submit(item);
@@ -106,7 +103,7 @@ abstract class LoadDriver implements AutoCloseable {
         private final ArrivalSchedule schedule;
         private final Double rate;
 
-        Open(Scenario s, ItemStream stream, long runStart, int k, PointRunner.Tallies t, RunningDesign running) {
+        Open(Scenario s, ItemStream stream, long runStart, int k, CompletionSink t, RunningDesign running) {
             super(s, stream, runStart, k, t, running);
             LoadSpec.Open open = (LoadSpec.Open) s.load();
             List<FaultSpec.LoadSpike> spikes = s.faults().stream().filter(f -> f instanceof FaultSpec.LoadSpike).map(f -> (FaultSpec.LoadSpike) f).toList();
@@ -139,7 +136,7 @@ abstract class LoadDriver implements AutoCloseable {
     static final class Closed extends LoadDriver {
         private final ClosedLoadGenerator generator;
 
-        Closed(Scenario s, ItemStream stream, long runStart, int k, PointRunner.Tallies t, RunningDesign running) {
+        Closed(Scenario s, ItemStream stream, long runStart, int k, CompletionSink t, RunningDesign running) {
             super(s, stream, runStart, k, t, running);
             LoadSpec.Closed c = (LoadSpec.Closed) s.load();
             this.generator = new ClosedLoadGenerator(c.users(), c.think(), stream);

@@ -5,17 +5,18 @@ import io.fanlab.reports.run.RunJson;
 
 import io.fanlab.engine.Outcome;
 import io.fanlab.engine.spec.StageSpec;
-import io.fanlab.harness.design.Completions;
 import io.fanlab.harness.design.Design;
 import io.fanlab.harness.design.DesignContext;
-import io.fanlab.harness.design.Item;
 import io.fanlab.harness.design.RunningDesign;
 import io.fanlab.harness.design.StageWork;
 import io.fanlab.harness.dist.Distribution;
 import io.fanlab.harness.fault.FaultSpec;
 import io.fanlab.harness.load.LoadSpec;
+import io.fanlab.harness.measure.CompletionSink;
+import io.fanlab.harness.measure.DeadLetters;
+import io.fanlab.harness.queueing.LittlesLaw;
+import io.fanlab.harness.scenario.CancelAt;
 import io.fanlab.harness.probe.LatencyProbe;
-import io.fanlab.harness.probe.SeenSet;
 import io.fanlab.harness.probe.ThreadCensus;
 import io.fanlab.harness.scenario.Scenario;
 import io.fanlab.harness.scenario.SloSpec;
@@ -35,8 +36,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
@@ -48,19 +47,20 @@ import org.HdrHistogram.HistogramLogWriter;
  * latency), checks conservation and thread leaks, and builds the point's record.
  *
  * <h2>What is measured, and how</h2>
+ * The counting rules live in {@link CompletionSink} (response, service and request populations, unfinished items
+ * as censored values, Little's law, duplicates, hot keys, dead letters), unit-tested on a manual clock. This class
+ * keeps the stage wrapper (per-stage service, queue and busy time), the phases, the cancel and the record:
  * <ul>
- *   <li>Response time = completion - intended start (open model: the schedule's time, so a stalled system cannot
- *       hide queueing: no coordinated omission); service time = completion - first stage start. Both for items
- *       whose intended start lies in the measured window, whenever they complete (so the slowest items of the
- *       window are not cut off at its end).</li>
- *   <li>Throughput = completions inside the measured window / its length.</li>
- *   <li>Little's law: L = time-average of items in the system over the window, computed exactly as the sum of
- *       every item's time inside the window divided by its length (every item ends, cancel included, so the sum is
- *       complete), against lambda x W with lambda = offered rate in the window and W = mean time in system of the
- *       items that arrived in it (every outcome). They differ only by edge effects at the window's ends.</li>
+ *   <li>The cancel falls where the scenario's {@code phases.cancel} puts it: after the cooldown drain (an idle
+ *       design), or at the end of the window or a time on the timeline, load still in flight; the sink counts what
+ *       was in flight, cancelled, finished anyway; stuck items are censored after the cancel's bound.</li>
  *   <li>Conservation: offered = completed + failed + shed + timed out + cancelled + dead-lettered, and no item is
- *       reported twice ({@link SeenSet}).</li>
- *   <li>Threads: a census (virtual threads included) before the design starts and after it is cancelled.</li>
+ *       reported twice.</li>
+ *   <li>Threads: a census (virtual threads included) before the design starts, right after the cancel (threads
+ *       still alive) and after a 2 s grace (leaked); only threads the application started count, minus the
+ *       harness's own ({@link ThreadCensus} tells the JVM's threads by owner).</li>
+ *   <li>Per-worker counters and reorder depth come from the design ({@link RunningDesign#workers()},
+ *       {@link RunningDesign.Gauges}) through the sampler, over the window and per interval.</li>
  * </ul>
  * Threads owned here: the generator (open) or user threads (closed), {@code fanlab-sampler}, the fault schedule's;
  * all are joined before {@link #run()} returns.
@@ -69,16 +69,6 @@ public final class PointRunner {
     static final long SAMPLE_NANOS = 100_000_000L;
     static final int SAMPLES_PER_INTERVAL = 10;
     static final Duration CANCEL_BOUND = Duration.ofSeconds(2);
-    /** JVM and library housekeeping threads that may appear during a point without belonging to the design. */
-    static final Pattern HOUSEKEEPING = Pattern.compile(
-            "C[12] CompilerThread\\d*|Sweeper thread|Attach Listener|Common-Cleaner|process reaper|Signal Dispatcher|Finalizer|"
-                    + "Reference Handler|Notification Thread|JFR.*|ForkJoinPool-\\d+-worker-\\d+|ForkJoinPool\\.commonPool-worker-\\d+|"
-                    + "Monitor Deflation Thread|Service Thread|VM Periodic Task Thread|RMI.*|GC Thread.*|G1.*|Java2D.*|"
-                    + "VirtualThread-unblocker|ForkJoinPool-\\d+-delayScheduler|InnocuousThread-\\d+|fanlab-sampler|fanlab-generator|fanlab-faults.*|fanlab-point-stdout|Read-Poller|Write-Poller|.*-Poller|"
-                    // JDK 25's virtual-thread I/O pollers (JDK 21 names them Read-Poller / Write-Poller), started lazily
-                    // the first time a virtual thread blocks on a socket: seen as "leaked" by the slow-downstream scenario
-                    + "MasterPoller|SubPoller-\\d+");
-
     private final Scenario scenario;
     private final Design design;
     private final PointRequest req;
@@ -96,34 +86,6 @@ public final class PointRunner {
         this.onAbort = onAbort;
     }
 
-    /** Counters shared by the completion sink and the sampler. */
-    static final class Tallies {
-        final LongAdder submitted = new LongAdder();
-        final LongAdder[] terminal = adders(Outcome.values().length);
-        final LongAdder[] windowTerminal = adders(Outcome.values().length);
-        final LongAdder windowOffered = new LongAdder();
-        final LongAdder completedInWindow = new LongAdder();
-        final LongAdder sojournNanosInWindow = new LongAdder();
-        /** Item-nanoseconds spent in the system inside the window, by every item (exact time integral of N(t)). */
-        final LongAdder inSystemAreaNanos = new LongAdder();
-        final LongAdder duplicates = new LongAdder();
-        final SeenSet seen = new SeenSet();
-
-        static LongAdder[] adders(int n) {
-            LongAdder[] a = new LongAdder[n];
-            for (int i = 0; i < n; i++) a[i] = new LongAdder();
-            return a;
-        }
-
-        long terminalTotal() {
-            long s = 0;
-            for (LongAdder a : terminal) s += a.sum();
-            return s;
-        }
-
-        long of(Outcome o) { return terminal[o.ordinal()].sum(); }
-    }
-
     public PointResult run() throws Exception {
         Path dir = req.runDir().resolve("points").resolve(req.id());
         Files.createDirectories(dir);
@@ -137,31 +99,29 @@ public final class PointRunner {
             names.add(s.name());
         }
         long phaseWarm = scenario.phases().warmup().toNanos();
-        long phaseMeasure = scenario.phases().measure().toNanos();
+        long phaseMeasure = scenario.phases().measured().toNanos(); // cut short by a cancel placed inside the window
         long phaseCool = scenario.phases().cooldown().toNanos();
-        double totalS = (phaseWarm + phaseMeasure + phaseCool) / 1e9;
+        long cancelOffset = scenario.phases().cancel().offset(scenario.phases()).toNanos();
+        boolean cancelWhenDrained = scenario.phases().cancel() instanceof CancelAt.AfterCooldown;
+        double totalS = (phaseWarm + scenario.phases().measure().toNanos() + phaseCool) / 1e9;
 
         PointEnvironment env = PointEnvironment.create(scenario, names);
         int k = Math.max(1, scenario.load().fanout());
-        LatencyProbe liveResponse = new LatencyProbe();
-        LatencyProbe response = new LatencyProbe();
-        LatencyProbe service = new LatencyProbe();
-        LatencyProbe request = k > 1 ? new LatencyProbe() : null;
         LatencyProbe[] stageService = new LatencyProbe[cfg.size()];
         LatencyProbe[] stageQueue = new LatencyProbe[cfg.size()];
-        LongAdder[] stageBusy = Tallies.adders(cfg.size());
+        LongAdder[] stageBusy = new LongAdder[cfg.size()];
         for (int i = 0; i < cfg.size(); i++) {
             stageService[i] = new LatencyProbe();
             stageQueue[i] = new LatencyProbe();
+            stageBusy[i] = new LongAdder();
         }
-        Tallies t = new Tallies();
         long[] window = new long[2]; // [start, end) in nanoTime, set once the run starts
-        Map<Long, AtomicInteger> joins = new ConcurrentHashMap<>();
         int joinAt = switch (scenario.load().join()) {
             case LoadSpec.Join.All a -> k;
             case LoadSpec.Join.First f -> 1;
             case LoadSpec.Join.Quorum q -> q.q();
         };
+        CompletionSink sink = new CompletionSink(System::nanoTime, k, joinAt);
 
         List<StageWork> work = new ArrayList<>();
         for (int i = 0; i < cfg.size(); i++) {
@@ -182,55 +142,21 @@ public final class PointRunner {
             });
         }
 
-        LoadDriver[] driverRef = new LoadDriver[1];
-        Completions sink = (item, outcome, cause) -> {
-            long now = System.nanoTime();
-            if (!t.seen.add(item.seq())) {
-                t.duplicates.increment();
-                return;
-            }
-            t.terminal[outcome.ordinal()].increment();
-            long intended = item.intendedStartNanos();
-            long overlap = Math.min(now, window[1]) - Math.max(intended, window[0]);
-            if (overlap > 0) t.inSystemAreaNanos.add(overlap);
-            boolean inWindow = intended >= window[0] && intended < window[1];
-            if (inWindow) {
-                t.windowTerminal[outcome.ordinal()].increment();
-                t.sojournNanosInWindow.add(Math.max(0, now - intended));
-            }
-            if (outcome == Outcome.COMPLETED) {
-                long resp = now - intended;
-                liveResponse.recordNanos(resp);
-                if (now >= window[0] && now < window[1]) t.completedInWindow.increment();
-                if (inWindow) {
-                    response.recordNanos(resp);
-                    long svcStart = item.serviceStartNanos();
-                    service.recordNanos(svcStart == 0 ? 0 : now - svcStart);
-                }
-                if (request != null) {
-                    AtomicInteger c = joins.computeIfAbsent(item.request(), r -> new AtomicInteger());
-                    if (c.incrementAndGet() == joinAt && inWindow) request.recordNanos(resp);
-                }
-            }
-            if (request != null && item.seq() % k == k - 1) joins.remove(item.request());
-            LoadDriver d = driverRef[0];
-            if (d != null) d.completed(item);
-        };
-
         List<ThreadCensus.Seen> baseline = ThreadCensus.take();
         RunningDesign running = design.start(new DesignContext(specs, work, sink, swept));
         long runStart = System.nanoTime();
         long runStartEpochMs = System.currentTimeMillis();
         window[0] = runStart + phaseWarm;
         window[1] = runStart + phaseWarm + phaseMeasure;
+        sink.openWindow(window[0], window[1]);
         events.event("phase", req.id(), Map.of("name", "warmup", "point_t_s", 0.0));
 
         double rowOffsetS = req.pointStartEpochMs() == 0 ? 0 : (runStartEpochMs - req.pointStartEpochMs()) / 1000.0;
-        Sampler sampler = new Sampler(running, t, liveResponse, window, runStart, rowOffsetS, totalS, progress, req.id());
+        Sampler sampler = new Sampler(running, sink, window, runStart, rowOffsetS, totalS, progress, req.id());
         Thread samplerThread = Thread.ofPlatform().name("fanlab-sampler").daemon().start(sampler);
         var faults = env.startFaults(scenario.faults(), runStart, events, req.id(), onAbort);
-        LoadDriver driver = LoadDriver.create(scenario, env.stream(), runStart, k, t, running);
-        driverRef[0] = driver;
+        LoadDriver driver = LoadDriver.create(scenario, env.stream(), runStart, k, sink, running);
+        sink.onTerminal(driver::completed);
         OtherCpu.Snapshot[] cpu = new OtherCpu.Snapshot[2]; // machine CPU at the window's start and end
         Thread phaseMarker = Thread.ofPlatform().name("fanlab-phases").daemon().start(() -> {
             try {
@@ -243,48 +169,64 @@ public final class PointRunner {
         LoadDriver.Stats gen;
         String error = null;
         try {
-            gen = driver.run(phaseWarm + phaseMeasure);
+            gen = driver.run(Math.min(phaseWarm + scenario.phases().measure().toNanos(), cancelOffset));
         } catch (RuntimeException e) {
             error = "load generator failed: " + e;
             gen = driver.statsSoFar();
         }
         cpu[1] = OtherCpu.snapshot();
+        // ---- the cancel: after the drain (default), or at its place on the timeline. When the load ran up to that
+        // place (end_of_measure, or a time inside the window) it comes first, before anything else can let the items
+        // in flight drain: short items finish within the few ms an event write takes.
+        RunningDesign.CancelResult cancel = null;
+        double cancelT = 0;
+        if (!cancelWhenDrained && System.nanoTime() - (runStart + cancelOffset) >= 0) {
+            cancelT = (System.nanoTime() - runStart) / 1e9;
+            sink.beginCancel();
+            cancel = running.cancel(CANCEL_BOUND);
+        }
         phaseMarker.interrupt();
         phaseMarker.join();
         sampler.windowEnded(stageService, stageQueue, stageBusy);
         events.event("phase", req.id(), Map.of("name", "cooldown", "point_t_s", (System.nanoTime() - runStart) / 1e9));
-
-        long drainDeadline = System.nanoTime() + phaseCool;
-        while (System.nanoTime() < drainDeadline && t.submitted.sum() > t.terminalTotal()) Thread.sleep(5);
-        events.event("phase", req.id(), Map.of("name", "cancel", "point_t_s", (System.nanoTime() - runStart) / 1e9,
-                "in_flight", t.submitted.sum() - t.terminalTotal()));
-        RunningDesign.CancelResult cancel = running.cancel(CANCEL_BOUND);
+        if (cancel == null) {
+            if (cancelWhenDrained) {
+                long drainDeadline = System.nanoTime() + phaseCool;
+                while (System.nanoTime() < drainDeadline && sink.inFlight() > 0) Thread.sleep(5);
+            } else {
+                sleepUntil(runStart + cancelOffset);
+            }
+            cancelT = (System.nanoTime() - runStart) / 1e9;
+            sink.beginCancel();
+            cancel = running.cancel(CANCEL_BOUND);
+        }
+        events.event("phase", req.id(), Map.of("name", "cancel", "point_t_s", cancelT, "in_flight", sink.inFlightAtCancel(),
+                "at", scenario.phases().cancel().toString(), "quiesce_ms", cancel.elapsed().toNanos() / 1e6));
+        long aliveAfterCancel = ThreadCensus.newSince(baseline).stream()
+                .filter(t -> t.owner() == ThreadCensus.Owner.APPLICATION && !harnessThread(t)).count();
+        sink.censorStuck();
+        driver.close();
         sampler.stop();
         samplerThread.join();
+        sampler.flipResponse(System.nanoTime()); // the censored tail recorded after the sampler's last flip
         faults.close();
         env.close();
-        driver.close();
 
         List<ThreadCensus.Seen> leaked = awaitLeaks(baseline);
         events.event("phase", req.id(), Map.of("name", "end", "point_t_s", (System.nanoTime() - runStart) / 1e9));
 
         writeIntervals(dir, sampler);
-        writeHlog(dir, sampler, runStart);
+        writeHlog(dir, sampler, runStartEpochMs);
+        long deadLettersWritten = writeDeadLetters(dir, sink);
 
         // ---- the record
         double windowS = phaseMeasure / 1e9;
-        long offered = t.submitted.sum();
-        long windowOffered = t.windowOffered.sum();
-        long windowTerminal = 0;
-        for (LongAdder a : t.windowTerminal) windowTerminal += a.sum();
-        double lambda = windowOffered / windowS;
-        double wS = windowTerminal == 0 ? 0 : t.sojournNanosInWindow.sum() / 1e9 / windowTerminal;
-        // exact: every item is terminal by now (cancel ended the rest), so the integral of N(t) over the window is complete
-        double lMeasured = t.inSystemAreaNanos.sum() / (double) phaseMeasure;
-        double lComputed = lambda * wS;
-        PointResult.Little little = new PointResult.Little(lMeasured, lambda, wS, lComputed,
-                lComputed == 0 ? 0 : (lMeasured - lComputed) / lComputed);
-        boolean conservation = offered == t.terminalTotal() && t.duplicates.sum() == 0;
+        long offered = sink.submitted();
+        long windowOffered = sink.windowOffered();
+        LittlesLaw.Check lc = sink.little();
+        PointResult.Little little = new PointResult.Little(lc.observedL(), lc.lambdaPerSec(), lc.meanResponseSec(), lc.predictedL(),
+                lc.predictedL() == 0 ? 0 : (lc.observedL() - lc.predictedL()) / lc.predictedL());
+        boolean conservation = offered == sink.terminalTotal() && sink.duplicates() == 0;
 
         List<PointResult.Stage> stages = new ArrayList<>();
         for (int i = 0; i < cfg.size(); i++) {
@@ -292,10 +234,16 @@ public final class PointRunner {
             stages.add(new PointResult.Stage(names.get(i), specs.get(i).width(), summary(sampler.stageServiceWindow(i)),
                     summary(sampler.stageQueueWindow(i)), Math.min(1.0, util)));
         }
-        Histogram resp = response.flipInterval();
-        Histogram svc = service.flipInterval();
-        Histogram reqH = request == null ? null : request.flipInterval();
-        PointResult.Latency respSummary = summary(resp);
+        Histogram resp = sink.response().total(); // every interval the sampler flipped, and the final flip: the hlog's population
+        Histogram svc = sink.service().flipInterval();
+        Histogram reqH = sink.request() == null ? null : sink.request().flipInterval();
+        long[] reorder = sampler.reorder();
+        PointResult.Requests requests = k == 1 ? null
+                : new PointResult.Requests((offered + k - 1) / k, sink.requestsSucceeded(), sink.requestsFailed(), sink.censoredRequest());
+        PointResult.Cancellation cancellation = new PointResult.Cancellation(scenario.phases().cancel().toString(), round3(cancelT),
+                sink.inFlightAtCancel(), sink.cancelledAfterCancel(), sink.finishedAfterCancel(), cancel.elapsed().toNanos() / 1e6,
+                cancel.stuckItems(), aliveAfterCancel);
+        PointResult.Latency respSummary = summary(resp, sink.censoredResponse());
         PointResult.ErlangC erlang = env.erlangC(req.width(), svc.getTotalCount() == 0 ? 0 : svc.getMean() / 1000.0);
 
         // ---- validity: judged by PointValidity from plain figures (its javadoc and RESULTS.md give the thresholds)
@@ -307,27 +255,34 @@ public final class PointRunner {
         int perArrival = scenario.load() instanceof LoadSpec.Open ? k : 1; // the generator counts arrivals; items are k per arrival
         PointValidity.Judgement judged = PointValidity.judge(new PointValidity.Inputs(scenario.load() instanceof LoadSpec.Open,
                 windowOffered, gen.missedStarts() * perArrival, gen.notStarted(), gen.blockedShare(), gen.lagP99Us(), gen.summary(),
-                offered, t.terminalTotal(), t.duplicates.sum(), cancel.stuckItems(), leaked.stream().map(ThreadCensus.Seen::name).toList(), error,
-                otherCpu, lComputed == 0 ? Double.NaN : little.relError(), wS, windowS,
+                offered, sink.terminalTotal(), sink.duplicates(), cancel.stuckItems(), leaked.stream().map(ThreadCensus.Seen::name).toList(), error,
+                otherCpu, lc.predictedL() == 0 ? Double.NaN : little.relError(), lc.meanResponseSec(), windowS,
                 PointValidity.faultsOutsideWindow(faultTimings, phaseWarm / 1e9, windowS, phaseCool / 1e9), steady, selfTest,
                 env.warnings(design)));
         boolean valid = judged.valid();
         List<String> warnings = new ArrayList<>(judged.warnings());
-        long clamped = response.clamped() + service.clamped() + (request == null ? 0 : request.clamped());
+        if (sink.unfinished() > 0) warnings.add(String.format("%d item(s) unfinished when the point cancelled its design (%s): counted in the latency SLOs as censored values and in the error rate",
+                sink.unfinished(), scenario.phases().cancel()));
+        long clamped = sink.response().clamped() + sink.service().clamped() + (sink.request() == null ? 0 : sink.request().clamped());
         if (clamped > 0) warnings.add(clamped + " latencies above " + LatencyProbe.MAX_US / 3_600_000_000L + "h were recorded as 1h, the probe's range: the highest percentiles are lower bounds");
-        if (t.seen.unchecked() > 0) warnings.add(t.seen.unchecked() + " item(s) beyond the first " + SeenSet.CAPACITY + " were not checked for duplicates");
+        if (sink.uncheckedDuplicates() > 0) warnings.add(sink.uncheckedDuplicates() + " item(s) beyond the first " + io.fanlab.harness.probe.SeenSet.CAPACITY + " were not checked for duplicates");
         PointResult.Validity validity = new PointResult.Validity(judged.state(), judged.invalidReasons(), gen.notStarted(), gen.blockedShare(),
-                otherCpu, steady, PointValidity.littleTolerance(wS, windowS));
+                otherCpu, steady, PointValidity.littleTolerance(lc.meanResponseSec(), windowS));
 
         PointResult draft = new PointResult(req.id(), req.design(), req.width(), req.repeat(), error == null ? PointResult.OK : PointResult.FAILED, error,
-                windowS, offered, t.of(Outcome.COMPLETED), t.of(Outcome.FAILED), t.of(Outcome.SHED), t.of(Outcome.TIMED_OUT),
-                t.of(Outcome.CANCELLED), t.of(Outcome.DEAD_LETTERED), t.completedInWindow.sum() / windowS,
+                windowS, offered, sink.of(Outcome.COMPLETED), sink.of(Outcome.FAILED), sink.of(Outcome.SHED), sink.of(Outcome.TIMED_OUT),
+                sink.of(Outcome.CANCELLED), sink.of(Outcome.DEAD_LETTERED), sink.completedInWindow() / windowS,
                 gen.intendedRate(), offered / ((phaseWarm + phaseMeasure) / 1e9),
-                respSummary, summary(svc), reqH == null ? null : summary(reqH), stages, little,
+                respSummary, summary(svc), reqH == null ? null : summary(reqH, sink.censoredRequest()), stages, little,
                 conservation, leaked.size(), leaked.stream().map(ThreadCensus.Seen::name).limit(20).toList(),
                 cancel.elapsed().toNanos() / 1e6,
                 new PointResult.Generator(gen.lagP50Us(), gen.lagP99Us(), gen.lagMaxUs(), gen.missedStarts(), gen.fellBehind()),
-                valid, warnings, List.of(), erlang, env.counters(running), validity, selfTest);
+                valid, warnings, List.of(), erlang, env.counters(running), validity, selfTest,
+                sink.unfinished(), requests, cancellation,
+                reorder[0] < 0 ? null : new PointResult.Reorder(reorder[0], reorder[2] == 0 ? 0 : round3(reorder[1] / (double) reorder[2])),
+                workers(sampler.workersAtStart(), sampler.workersAtEnd(), phaseMeasure),
+                sink.windowKeys().top(CompletionSink.TOP_KEYS, false).stream().map(kc -> new PointResult.KeyCount(kc.key(), kc.count(), kc.error())).toList(),
+                deadLettersWritten);
         Map<SloSpec.Metric, Histogram> exact = new LinkedHashMap<>();
         exact.put(SloSpec.Metric.RESPONSE, resp);
         exact.put(SloSpec.Metric.SERVICE, svc);
@@ -338,6 +293,34 @@ public final class PointRunner {
         });
         return withSlos(draft, slos);
     }
+
+    /** Per stage over the window: items and busy share per worker, skew (max / mean items) and the hottest worker. */
+    static List<PointResult.Workers> workers(List<RunningDesign.StageWorkers> start, List<RunningDesign.StageWorkers> end, long windowNanos) {
+        List<PointResult.Workers> out = new ArrayList<>();
+        for (RunningDesign.StageWorkers e : end) {
+            RunningDesign.StageWorkers b = start.stream().filter(x -> x.stage().equals(e.stage())).findFirst().orElse(null);
+            List<Long> items = new ArrayList<>();
+            List<Double> busy = new ArrayList<>();
+            long max = 0, sum = 0;
+            int hottest = 0;
+            for (int i = 0; i < e.items().size(); i++) {
+                long n = Math.max(0, e.items().get(i) - (b != null && i < b.items().size() ? b.items().get(i) : 0));
+                long ns = Math.max(0, e.busyNanos().get(i) - (b != null && i < b.busyNanos().size() ? b.busyNanos().get(i) : 0));
+                items.add(n);
+                busy.add(windowNanos <= 0 ? 0 : round3(Math.min(1, ns / (double) windowNanos)));
+                sum += n;
+                if (n > max) {
+                    max = n;
+                    hottest = i;
+                }
+            }
+            double mean = items.isEmpty() ? 0 : sum / (double) items.size();
+            out.add(new PointResult.Workers(e.stage(), items, busy, mean == 0 ? 0 : round3(max / mean), hottest));
+        }
+        return out;
+    }
+
+    static double round3(double v) { return Math.round(v * 1000) / 1000.0; }
 
     private int sweptStage() {
         for (int i = 0; i < scenario.pipeline().size(); i++)
@@ -350,25 +333,36 @@ public final class PointRunner {
                 p.failed(), p.shed(), p.timedOut(), p.cancelled(), p.deadLettered(), p.throughput(), p.intendedRate(), p.achievedRate(),
                 p.responseMs(), p.serviceMs(), p.requestMs(), p.stages(), p.little(), p.conservationOk(), p.leakedThreads(),
                 p.leakedThreadNames(), p.cancelMs(), p.generator(), p.valid(), p.warnings(), slos, p.erlangC(), p.counters(),
-                p.validity(), p.selfTest());
+                p.validity(), p.selfTest(),
+                p.unfinished(), p.requests(), p.cancellation(), p.reorderDepth(), p.workers(), p.topKeys(), p.deadLettersWritten());
     }
 
-    static PointResult.Latency summary(Histogram h) {
-        if (h == null || h.getTotalCount() == 0) return new PointResult.Latency(0, 0, 0, 0, 0, 0, 0);
+    static PointResult.Latency summary(Histogram h) { return summary(h, 0); }
+
+    /** @param censored how many of the histogram's values are lower bounds of unfinished items */
+    static PointResult.Latency summary(Histogram h, long censored) {
+        if (h == null || h.getTotalCount() == 0) return new PointResult.Latency(0, 0, 0, 0, 0, 0, 0, 0);
         return new PointResult.Latency(h.getTotalCount(), h.getMean() / 1000.0, h.getValueAtPercentile(50) / 1000.0,
                 h.getValueAtPercentile(90) / 1000.0, h.getValueAtPercentile(99) / 1000.0, h.getValueAtPercentile(99.9) / 1000.0,
-                h.getMaxValue() / 1000.0);
+                h.getMaxValue() / 1000.0, censored);
     }
 
-    /** Threads started since the baseline that are still alive, after up to 2 s of grace, minus housekeeping. */
+    /**
+     * The harness's own threads (by the names it gives them): the point's sampler, phase marker, generator, closed-load
+     * users, fault threads, the loopback downstream's and its client's virtual threads, and the forked point's stdout
+     * pump. Everything else the application started during the point is the design's.
+     */
+    static final Pattern HARNESS_THREADS = Pattern.compile(
+            "fanlab-(sampler|phases|generator|faults|fault-gc|fault-cpuhog-\\d+|user-\\d+|point-stdout|downstream-\\d+|downstream-client-\\d+)");
+
+    static boolean harnessThread(ThreadCensus.Seen s) { return HARNESS_THREADS.matcher(s.name()).matches(); }
+
+    /**
+     * Threads the design started that are still alive after up to 2 s of grace: new since the baseline, owned by the
+     * application (not the JVM: see {@link ThreadCensus}), and not the harness's own.
+     */
     static List<ThreadCensus.Seen> awaitLeaks(List<ThreadCensus.Seen> baseline) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-        while (true) {
-            List<ThreadCensus.Seen> extra = ThreadCensus.newSince(baseline).stream()
-                    .filter(s -> !HOUSEKEEPING.matcher(s.name()).matches()).toList();
-            if (extra.isEmpty() || System.nanoTime() > deadline) return extra;
-            Thread.sleep(50);
-        }
+        return ThreadCensus.leakedSince(baseline, PointRunner::harnessThread, Duration.ofSeconds(2).toNanos());
     }
 
     static void sleepUntil(long nanoTime) throws InterruptedException {
@@ -383,9 +377,21 @@ public final class PointRunner {
         RunJson.writeAtomically(dir.resolve("intervals.json"), doc);
     }
 
-    private void writeHlog(Path dir, Sampler s, long runStart) throws IOException {
-        writeHlog(dir.resolve("response.hlog"), "fanlab response times of " + req.id() + ", microseconds, intervals since the point's start",
-                events.runStartEpochMillis(), s.intervalHistograms());
+    /**
+     * The response population of point.json (intended starts in the window, censored items included) as an
+     * HdrHistogram interval log readable by the standard tools: values in nanoseconds (HistogramLogProcessor's and
+     * HistogramLogAnalyzer's default unit ratio), interval timestamps in epoch ms with the point's start as base time.
+     */
+    private void writeHlog(Path dir, Sampler s, long pointStartEpochMs) throws IOException {
+        List<Histogram> intervals = new ArrayList<>();
+        for (Histogram us : s.responseIntervals()) {
+            Histogram ns = toNanos(us);
+            ns.setStartTimeStamp(pointStartEpochMs + us.getStartTimeStamp());
+            ns.setEndTimeStamp(pointStartEpochMs + us.getEndTimeStamp());
+            intervals.add(ns);
+        }
+        writeHlog(dir.resolve("response.hlog"), "fanlab response times of " + req.id() + " (the population of point.json response_ms), nanoseconds",
+                pointStartEpochMs, intervals);
     }
 
     /**
@@ -399,11 +405,39 @@ public final class PointRunner {
             HistogramLogWriter w = new HistogramLogWriter(ps);
             w.outputComment(comment);
             w.outputLogFormatVersion();
+            w.outputStartTime(baseTimeMillis);
+            w.setBaseTime(baseTimeMillis);
             w.outputBaseTime(baseTimeMillis);
             w.outputLegend();
             for (Histogram h : intervals) w.outputIntervalHistogram(h);
         }
         RunJson.writeAtomically(file, bytes.toByteArray());
+    }
+
+    /** A microsecond histogram as nanoseconds: each bucket's value times 1000, counts kept (percentiles agree to 0.1%). */
+    static Histogram toNanos(Histogram us) {
+        Histogram ns = new Histogram(1_000, LatencyProbe.MAX_US * 1_000, 3);
+        for (org.HdrHistogram.HistogramIterationValue v : us.recordedValues())
+            ns.recordValueWithCount(v.getValueIteratedTo() * 1_000, v.getCountAtValueIteratedTo());
+        return ns;
+    }
+
+    /** points/&lt;id&gt;/dead-letters.jsonl: the first kept dead letters, by seq. @return lines written */
+    private static long writeDeadLetters(Path dir, CompletionSink sink) throws IOException {
+        List<DeadLetters.Letter> kept = new ArrayList<>(sink.deadLetters().kept());
+        if (kept.isEmpty()) return 0;
+        kept.sort(java.util.Comparator.comparingLong(DeadLetters.Letter::seq));
+        StringBuilder b = new StringBuilder();
+        for (DeadLetters.Letter l : kept) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("seq", l.seq());
+            m.put("key", l.key());
+            m.put("cause", l.cause());
+            m.put("attempts", l.attempts());
+            b.append(RunJson.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(m)).append('\n');
+        }
+        RunJson.writeAtomically(dir.resolve("dead-letters.jsonl"), b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return kept.size();
     }
 
     /** Whether any stage calls the loopback downstream (then the point starts one). */

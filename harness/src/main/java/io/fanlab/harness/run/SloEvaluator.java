@@ -37,8 +37,9 @@ public final class SloEvaluator {
                             : exact != null ? exact.valueMs(l.metric(), l.percentile()) : percentile(lat, l.percentile());
                     yield upper(label(l), "latency", limit, actual, "ms");
                 }
+                // unfinished: items never served (in flight when the point cancelled its design, or stuck)
                 case SloSpec.ErrorRate e -> upper("error rate <= " + pct(e.max()), "error_rate", e.max(),
-                        (double) (p.failed() + p.timedOut() + p.deadLettered()) / offered, "ratio");
+                        (double) (p.failed() + p.timedOut() + p.deadLettered() + p.unfinished()) / offered, "ratio");
                 case SloSpec.ShedRate e -> upper("shed rate <= " + pct(e.max()), "shed_rate", e.max(), (double) p.shed() / offered, "ratio");
                 case SloSpec.ThroughputFloor t -> {
                     double limit = t.min().perSecond();

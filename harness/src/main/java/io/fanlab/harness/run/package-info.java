@@ -8,5 +8,7 @@
  * Whether a point is valid, saturated or invalid is decided by {@link io.fanlab.harness.validity.PointValidity}
  * from the figures the runner measured; the sweep logs the harness's floor
  * ({@link io.fanlab.harness.validity.HarnessFloor}) before the first point.
+ * What a point counts is decided by {@link io.fanlab.harness.measure.CompletionSink}; the point's leak check takes
+ * the threads the design started by owner ({@link io.fanlab.harness.probe.ThreadCensus}), not by name.
  */
 package io.fanlab.harness.run;

@@ -30,6 +30,8 @@ public final class Defaults {
     public static final Duration MEASURE = Duration.ofSeconds(10);
     /** Cooldown (drain, not recorded): long enough to drain queues at the usual service times. */
     public static final Duration COOLDOWN = Duration.ofSeconds(1);
+    /** When a point cancels its design: after the cooldown drain (see {@link CancelAt}). */
+    public static final CancelAt CANCEL = CancelAt.AFTER_COOLDOWN;
 
     /** Open arrival shape when {@code arrival} is absent: Poisson (the memoryless arrivals of independent clients). */
     public static final String ARRIVAL = "poisson";

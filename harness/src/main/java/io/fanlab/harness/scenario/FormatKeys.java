@@ -25,7 +25,7 @@ public final class FormatKeys {
     static {
         Map<String, SequencedSet<String>> m = new LinkedHashMap<>();
         put(m, "scenario", "name", "description", "seed", "phases", "load", "keys", "pipeline", "downstream", "faults", "slos", "sweep");
-        put(m, "phases", "warmup", "measure", "cooldown");
+        put(m, "phases", "warmup", "measure", "cooldown", "cancel");
         put(m, "load", "open", "closed", "fanout", "join");
         put(m, "open", "arrival", "rate", "from", "to", "over", "steps", "factor", "at", "duration");
         put(m, "closed", "users", "think");

@@ -94,7 +94,7 @@ public record ScenarioOverrides(Optional<List<Integer>> widths, Optional<List<St
             problems.add(cli(widths.isPresent() ? "--widths" : "--designs", e.getMessage().replaceFirst("^[a-z]+: ", "")));
         }
         try {
-            ph = new Phases(ph.warmup(), duration.orElse(ph.measure()), ph.cooldown());
+            ph = new Phases(ph.warmup(), duration.orElse(ph.measure()), ph.cooldown(), ph.cancel());
         } catch (IllegalArgumentException e) {
             problems.add(cli("--duration", e.getMessage().replaceFirst("^[a-z]+: ", "")));
         }

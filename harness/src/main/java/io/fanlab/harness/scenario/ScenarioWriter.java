@@ -39,7 +39,8 @@ public final class ScenarioWriter {
         root.put("name", s.name());
         root.put("description", s.description());
         root.put("seed", s.seed());
-        root.put("phases", map("warmup", d(s.phases().warmup()), "measure", d(s.phases().measure()), "cooldown", d(s.phases().cooldown())));
+        root.put("phases", map("warmup", d(s.phases().warmup()), "measure", d(s.phases().measure()), "cooldown", d(s.phases().cooldown()),
+                "cancel", s.phases().cancel().toString()));
         root.put("load", load(s.load()));
         root.put("keys", keys(s.keys()));
         root.put("pipeline", s.pipeline().stream().map(ScenarioWriter::stage).toList());

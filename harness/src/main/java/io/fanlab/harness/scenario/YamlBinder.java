@@ -380,12 +380,28 @@ final class YamlBinder {
     }
 
     private Phases phases(Node n, String path) {
-        Fields f = fields(n, path, FormatKeys.of("phases"), "a mapping {warmup, measure, cooldown}");
+        Fields f = fields(n, path, FormatKeys.of("phases"), "a mapping {warmup, measure, cooldown, cancel}");
         if (f == null) return null;
         Duration warmup = f.opt("warmup", this::duration, Defaults.WARMUP);
         Duration measure = f.opt("measure", this::duration, Defaults.MEASURE);
         Duration cooldown = f.opt("cooldown", this::duration, Defaults.COOLDOWN);
-        return build(n, path, () -> new Phases(warmup, measure, cooldown), warmup, measure, cooldown);
+        CancelAt cancel = f.opt("cancel", this::cancelAt, Defaults.CANCEL);
+        return build(n, path, () -> new Phases(warmup, measure, cooldown, cancel), warmup, measure, cooldown, cancel);
+    }
+
+    static final String CANCEL_RULE = "after_cooldown, end_of_measure, or a duration on the point's timeline like 5s";
+
+    private CancelAt cancelAt(Node n, String path) {
+        String s = scalar(n, path, CANCEL_RULE);
+        if (s == null) return null;
+        if (s.equals("after_cooldown")) return CancelAt.AFTER_COOLDOWN;
+        if (s.equals("end_of_measure")) return CancelAt.END_OF_MEASURE;
+        try {
+            return new CancelAt.At(Units.parseDuration(s));
+        } catch (IllegalArgumentException e) {
+            problem(n, path, s + " (expected: " + CANCEL_RULE + ")");
+            return null;
+        }
     }
 
     private LoadSpec load(Node n, String path) {

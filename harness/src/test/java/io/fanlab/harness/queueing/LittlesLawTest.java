@@ -2,6 +2,9 @@ package io.fanlab.harness.queueing;
 
 import static org.assertj.core.api.Assertions.*;
 
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 class LittlesLawTest {
@@ -64,5 +67,24 @@ class LittlesLawTest {
                 .hasMessage("samples[1]: 0ns (expected: > 0ns)");
         assertThatThrownBy(() -> LittlesLaw.timeAverageInSystem(new long[0], new long[0], 5, 5))
                 .hasMessage("window: [5, 5)ns (expected: to > from)");
+    }
+
+    /** The live accumulator the harness uses gives exactly the figures of the array form, whatever the timeline. */
+    @Property(tries = 300)
+    void accumulatorAgreesWithTheTimeline(@ForAll @IntRange(min = 0, max = 60) int n, @ForAll long seed) {
+        java.util.Random rnd = new java.util.Random(seed);
+        long from = 2 * S, to = 8 * S;
+        long[] in = new long[n], out = new long[n];
+        LittlesLaw.Accumulator acc = new LittlesLaw.Accumulator(from, to);
+        for (int i = 0; i < n; i++) {
+            in[i] = (long) (rnd.nextDouble() * 10 * S);
+            out[i] = in[i] + (long) (rnd.nextDouble() * 3 * S);
+            acc.exited(in[i], out[i]);
+        }
+        LittlesLaw.Check expected = LittlesLaw.ofTimeline(in, out, from, to);
+        LittlesLaw.Check got = acc.check();
+        assertThat(got.lambdaPerSec()).isEqualTo(expected.lambdaPerSec());
+        assertThat(got.observedL()).isCloseTo(expected.observedL(), within(1e-9));
+        assertThat(got.meanResponseSec()).isCloseTo(expected.meanResponseSec(), within(1e-9));
     }
 }

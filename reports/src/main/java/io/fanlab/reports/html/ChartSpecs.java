@@ -322,7 +322,54 @@ final class ChartSpecs {
         tsSeries(cb, rows, "timeouts", "timeouts", PURPLE, new int[] {2, 3}, null).put("scale", "y2");
         tsSeries(cb, rows, "retries", "retries", SKY, new int[] {6, 2, 2, 2}, null).put("scale", "y2");
         tsSeries(cb, rows, "hedges", "hedges", "#666666", new int[] {1, 2}, null).put("scale", "y2");
-        return List.of(a, b);
+        tsSeries(cb, rows, "reorder_depth", "reorder depth", YELLOW, new int[] {3, 3}, null);
+        String c = workerSkew(rows, x, bands, index);
+        return c == null ? List.of(a, b) : List.of(a, b, c);
+    }
+
+    /**
+     * Per interval, the stage whose busiest worker is busiest: that worker's busy share, the stage's mean busy
+     * share and the item skew (busiest worker's items / mean items). A hot key shows as one worker near 100% while
+     * the mean stays low. Null when the intervals carry no per-worker counters.
+     */
+    private String workerSkew(JsonNode rows, List<Double> x, ArrayNode bands, int index) {
+        List<Double> hottest = new ArrayList<>(), mean = new ArrayList<>(), skew = new ArrayList<>();
+        boolean any = false;
+        for (JsonNode r : rows) {
+            double bestBusy = Double.NaN, bestMean = Double.NaN, bestSkew = Double.NaN;
+            for (JsonNode st : r.path("workers")) {
+                JsonNode busy = st.path("busy"), items = st.path("items");
+                if (!busy.isArray() || busy.isEmpty()) continue;
+                double max = 0, sum = 0, itemMax = 0, itemSum = 0;
+                for (int i = 0; i < busy.size(); i++) {
+                    max = Math.max(max, busy.get(i).asDouble());
+                    sum += busy.get(i).asDouble();
+                    double n = items.path(i).asDouble();
+                    itemMax = Math.max(itemMax, n);
+                    itemSum += n;
+                }
+                if (Double.isNaN(bestBusy) || max > bestBusy) {
+                    bestBusy = max;
+                    bestMean = sum / busy.size();
+                    bestSkew = itemSum == 0 ? Double.NaN : itemMax / (itemSum / busy.size());
+                }
+            }
+            any |= !Double.isNaN(bestBusy);
+            hottest.add(Double.isNaN(bestBusy) ? null : bestBusy * 100);
+            mean.add(Double.isNaN(bestMean) ? null : bestMean * 100);
+            skew.add(Double.isNaN(bestSkew) ? null : bestSkew);
+        }
+        if (!any) return null;
+        String id = "ts-" + index + "-c";
+        ObjectNode c = chart(id, "worker skew (hot keys)", "run time (s)", "busy %", x);
+        c.put("y2Label", "items max/mean");
+        c.put("height", 200);
+        c.put("yRange", json.createArrayNode().add(0).add(105));
+        c.set("bands", bands.deepCopy());
+        series(c, "busiest worker", VERMILLION, hottest).put("unit", "%");
+        dash(series(c, "mean worker", BLUE, mean).put("unit", "%"), 4, 3);
+        series(c, "item skew", PURPLE, skew).put("scale", "y2");
+        return id;
     }
 
     private static ObjectNode tsSeries(ObjectNode chart, JsonNode rows, String field, String label, String colour,

@@ -380,7 +380,8 @@ public final class HtmlReportWriter {
         b.append("<h2 id=\"correctness\">Correctness</h2>\n<div class=\"tablewrap\"><table class=\"sortable\" id=\"correctness-table\"><thead><tr>")
             .append("<th class=\"l\">point</th><th>offered</th><th>completed</th><th>failed</th><th>shed</th><th>timed out</th>")
             .append("<th>cancelled</th><th>dead-lettered</th><th class=\"l\">conserved</th><th>leaked threads</th>")
-            .append("<th>cancel (ms)</th><th>L measured</th><th>\u03BB\u00B7W</th><th>Little error</th></tr></thead><tbody>\n");
+            .append("<th>cancel (ms)</th><th>L measured</th><th>\u03BB\u00B7W</th><th>Little error</th>")
+            .append("<th>unfinished</th><th>censored</th><th>reorder max</th></tr></thead><tbody>\n");
         for (PointRecord p : run.points()) {
             JsonNode raw = p.raw();
             b.append("<tr><td class=\"l\">").append(esc(p.label())).append("</td>");
@@ -398,11 +399,83 @@ public final class HtmlReportWriter {
             double l = p.num("little", "l"), lc = p.num("little", "l_computed"), rel = p.num("little", "rel_error");
             b.append("<td").append(dv(l)).append('>').append(num(l)).append("</td><td").append(dv(lc)).append('>')
                 .append(num(lc)).append("</td><td").append(dv(rel)).append(rel > 0.1 ? " class=\"fail\">" : ">")
-                .append(pct(rel)).append("</td></tr>\n");
+                .append(pct(rel)).append("</td>");
+            double unfinished = p.num("unfinished"), censored = p.num("response_ms", "censored"), reorder = p.num("reorder_depth", "max");
+            b.append("<td").append(dv(unfinished)).append(unfinished > 0 ? " class=\"fail\">" : ">").append(num(unfinished)).append("</td><td")
+                .append(dv(censored)).append('>').append(num(censored)).append("</td><td").append(dv(reorder)).append('>').append(num(reorder))
+                .append("</td></tr>\n");
         }
         b.append("</tbody></table></div>\n<p class=\"chart-note\">Conserved: offered = completed + failed + shed + timed out +")
             .append(" cancelled + dead-lettered. Little's law: L (time-average items in system) against \u03BB\u00B7W;")
-            .append(" an error above 10% (marked) means the measurement window or the counters are suspect.</p>\n");
+            .append(" an error above 10% (marked) means the measurement window or the counters are suspect.")
+            .append(" Unfinished: items still in flight when the point cancelled its design (or stuck); they count in the")
+            .append(" error rate and, as censored values (at least window end \u2212 intended start), in the response percentiles.</p>\n");
+        cancellation(b, run);
+        workers(b, run);
+    }
+
+    /** The point's cancel: where it fell, what was in flight, what it cancelled, how long it took to quiesce. */
+    private static void cancellation(StringBuilder b, RunRecord run) {
+        boolean any = false;
+        for (PointRecord p : run.points()) any |= p.raw().path("cancellation").isObject();
+        if (!any) return;
+        b.append("<h3 id=\"cancellation\">Cancellation</h3>\n<div class=\"tablewrap\"><table class=\"sortable\" id=\"cancellation-table\"><thead><tr>")
+            .append("<th class=\"l\">point</th><th class=\"l\">at</th><th>t (s)</th><th>in flight</th><th>cancelled</th><th>finished anyway</th>")
+            .append("<th>stuck</th><th>quiesce (ms)</th><th>threads alive</th></tr></thead><tbody>\n");
+        for (PointRecord p : run.points()) {
+            JsonNode c = p.raw().path("cancellation");
+            if (!c.isObject()) continue;
+            b.append("<tr><td class=\"l\">").append(esc(p.label())).append("</td><td class=\"l\">").append(esc(c.path("at").asText("?"))).append("</td>");
+            for (String f : new String[] {"start_s", "in_flight", "cancelled", "finished_anyway", "stuck", "quiesce_ms", "threads_alive"}) {
+                double v = PointRecord.num(c, f);
+                boolean bad = (f.equals("stuck") || f.equals("threads_alive")) && v > 0;
+                b.append("<td").append(dv(v)).append(bad ? " class=\"fail\">" : ">").append(num(v)).append("</td>");
+            }
+            b.append("</tr>\n");
+        }
+        b.append("</tbody></table></div>\n<p class=\"chart-note\">Where the point cancelled its design (scenario ")
+            .append("<code>phases.cancel</code>): <code>after_cooldown</code> cancels an idle design; <code>end_of_measure</code> or a time")
+            .append(" cancels under load. Threads alive: started by the design and alive right after cancel returned.</p>\n");
+    }
+
+    /** Per-worker counters over the measured window and the hottest keys: where a hot key saturates one worker. */
+    private static void workers(StringBuilder b, RunRecord run) {
+        boolean any = false;
+        for (PointRecord p : run.points()) any |= p.raw().path("workers").size() > 0 || p.raw().path("top_keys").size() > 0;
+        if (!any) return;
+        b.append("<h3 id=\"workers\">Workers and hot keys</h3>\n<div class=\"tablewrap\"><table class=\"sortable\" id=\"workers-table\"><thead><tr>")
+            .append("<th class=\"l\">point</th><th class=\"l\">stage</th><th>hottest worker</th><th>its items</th><th>its busy</th>")
+            .append("<th>mean busy</th><th>item skew</th><th class=\"l\">top keys (count)</th></tr></thead><tbody>\n");
+        for (PointRecord p : run.points()) {
+            StringBuilder keys = new StringBuilder();
+            for (JsonNode k : p.raw().path("top_keys")) {
+                if (keys.length() > 0) keys.append(", ");
+                if (keys.length() > 60) { keys.append('\u2026'); break; }
+                keys.append(k.path("key").asLong()).append(" (").append(k.path("count").asLong()).append(')');
+            }
+            JsonNode ws = p.raw().path("workers");
+            if (ws.isEmpty()) {
+                b.append("<tr><td class=\"l\">").append(esc(p.label())).append("</td><td class=\"l na\">\u2014</td><td></td><td></td><td></td><td></td><td></td><td class=\"l\">")
+                    .append(esc(keys.toString())).append("</td></tr>\n");
+                continue;
+            }
+            for (JsonNode w : ws) {
+                int hot = w.path("hottest").asInt();
+                double items = w.path("items").path(hot).asDouble(), busy = w.path("busy_share").path(hot).asDouble();
+                double mean = 0;
+                for (JsonNode x : w.path("busy_share")) mean += x.asDouble();
+                mean = w.path("busy_share").isEmpty() ? Double.NaN : mean / w.path("busy_share").size();
+                double skew = PointRecord.num(w, "item_skew");
+                b.append("<tr><td class=\"l\">").append(esc(p.label())).append("</td><td class=\"l\">").append(esc(w.path("stage").asText()))
+                    .append("</td><td>#").append(hot).append("</td><td").append(dv(items)).append('>').append(num(items)).append("</td><td")
+                    .append(dv(busy)).append(busy > 0.9 ? " class=\"fail\">" : ">").append(pct(busy)).append("</td><td").append(dv(mean)).append('>')
+                    .append(pct(mean)).append("</td><td").append(dv(skew)).append('>').append(num(skew)).append("\u00D7</td><td class=\"l\">")
+                    .append(esc(keys.toString())).append("</td></tr>\n");
+            }
+        }
+        b.append("</tbody></table></div>\n<p class=\"chart-note\">Over the measured window. Busy: the worker's time not spent waiting")
+            .append(" for items, as a share of the window (marked above 90%: saturated). Item skew: the busiest worker's items over the")
+            .append(" mean. Top keys: offered keys by count (Space-Saving sketch; counts are upper bounds within the stated error).</p>\n");
     }
 
     private static void footer(StringBuilder b, RunRecord run) {

@@ -13,12 +13,52 @@ public record PointResult(
         Latency responseMs, Latency serviceMs, Latency requestMs, List<Stage> stages, Little little,
         boolean conservationOk, long leakedThreads, List<String> leakedThreadNames, Double cancelMs, Generator generator,
         boolean valid, List<String> warnings, List<SloVerdict> slos, ErlangC erlangC, Counters counters,
-        Validity validity, SelfTest selfTest) {
+        Validity validity, SelfTest selfTest,
+        long unfinished, Requests requests, Cancellation cancellation, Reorder reorderDepth, List<Workers> workers,
+        List<KeyCount> topKeys, long deadLettersWritten) {
 
     public static final String OK = "ok", FAILED = "failed", CRASHED = "crashed", ABORTED = "aborted";
 
-    /** Latency summary in milliseconds. */
-    public record Latency(long count, double mean, double p50, double p90, double p99, double p999, double max) {}
+    /**
+     * Latency summary in milliseconds. {@code censored}: how many of the {@code count} values are lower bounds of
+     * items that never finished (recorded at least at the window's end minus their intended start).
+     */
+    public record Latency(long count, double mean, double p50, double p90, double p99, double p999, double max, long censored) {
+        public Latency(long count, double mean, double p50, double p90, double p99, double p999, double max) {
+            this(count, mean, p50, p90, p99, p999, max, 0);
+        }
+    }
+
+    /** Scatter-gather requests (fan-out > 1): each decided once; {@code censored} = undecided when the point ended. */
+    public record Requests(long offered, long succeeded, long failed, long censored) {}
+
+    /**
+     * The point's cancel, under load when the scenario's {@code phases.cancel} places it there.
+     *
+     * @param at             {@code after_cooldown}, {@code end_of_measure} or a duration on the point's timeline
+     * @param startS         seconds since the point's start when the cancel began
+     * @param inFlight       items in flight when it began
+     * @param cancelled      items that then ended CANCELLED
+     * @param finishedAnyway items that then completed anyway
+     * @param quiesceMs      time until the design's cancel returned (everything quiet, or the bound passed)
+     * @param stuck          items whose work ignored cancellation (never reported)
+     * @param threadsAlive   threads the design started that were still alive right after cancel returned (before
+     *                       the leak check's grace)
+     */
+    public record Cancellation(String at, double startS, long inFlight, long cancelled, long finishedAnyway, double quiesceMs,
+                               long stuck, long threadsAlive) {}
+
+    /** The design's reorder-buffer depth over the measured window, sampled every 100 ms. */
+    public record Reorder(long max, double mean) {}
+
+    /**
+     * One stage's workers over the measured window: items taken and busy share (busy time / window) per worker;
+     * {@code itemSkew} = max / mean items (1 = even); {@code hottest} = index of the worker with most items.
+     */
+    public record Workers(String stage, List<Long> items, List<Double> busyShare, double itemSkew, int hottest) {}
+
+    /** An offered key and its count over the measured window ({@code count - error <= true count <= count}). */
+    public record KeyCount(long key, long count, long error) {}
 
     public record Stage(String name, int width, Latency serviceMs, Latency queueMs, double utilisation) {}
 
@@ -78,6 +118,7 @@ public record PointResult(
     public static PointResult failedPoint(String id, String design, int width, int repeat, String status, String error) {
         return new PointResult(id, design, width, repeat, status, error, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, 0,
                 null, null, null, List.of(), null, false, 0, List.of(), null, null, false, List.of(status + ": " + error),
-                List.of(), null, null, null, null);
+                List.of(), null, null, null, null,
+                0, null, null, null, List.of(), List.of(), 0);
     }
 }

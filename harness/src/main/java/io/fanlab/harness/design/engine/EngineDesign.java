@@ -69,6 +69,16 @@ final class EngineDesign implements Design {
                 return new CancelResult(r.took(), r.stuck().size());
             }
 
+            @Override public List<StageWorkers> workers() {
+                List<StageWorkers> out = new java.util.ArrayList<>();
+                for (StageStats s : engine.stages()) {
+                    if (s.workers().isEmpty()) continue;
+                    out.add(new StageWorkers(s.name(), s.workers().stream().map(w -> w.items()).toList(),
+                            s.workers().stream().map(w -> w.busyNanos()).toList()));
+                }
+                return out;
+            }
+
             @Override public PolicyCounters policyCounters() {
                 long retries = 0, hedges = 0, won = 0;
                 for (StageStats s : engine.stages()) {

@@ -15,7 +15,39 @@ import java.util.List;
  * them, and {@code DesignContractKitTest} checks that the contract kit catches them.
  */
 public final class BrokenDesigns implements DesignProvider {
-    @Override public List<Design> designs() { return List.of(new Leaky(), new Exiting(), new Lossy()); }
+    @Override public List<Design> designs() {
+        return List.of(new Leaky(), new Exiting(), new Lossy(),
+                new LeakyPool("broken-leaky-forkjoin", "test only: tpe plus a new ForkJoinPool(2) never shut down", () -> new java.util.concurrent.ForkJoinPool(2)),
+                new LeakyPool("broken-leaky-workstealing", "test only: tpe plus Executors.newWorkStealingPool() never shut down",
+                        java.util.concurrent.Executors::newWorkStealingPool));
+    }
+
+    /**
+     * A tpe that also starts a default-named pool it never shuts down: its threads are named like the JDK's own
+     * ({@code ForkJoinPool-N-worker-M}), so only a census by owner finds them.
+     */
+    static final class LeakyPool implements Design {
+        private final String name, description;
+        private final java.util.function.Supplier<java.util.concurrent.ExecutorService> pool;
+
+        LeakyPool(String name, String description, java.util.function.Supplier<java.util.concurrent.ExecutorService> pool) {
+            this.name = name;
+            this.description = description;
+            this.pool = pool;
+        }
+
+        @Override public String name() { return name; }
+        @Override public String description() { return description; }
+        @Override public RunningDesign start(DesignContext context) {
+            java.util.concurrent.ExecutorService leaked = pool.get();
+            try {
+                leaked.submit(() -> { }).get(); // starts a worker, which then idles for the pool's keep-alive (60 s)
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return new ThreadPoolDesign().start(context);
+        }
+    }
 
     /** A tpe that never reports every 100th item (seq % 100 == 99): it is neither run nor completed. */
     public static final class Lossy implements Design {
