@@ -196,7 +196,9 @@ class MeasuredClaimsTest {
         PointResult typed = RunJson.MAPPER.readValue(pointDir.resolve("point.json").toFile(), PointResult.class);
         assertThat(typed.little().l()).isPositive();
         assertThat(typed.little().lComputed()).isPositive();
-        assertThat(Math.abs(typed.little().relError())).isLessThan(0.2);
+        // within the validity rule's tolerance, or flagged by it (a busy machine can move an in-process point's L)
+        if (Math.abs(typed.little().relError()) > typed.validity().littleTolerance())
+            assertThat(typed.warnings()).as("a Little's law error beyond tolerance is flagged").anyMatch(w -> w.contains("Little"));
 
         RunRecord run = RunDirectory.read(dir);
         String html = HtmlReportWriter.render(run, SweepAnalysis.analyse(run));
