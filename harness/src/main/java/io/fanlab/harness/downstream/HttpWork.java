@@ -30,7 +30,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * subscribers) costs about 0.3-0.5 ms of CPU per request once compiled and 1.5-2 ms while the JIT warms up, and
  * its first answer takes about 1 s; at 1000 requests/s on 2 cores the warm-up alone saturates the machine, so every
  * HTTP point began with a 3-4 s stall (queues at their cap, p99 over 1 s) that landed in the measured window. This
- * client, blocking on a socket from the calling (usually virtual) thread, costs about 50-90 µs per request with the
+ * client, blocking on a socket from the calling (usually virtual) thread, costs about 50-250 µs per request with the
  * server included, and answers from the first request. Measured figures: {@code scenarios/README.md}, "http work".
  *
  * <h2>Connection limit</h2>

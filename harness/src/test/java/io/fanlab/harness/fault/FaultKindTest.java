@@ -47,6 +47,24 @@ class FaultKindTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> state.activate(spike)).hasMessageStartingWith("latency_spike.stage: zz");
     }
 
+    /** The writer emits each kind's keys, all of them, in the table's order (kitchen-sink.yaml uses every kind). */
+    @Test
+    void theWriterEmitsEachKindsKeysInTableOrder() throws Exception {
+        var scenario = io.fanlab.harness.scenario.ScenarioLoader.load(Path.of("../scenarios/kitchen-sink.yaml"),
+                java.util.Set.of("engine", "engine-sharded")); // the designs kitchen-sink.yaml sweeps
+        var yaml = new org.snakeyaml.engine.v2.api.Load(org.snakeyaml.engine.v2.api.LoadSettings.builder().build())
+                .loadFromString(io.fanlab.harness.scenario.ScenarioWriter.toYaml(scenario));
+        List<?> faults = (List<?>) ((java.util.Map<?, ?>) yaml).get("faults");
+        List<String> seen = new ArrayList<>();
+        for (Object f : faults) {
+            var entry = ((java.util.Map<?, ?>) f).entrySet().iterator().next();
+            FaultKind k = FaultKind.named((String) entry.getKey()).orElseThrow();
+            seen.add(k.yamlName());
+            assertThat(((java.util.Map<?, ?>) entry.getValue()).keySet().stream().map(String::valueOf).toList()).as(k.yamlName()).containsExactlyElementsOf(k.keys());
+        }
+        assertThat(seen).containsExactlyInAnyOrderElementsOf(FaultKind.names());
+    }
+
     /** The table under "## `faults[]`" in scenarios/README.md: one row per kind, in table order, naming every key. */
     @Test
     void theFormatDocumentListsTheSameKindsAndKeys() throws IOException {
