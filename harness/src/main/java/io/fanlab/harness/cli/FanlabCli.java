@@ -69,7 +69,8 @@ public final class FanlabCli implements Callable<Integer> {
                 for (String line : b.lines) err.println(line);
                 return ExitCodes.BAD_INPUT;
             }
-            err.println("fanlab: the run failed: " + (ex instanceof IOException io && io.getMessage() != null ? io.getMessage() : ex));
+            err.println("fanlab: the run failed: " + (ex instanceof IOException io && io.getMessage() != null ? io.getMessage()
+                    : ex instanceof java.io.UncheckedIOException u && u.getMessage() != null ? u.getMessage() : ex));
             if (System.getenv("FANLAB_DEBUG") != null) ex.printStackTrace(err);
             return ExitCodes.RUN_FAILED;
         });
@@ -162,7 +163,7 @@ public final class FanlabCli implements Callable<Integer> {
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
         @Parameters(index = "0", paramLabel = "SCENARIO.yaml") Path scenarioFile;
         @Option(names = "--out", paramLabel = "DIR", description = "parent folder of run directories (default: runs)") Path out = Path.of("runs");
-        @Option(names = "--run-dir", paramLabel = "DIR", description = "exact run directory to write (default: <out>/<timestamp>-<scenario>)") Path runDir;
+        @Option(names = "--run-dir", paramLabel = "DIR", description = "exact run directory to write, new or empty; a used one is refused (default: <out>/<timestamp>-<scenario slug>[-N])") Path runDir;
         @Option(names = "--widths", paramLabel = "1,2,4", description = "override sweep.widths") String widths;
         @Option(names = "--designs", paramLabel = "a,b", description = "override sweep.designs") String designs;
         @Option(names = "--duration", paramLabel = "10s", description = "override the measured window") String duration;

@@ -44,7 +44,7 @@ public final class EventLog {
                     .writeValueAsString(e) + "\n").getBytes(StandardCharsets.UTF_8);
             Files.write(file, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
         } catch (IOException ex) {
-            throw new UncheckedIOException("events.jsonl: cannot append to " + file, ex);
+            throw new UncheckedIOException(file + ": cannot append (" + RunJson.describe(ex) + ")", ex);
         } finally {
             lock.unlock();
         }

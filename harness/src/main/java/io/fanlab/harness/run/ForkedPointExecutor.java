@@ -31,6 +31,8 @@ import java.util.concurrent.TimeUnit;
 public final class ForkedPointExecutor implements PointExecutor {
     /** Point JVMs running now, killed by {@link #HOOK} if this JVM exits first. */
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+    /** Set by {@link #HOOK} before it kills {@link #LIVE}: a point started after that is killed by its starter. */
+    private static volatile boolean shuttingDown;
     private static final Thread HOOK = Thread.ofPlatform().name("fanlab-kill-points").unstarted(ForkedPointExecutor::killLive);
     static {
         Runtime.getRuntime().addShutdownHook(HOOK);
@@ -92,6 +94,12 @@ public final class ForkedPointExecutor implements PointExecutor {
             // stdin stays a pipe held open by this JVM: the point reads end-of-file when this JVM is gone
             Process proc = new ProcessBuilder(cmd).redirectError(dir.resolve("stderr.log").toFile()).start();
             LIVE.add(proc);
+            if (shuttingDown) { // the hook may have iterated LIVE before this add: it cannot miss both
+                kill(proc);
+                LIVE.remove(proc);
+                return PointResult.failedPoint(req.id(), req.design(), req.width(), req.repeat(), PointResult.CRASHED,
+                        "the CLI is shutting down; the point was not run");
+            }
             try {
                 return await(req, proc, dir, progress);
             } finally {
@@ -147,6 +155,7 @@ public final class ForkedPointExecutor implements PointExecutor {
     }
 
     private static void killLive() {
+        shuttingDown = true;
         for (Process p : LIVE) kill(p);
     }
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * preemptive timeout, so a regression fails instead of hanging the build.
  */
 class HostileInputTest {
-    static final Duration BOUND = Duration.ofSeconds(10);
+    static final Duration BOUND = Duration.ofSeconds(20);
     @TempDir Path tmp;
 
     List<String> problems(String name, String text) throws IOException {
