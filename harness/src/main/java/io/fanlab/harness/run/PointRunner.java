@@ -247,7 +247,7 @@ public final class PointRunner {
         PointResult.ErlangC erlang = env.erlangC(req.width(), svc.getTotalCount() == 0 ? 0 : svc.getMean() / 1000.0);
 
         // ---- validity: judged by PointValidity from plain figures (its javadoc and RESULTS.md give the thresholds)
-        PointResult.SelfTest selfTest = SelfTestVerdict.judge(erlang, respSummary);
+        PointResult.SelfTest selfTest = SelfTestVerdict.judge(erlang, respSummary, summary(svc));
         List<PointValidity.FaultTiming> faultTimings = ScenarioTimeline.faults(scenario, PointEnvironment::kind);
         PointResult.Steady steady = SteadyState.fromRows(sampler.rows(), rowOffsetS, phaseWarm / 1e9, windowS,
                 SAMPLE_NANOS * SAMPLES_PER_INTERVAL / 1e9, ScenarioTimeline.steadyNotJudged(scenario, faultTimings));

@@ -27,14 +27,22 @@ public final class SelfTestVerdict {
 
     private SelfTestVerdict() {}
 
-    /** The verdict, or null when there is no prediction or no measured response. */
-    public static PointResult.SelfTest judge(PointResult.ErlangC e, PointResult.Latency response) {
+    /**
+     * The verdict, or null when there is no prediction or no measured response. Utilisation is judged on the
+     * service time the machine delivered whenever one was measured: when that makes the system unstable
+     * ({@code rho >= 1}, so there is no calibrated prediction), the point is near saturation and not judged, even if
+     * the nominal prediction exists.
+     *
+     * @param service the point's measured service time ({@code service_ms}), or null
+     */
+    public static PointResult.SelfTest judge(PointResult.ErlangC e, PointResult.Latency response, PointResult.Latency service) {
         if (e == null || response == null || response.count() == 0) return null;
         boolean cal = e.calibratedMu() != null && e.calibratedMeanMs() != null && e.calibratedP99Ms() != null;
         double mu = cal ? e.calibratedMu() : e.mu();
         double mean = cal ? e.calibratedMeanMs() : e.meanMs();
         double p99 = cal ? e.calibratedP99Ms() : e.p99Ms();
         double rho = e.lambda() / (e.c() * mu);
+        if (!cal && service != null && service.count() > 0 && service.mean() > 0) rho = e.lambda() * service.mean() / 1000 / e.c();
         double meanErr = (response.mean() - mean) / mean;
         double p99Err = (response.p99() - p99) / p99;
         String verdict = rho > RHO_BOUND ? NOT_JUDGED

@@ -31,6 +31,11 @@ class SelfTestRunTest {
         JsonNode p = RunJson.MAPPER.readTree(dir.resolve("points/engine-w8-r0/point.json").toFile());
         JsonNode st = p.path("self_test"), ec = p.path("erlang_c");
         assertThat(st.isObject()).as(out + "\n" + err).isTrue();
+        if (!ec.path("calibrated_mu").isNumber()) {
+            // the machine delivered sleeps so slow that the system is unstable on them: near saturation, not judged
+            assertThat(st.path("verdict").asText()).isEqualTo("not_judged");
+            return;
+        }
         assertThat(st.path("basis").asText()).isEqualTo("calibrated");
         double mean = p.path("response_ms").path("mean").asDouble(), p99 = p.path("response_ms").path("p99").asDouble();
         double meanErr = (mean - ec.path("calibrated_mean_ms").asDouble()) / ec.path("calibrated_mean_ms").asDouble();
