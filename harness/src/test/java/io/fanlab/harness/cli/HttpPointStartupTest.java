@@ -79,7 +79,9 @@ class HttpPointStartupTest {
         StringWriter out = new StringWriter(), err = new StringWriter();
         int code = FanlabCli.execute(new String[] {"run", scenario.toString(), "--run-dir", dir.toString(), "--no-report"},
                 new PrintWriter(out, true), new PrintWriter(err, true));
-        assertThat(code).as(out + "\n" + err).isEqualTo(ExitCodes.OK);
+        // the run must run; whether the point is valid (a busy machine can make the generator fall behind) is not
+        // this test's question
+        assertThat(code).as(out + "\n" + err).isIn(ExitCodes.OK, ExitCodes.SLO_FAILED);
         JsonNode point = RunJson.MAPPER.readTree(dir.resolve("points/engine-w16-r0/point.json").toFile());
         assertThat(point.path("response_ms").path("count").asLong()).as(label + ": answers in the measured window").isGreaterThan(500);
         return RunJson.MAPPER.readTree(dir.resolve("points/engine-w16-r0/intervals.json").toFile());
