@@ -237,6 +237,14 @@ public final class FanlabCli implements Callable<Integer> {
         }
     }
 
+    /** A design's declared capabilities, as {@code list --designs} shows them. */
+    static String honours(Design d) {
+        var caps = d.capabilities();
+        if (caps.containsAll(java.util.EnumSet.allOf(io.fanlab.harness.design.Policy.class))) return "every scenario policy";
+        if (caps.isEmpty()) return "no scenario policy declared (runs warn about each one a scenario sets)";
+        return caps.stream().map(io.fanlab.harness.design.Policy::key).collect(java.util.stream.Collectors.joining(", "));
+    }
+
     static int points(Scenario s) { return s.sweep().designs().size() * s.sweep().widths().size() * s.sweep().repeats(); }
 
     @Command(name = "list", description = "The scenario library (and with --designs, the designs on the classpath).")
@@ -250,7 +258,7 @@ public final class FanlabCli implements Callable<Integer> {
             PrintWriter o = spec.commandLine().getOut();
             Map<String, Design> known = classpath.designs();
             if (designs) {
-                known.values().forEach(d -> o.printf(Locale.ROOT, "%-16s %s%n", d.name(), d.description()));
+                known.values().forEach(d -> o.printf(Locale.ROOT, "%-16s %s%n%-16s honours: %s%n", d.name(), d.description(), "", honours(d)));
                 return ExitCodes.OK;
             }
             if (!Files.isDirectory(dir)) throw new BadInput(List.of(dir + ": not a folder (expected: the scenario library, e.g. scenarios/)"));

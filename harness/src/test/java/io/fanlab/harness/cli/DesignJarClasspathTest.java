@@ -91,7 +91,11 @@ class DesignJarClasspathTest {
     @Test
     void aDesignJarIsListedOnlyWithClasspath() {
         assertThat(cli("list", "--designs").out()).doesNotContain("acme-inline");
-        assertThat(cli("list", "--designs", "--classpath", jar.toString()).out()).contains("acme-inline").contains("built outside fanlab");
+        String listed = cli("list", "--designs", "--classpath", jar.toString()).out();
+        assertThat(listed).contains("acme-inline").contains("built outside fanlab");
+        // the declared capabilities, next to each design
+        assertThat(listed).containsPattern("acme-inline +built outside fanlab: work runs on the submitting thread\\n +honours: no scenario policy declared")
+                .containsPattern("engine +reference engine, every stage as the scenario configures it\\n +honours: every scenario policy");
     }
 
     @Test
