@@ -37,11 +37,8 @@ public final class SweepRunner {
     /** Result of the sweep: the points and whether it ran to the end. */
     public record SweepOutcome(List<PointResult> points, boolean finished) {
         public boolean anyCrashed() { return points.stream().anyMatch(p -> !PointResult.OK.equals(p.status())); }
-        /** Every point ran, is valid, kept conservation, leaked no thread (checks, whether or not listed as SLOs) and met its SLOs. */
-        public boolean allPassed() {
-            return points.stream().allMatch(p -> PointResult.OK.equals(p.status()) && p.valid() && p.conservationOk()
-                    && p.leakedThreads() == 0 && p.slos().stream().allMatch(PointResult.SloVerdict::pass));
-        }
+        // Whether the run passed is not decided here: io.fanlab.reports.analysis.Verdict reads the run directory and
+        // is the one rule for the exit code, the table, report.html and junit.xml.
     }
 
     public static List<PointRequest> points(Scenario s, RunDirectory run) {
@@ -138,23 +135,23 @@ public final class SweepRunner {
 
     private static double rel(double measured, double predicted) { return predicted == 0 ? 0 : (measured - predicted) / predicted * 100; }
 
-    /** The end-of-run table: design, width, repeat, throughput, p50, p99, p99.9, errors, SLO verdict. */
-    public static String table(List<PointResult> points) {
+    /**
+     * The end-of-run table: design, width, repeat, throughput, p50, p99, p99.9, errors, and the point's verdict
+     * from {@code verdict} (PASS, FINDING: a missed SLO the gate does not cover, FAIL, or the status of a point that
+     * did not complete), then the run's verdict line.
+     */
+    public static String table(List<PointResult> points, io.fanlab.reports.analysis.Verdict verdict) {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "%-14s %5s %3s %11s %9s %9s %9s %8s %7s %s%n", "design", "width", "rep", "throughput", "p50 ms", "p99 ms", "p99.9 ms", "errors", "shed", "verdict"));
         for (PointResult p : points) {
-            String verdict;
-            if (!PointResult.OK.equals(p.status())) verdict = p.status().toUpperCase(Locale.ROOT);
-            else {
-                long failed = p.slos().stream().filter(v -> !v.pass()).count();
-                verdict = (failed == 0 ? "PASS" : "FAIL (" + p.slos().stream().filter(v -> !v.pass()).map(PointResult.SloVerdict::name).reduce((a, c) -> a + ", " + c).orElse("") + ")")
-                        + (p.valid() ? "" : " INVALID") + (p.conservationOk() ? "" : " ITEMS-LOST") + (p.leakedThreads() == 0 ? "" : " THREADS-LEAKED");
-            }
+            var pv = verdict.point(p.id());
+            String cell = pv == null ? p.status().toUpperCase(Locale.ROOT) : pv.label();
             PointResult.Latency l = p.responseMs();
             b.append(String.format(Locale.ROOT, "%-14s %5d %3d %9.0f/s %9.2f %9.2f %9.2f %8d %7d %s%n", p.design(), p.width(), p.repeat(), p.throughput(),
                     l == null ? Double.NaN : l.p50(), l == null ? Double.NaN : l.p99(), l == null ? Double.NaN : l.p999(),
-                    p.failed() + p.timedOut() + p.deadLettered(), p.shed(), verdict));
+                    p.failed() + p.timedOut() + p.deadLettered(), p.shed(), cell));
         }
+        b.append("verdict: ").append(verdict.headline()).append(" -> exit ").append(verdict.exitCode()).append('\n');
         return b.toString();
     }
 }
