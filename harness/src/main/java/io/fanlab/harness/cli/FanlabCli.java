@@ -38,7 +38,8 @@ import picocli.CommandLine.Parameters;
 /** {@code fanlab}: run, validate, list, report, fit. */
 @Command(name = "fanlab", mixinStandardHelpOptions = true, versionProvider = FanlabCli.Version.class,
         description = "Chaos and load-testing workbench for fan-out designs on the JVM.",
-        subcommands = {FanlabCli.Run.class, FanlabCli.Validate.class, FanlabCli.ListCmd.class, FanlabCli.Report.class, FanlabCli.Fit.class},
+        subcommands = {FanlabCli.Run.class, FanlabCli.Validate.class, FanlabCli.ListCmd.class, FanlabCli.Report.class, FanlabCli.Fit.class,
+                CompareCommand.class, NightlyCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  every check and every gated SLO met", "  1  a gated SLO, a check or a regression failed", "  2  bad input or usage", "  3  the run itself failed"})
 public final class FanlabCli implements Callable<Integer> {

@@ -66,7 +66,7 @@ public record Tolerances(Map<Metric, Double> byMetric) {
             String[] kv = part.strip().split("=", 2);
             Metric metric = Metric.byKey(kv[0].strip());
             if (metric == null || kv.length != 2) {
-                throw new IllegalArgumentException("--tolerance: '" + part.strip() + "' (expected: METRIC=SHARE or METRIC=off, METRIC one of " + keys() + ")");
+                throw new IllegalArgumentException("--tolerance: '" + part.strip() + "' (expected: METRIC=SHARE or METRIC=off, METRIC one of " + String.join(", ", keys()) + ")");
             }
             m.put(metric, parseValue(metric, kv[1].strip(), "--tolerance"));
         }

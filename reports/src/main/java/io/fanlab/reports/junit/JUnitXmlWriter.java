@@ -52,7 +52,25 @@ public final class JUnitXmlWriter {
     /** The whole document; {@code verdict} decides which missed SLOs fail and which are skipped as findings. */
     public static String render(RunRecord run, Verdict verdict) {
         String scenario = run.results().path("scenario").asText("run");
-        List<String> suites = new ArrayList<>();
+        Suites s = suites(run, verdict, "");
+        return document("fanlab " + run.results().path("run_id").asText(scenario), List.of(s));
+    }
+
+    /**
+     * The {@code <testsuite>} elements of one run (one per design, then {@code run}), each suite name prefixed with
+     * {@code namePrefix} (e.g. {@code "capacity."} when several runs share one file, as in {@code fanlab nightly}).
+     *
+     * @param xml      the suite elements, indented for a {@code <testsuites>} parent
+     * @param tests    number of test cases
+     * @param failures number of failed cases
+     */
+    public record Suites(String xml, int tests, int failures) {
+    }
+
+    /** See {@link Suites}. */
+    public static Suites suites(RunRecord run, Verdict verdict, String namePrefix) {
+        String scenario = run.results().path("scenario").asText("run");
+        StringBuilder suites = new StringBuilder();
         int totalTests = 0;
         int totalFailures = 0;
         for (String design : run.designs()) {
@@ -60,7 +78,7 @@ public final class JUnitXmlWriter {
             for (PointRecord p : run.points()) {
                 if (p.design().equals(design)) cases.addAll(casesOf(p, verdict.point(p.id())));
             }
-            suites.add(suite(design, "fanlab." + scenario + "." + design, cases));
+            suites.append(suite(namePrefix + design, "fanlab." + scenario + "." + design, cases));
             totalTests += cases.size();
             totalFailures += (int) cases.stream().filter(c -> c.failureMessage() != null).count();
         }
@@ -78,15 +96,30 @@ public final class JUnitXmlWriter {
                     "point_start at t=" + e.tS() + " s, no point.json and no entry in results.json (killed or crashed)", "fanlab.status"));
             }
         }
-        suites.add(suite("run", "fanlab." + scenario + ".run", runCases));
+        suites.append(suite(namePrefix + "run", "fanlab." + scenario + ".run", runCases));
         totalTests += runCases.size();
         totalFailures += (int) runCases.stream().filter(c -> c.failureMessage() != null).count();
+        return new Suites(suites.toString(), totalTests, totalFailures);
+    }
 
+    /**
+     * A single extra suite (for callers that add their own checks, such as a nightly's regression cases): each case
+     * is {@code name -> failure message}, null for a pass.
+     */
+    public static Suites suite(String name, String classname, java.util.Map<String, String> cases) {
+        List<Case> cs = new ArrayList<>();
+        cases.forEach((n, f) -> cs.add(new Case(n, 0, f, f == null ? null : f, "fanlab.check")));
+        return new Suites(suite(name, classname, cs), cs.size(), (int) cs.stream().filter(c -> c.failureMessage() != null).count());
+    }
+
+    /** A {@code <testsuites>} document around {@code parts}. */
+    public static String document(String name, List<Suites> parts) {
+        int tests = parts.stream().mapToInt(Suites::tests).sum();
+        int failures = parts.stream().mapToInt(Suites::failures).sum();
         StringBuilder sb = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-        sb.append("<testsuites name=\"").append(esc("fanlab " + run.results().path("run_id").asText(scenario)))
-            .append("\" tests=\"").append(totalTests).append("\" failures=\"").append(totalFailures)
-            .append("\" errors=\"0\">\n");
-        suites.forEach(sb::append);
+        sb.append("<testsuites name=\"").append(esc(name)).append("\" tests=\"").append(tests).append("\" failures=\"")
+            .append(failures).append("\" errors=\"0\">\n");
+        parts.forEach(p -> sb.append(p.xml()));
         sb.append("</testsuites>\n");
         return sb.toString();
     }
