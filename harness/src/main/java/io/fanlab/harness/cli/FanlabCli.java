@@ -245,6 +245,7 @@ public final class FanlabCli implements Callable<Integer> {
             ReportOutput r = ReportGenerator.generate(dir);
             spec.commandLine().getOut().println("report: " + r.reportHtml());
             r.summary().forEach(spec.commandLine().getOut()::println);
+            spec.commandLine().getOut().println("verdict: " + r.verdict().headline() + " (the run's exit code was " + r.verdict().exitCode() + ")");
             return ExitCodes.OK;
         }
     }

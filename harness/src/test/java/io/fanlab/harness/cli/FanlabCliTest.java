@@ -174,7 +174,7 @@ class FanlabCliTest {
     @Test
     void everyCommandAnswersHelpAndTheRunOptionsAreDocumented() {
         for (String[] cmd : new String[][] {{"--help"}, {"run", "--help"}, {"validate", "--help"}, {"list", "--help"},
-                {"report", "--help"}, {"fit", "--help"}, {"fit", "usl", "--help"}}) {
+                {"report", "--help"}, {"fit", "--help"}, {"fit", "usl", "--help"}, {"compare", "--help"}, {"nightly", "--help"}}) {
             Result r = cli(cmd);
             assertThat(r.code()).as(String.join(" ", cmd) + r.err()).isZero();
             assertThat(r.out()).as(String.join(" ", cmd)).contains("Usage: fanlab");
