@@ -75,6 +75,13 @@ public final class SweepRunner {
             out.println(summaryLine(req, r));
             String check = checkLine(r);
             if (check != null) out.println(check);
+            String lost = scenario.sweep().abortOnFail() ? lostBy(r) : null;
+            if (lost != null) {
+                out.println("fanlab: sweep.abort_on_fail: " + lost + " has already lost the run; the sweep stops here");
+                run.describe("stopped_early", lost);
+                run.events().event("warning", req.id(), Map.of("message", "sweep stopped early (abort_on_fail): " + lost));
+                break;
+            }
             if (PointResult.ABORTED.equals(r.status())) {
                 out.println("fanlab: an abort fault killed point " + req.id() + "; the sweep stops here (finished points are kept)");
                 finished = false;
@@ -84,6 +91,18 @@ public final class SweepRunner {
         run.events().event("run_end", null, Map.of("finished", finished, "elapsed_s", (System.nanoTime() - t0) / 1e9));
         if (finished) run.finish();
         return new SweepOutcome(done, finished);
+    }
+
+    /**
+     * The reason point {@code r} has already lost the run, or null: a failed check, or (unless the gate is
+     * {@code recommended}, whose answer needs the whole sweep) a failed gated SLO. Judged by the one
+     * {@link io.fanlab.reports.analysis.Verdict} over what the run directory holds so far.
+     */
+    private String lostBy(PointResult r) throws IOException {
+        var v = io.fanlab.reports.ReportGenerator.verdict(run.dir()).point(r.id());
+        if (v == null || v.state() != io.fanlab.reports.analysis.Verdict.PointState.FAIL) return null;
+        if (scenario.gate().mode() == io.fanlab.reports.analysis.Gate.Mode.RECOMMENDED && !v.checkFailed()) return null;
+        return r.id() + ": " + String.join(", ", v.failures());
     }
 
     private String describe() {

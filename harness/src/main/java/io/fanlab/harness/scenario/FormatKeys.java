@@ -61,7 +61,7 @@ public final class FormatKeys {
         put(m, "fault_load_spike", "at", "duration", "factor");
         put(m, "fault_abort", "at");
         put(m, "slo_latency", "metric", "percentile", "max");
-        put(m, "sweep", "stage", "widths", "designs", "repeats");
+        put(m, "sweep", "stage", "widths", "designs", "repeats", "abort_on_fail");
         put(m, "widths_geometric", "from", "to", "factor");
         put(m, "gate_widths", "widths");
         put(m, "compare", "throughput", "p50", "p99", "p999", "error_rate");

@@ -89,7 +89,7 @@ public record ScenarioOverrides(Optional<List<Integer>> widths, Optional<List<St
         SweepSpec sw = s.sweep();
         Phases ph = s.phases();
         try {
-            sw = new SweepSpec(sw.stage(), widths.orElse(sw.widths()), designs.orElse(sw.designs()), sw.repeats());
+            sw = new SweepSpec(sw.stage(), widths.orElse(sw.widths()), designs.orElse(sw.designs()), sw.repeats(), sw.abortOnFail());
         } catch (IllegalArgumentException e) {
             problems.add(cli(widths.isPresent() ? "--widths" : "--designs", e.getMessage().replaceFirst("^[a-z]+: ", "")));
         }

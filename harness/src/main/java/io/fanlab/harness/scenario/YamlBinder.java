@@ -918,7 +918,8 @@ final class YamlBinder {
         List<Integer> widths = f.opt("widths", this::widths, List.of(defaultWidth));
         List<String> designs = f.opt("designs", list(this::string, "design names", true), Defaults.DESIGNS);
         Integer repeats = f.opt("repeats", this::integer, Defaults.REPEATS);
-        return build(n, path, () -> new SweepSpec(stage, widths, designs, repeats), stage, widths, designs, repeats);
+        Boolean abortOnFail = f.opt("abort_on_fail", this::bool, Defaults.ABORT_ON_FAIL);
+        return build(n, path, () -> new SweepSpec(stage, widths, designs, repeats, abortOnFail), stage, widths, designs, repeats, abortOnFail);
     }
 
     private List<Integer> widths(Node n, String path) {

@@ -150,6 +150,21 @@ class FanlabCliTest {
     }
 
     @Test
+    void abortOnFailStopsTheSweepAtTheFirstPointThatLostTheRun() throws Exception {
+        Path s = scenario("stop", SMALL.formatted("stop", "1us", "gate: every_point", "engine")
+                .replace("open: {arrival: poisson, rate: 400/s}", "closed: {users: 8, think: {exponential: 10ms}}")
+                .replace("widths: [4], designs: [engine], repeats: 1}", "widths: [2, 4, 8], designs: [engine], repeats: 1, abort_on_fail: true}"));
+        Path dir = tmp.resolve("run-stop");
+        Result r = cli("run", s.toString(), "--in-process", "--run-dir", dir.toString(), "--no-report");
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCodes.SLO_FAILED);
+        JsonNode results = RunJson.MAPPER.readTree(dir.resolve("results.json").toFile());
+        assertThat(results.path("points")).hasSize(1);
+        assertThat(results.path("finished").asBoolean()).isTrue();
+        assertThat(results.path("stopped_early").asText()).startsWith("engine-w2-r0: p99 response <= 0.001ms");
+        assertThat(r.out()).contains("the sweep stops here").contains("sweep stopped early");
+    }
+
+    @Test
     void aLeakedThreadFailsTheExitCodeTheTableTheReportAndJunitAlike() throws Exception {
         // no no_leaked_threads SLO: the leak is a check, and every SLO passes; all four outputs must still say FAIL
         Path s = scenario("leak-checks", SMALL.formatted("leak-checks", "200ms", "", "broken-leaky")

@@ -75,8 +75,9 @@ public record Verdict(Outcome outcome, Gate gate, List<PointVerdict> points, Lis
      * @param state    the point's state
      * @param failures what failed and gates (checks, gated SLO names), empty unless {@code FAIL}/{@code NOT_COMPLETED}
      * @param findings SLO names missed where the gate does not look
+     * @param checkFailed true when a check failed (invalid, items lost, leaked threads): a failure whatever the gate
      */
-    public record PointVerdict(String id, PointState state, List<String> failures, List<String> findings) {
+    public record PointVerdict(String id, PointState state, List<String> failures, List<String> findings, boolean checkFailed) {
         public PointVerdict {
             failures = List.copyOf(failures);
             findings = List.copyOf(findings);
@@ -133,6 +134,8 @@ public record Verdict(Outcome outcome, Gate gate, List<PointVerdict> points, Lis
                 failures.add("point " + e.point() + " started but left no record");
             }
         }
+        String stopped = run.results().path("stopped_early").asText("");
+        if (!stopped.isEmpty()) failures.add("sweep stopped early (sweep.abort_on_fail): " + stopped);
         Map<String, Integer> recommended = new LinkedHashMap<>();
         for (Analysis.Recommendation r : analysis.recommendations()) recommended.put(r.design(), r.width());
 
@@ -141,7 +144,7 @@ public record Verdict(Outcome outcome, Gate gate, List<PointVerdict> points, Lis
             if (!p.ok()) {
                 runFailed = true;
                 String err = p.raw().path("error").asText("");
-                pvs.add(new PointVerdict(p.id(), PointState.NOT_COMPLETED, List.of(p.status()), List.of()));
+                pvs.add(new PointVerdict(p.id(), PointState.NOT_COMPLETED, List.of(p.status()), List.of(), false));
                 failures.add(p.label() + ": " + p.status() + (err.isEmpty() ? "" : " (" + err + ")"));
                 continue;
             }
@@ -152,6 +155,7 @@ public record Verdict(Outcome outcome, Gate gate, List<PointVerdict> points, Lis
             if (!conserving) pf.add("items lost");
             long leaked = p.raw().path("leaked_threads").asLong(0);
             if (leaked > 0) pf.add(leaked + " leaked thread" + (leaked == 1 ? "" : "s"));
+            boolean checkFailed = !pf.isEmpty();
             boolean gated = gates(gate, p, recommended.get(p.design()));
             for (JsonNode s : p.raw().path("slos")) {
                 if (s.path("pass").asBoolean(false)) continue;
@@ -159,7 +163,10 @@ public record Verdict(Outcome outcome, Gate gate, List<PointVerdict> points, Lis
                 String kind = s.path("kind").asText("");
                 if (CHECK_KINDS.contains(kind)) {
                     // the same fact as the check above: name it once
-                    if (("nothing_lost".equals(kind) && conserving) || ("no_leaked_threads".equals(kind) && leaked == 0)) pf.add(name);
+                    if (("nothing_lost".equals(kind) && conserving) || ("no_leaked_threads".equals(kind) && leaked == 0)) {
+                        pf.add(name);
+                        checkFailed = true;
+                    }
                 } else if (gated) {
                     pf.add(name);
                 } else {
@@ -167,7 +174,7 @@ public record Verdict(Outcome outcome, Gate gate, List<PointVerdict> points, Lis
                 }
             }
             PointState state = !pf.isEmpty() ? PointState.FAIL : !pfind.isEmpty() ? PointState.FINDING : PointState.PASS;
-            pvs.add(new PointVerdict(p.id(), state, pf, pfind));
+            pvs.add(new PointVerdict(p.id(), state, pf, pfind, checkFailed));
             if (!pf.isEmpty()) failures.add(p.label() + ": " + String.join(", ", pf));
             if (!pfind.isEmpty()) findings.add(p.label() + ": " + String.join(", ", pfind));
         }
