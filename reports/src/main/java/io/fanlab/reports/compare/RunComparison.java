@@ -34,7 +34,9 @@ import io.fanlab.reports.run.RunRecord;
  *       below minus the tolerance, else within noise. The defaults ({@link Metric#defaultTolerance()}) were set
  *       from repeated identical runs on a busy 2-core machine (README, "Nightly in CI").</li>
  * </ul>
- * Points on one side only, or without a valid repeat on a side, are listed in the notes and not compared; they are
+ * Under open load, throughput is not compared when both sides kept up with the offered rate ({@link #offeredLimited}):
+ * it is the load, not the design. Points on one side only, or without a valid repeat on a side, are listed in the
+ * notes and not compared; they are
  * never a regression by themselves (the candidate's own verdict fails on an invalid or crashed point).
  *
  * <p>Pure function of its inputs; thread-safe.
@@ -77,7 +79,15 @@ public final class RunComparison {
                     notes.add(key + ": no completed valid repeat in the " + (b.isEmpty() ? (c.isEmpty() ? "baseline or the candidate" : "baseline") : "candidate") + "; not compared");
                     continue;
                 }
-                for (Metric m : Metric.values()) rows.add(row(design, w, m, values(b, m), values(c, m), tolerances.of(m)));
+                for (Metric m : Metric.values()) {
+                    if (m == Metric.THROUGHPUT && offeredLimited(b) && offeredLimited(c)) {
+                        // open load the design kept up with: throughput is the offered rate on both sides, not a design figure
+                        rows.add(new Comparison.Row(design, w, m, values(b, m), values(c, m), Double.NaN, Double.NaN, Double.NaN,
+                            Double.NaN, Double.NaN, "offered-limited", tolerances.of(m), Comparison.Mark.NOT_COMPARED));
+                        continue;
+                    }
+                    rows.add(row(design, w, m, values(b, m), values(c, m), tolerances.of(m)));
+                }
             }
         }
         Analysis ab = SweepAnalysis.analyse(baseline);
@@ -146,6 +156,19 @@ public final class RunComparison {
         double s = 0;
         for (int i = 0; i < xs.length; i++) s += xs[rnd.nextInt(xs.length)];
         return s / xs.length;
+    }
+
+    /**
+     * True when every repeat ran under open load and completed at least {@link SweepAnalysis#OFFERED_LIMITED} of
+     * its intended rate: its throughput measured the load, not the design (a backlog drained in the window can
+     * even push it above the rate), so throughput is not compared when both sides are so.
+     */
+    static boolean offeredLimited(List<PointRecord> ps) {
+        for (PointRecord p : ps) {
+            double intended = p.num("intended_rate");
+            if (!(intended > 0) || !(p.num("throughput") >= SweepAnalysis.OFFERED_LIMITED * intended)) return false;
+        }
+        return true;
     }
 
     private static Map<String, List<PointRecord>> byPoint(RunRecord run) {

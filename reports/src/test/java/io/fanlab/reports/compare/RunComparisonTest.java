@@ -140,6 +140,21 @@ class RunComparisonTest {
     }
 
     @Test
+    void openLoadThroughputThatMeasuredTheOfferedRateIsNotCompared() throws IOException {
+        RunRecord base = run(1, 1);
+        RunRecord cand = run(1.3, 1);
+        for (RunRecord r : List.of(base, cand)) {
+            ObjectNode res = r.results().deepCopy();
+            for (var p : res.withArray("points")) ((ObjectNode) p).put("intended_rate", p.path("throughput").asDouble() / 1.3 * 1.0); // kept up
+            Files.writeString(r.dir().resolve("results.json"), JSON.writeValueAsString(res));
+        }
+        Comparison c = RunComparison.compare(RunDirectory.read(base.dir()), RunDirectory.read(cand.dir()), Tolerances.DEFAULT);
+        Comparison.Row row = c.rows().stream().filter(x -> x.width() == 4 && x.metric() == Metric.THROUGHPUT).findFirst().orElseThrow();
+        assertThat(row.mark()).isEqualTo(Comparison.Mark.NOT_COMPARED);
+        assertThat(row.method()).isEqualTo("offered-limited");
+    }
+
+    @Test
     void aRowWithoutDataIsNotCompared() {
         assertThat(RunComparison.row("e", 1, Metric.P99, List.of(Double.NaN), List.of(3.0), 0.1).mark()).isEqualTo(Comparison.Mark.NOT_COMPARED);
     }
