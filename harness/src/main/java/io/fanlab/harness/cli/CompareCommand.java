@@ -54,6 +54,11 @@ final class CompareCommand implements Callable<Integer> {
     static void print(PrintWriter o, Comparison c) {
         for (Comparison.Row r : c.rows()) {
             if (r.mark() == Comparison.Mark.WITHIN_NOISE) continue;
+            if (r.mark() == Comparison.Mark.NOT_COMPARED) {
+                o.printf(Locale.ROOT, "%-10s %-14s w=%-4d %-10s (%s)%n", "NOT-COMPARED", r.design(), r.width(), r.metric().key(),
+                        "offered-limited".equals(r.method()) ? "open load kept up with the offered rate on both sides: throughput is the load" : "no data");
+                continue;
+            }
             o.printf(Locale.ROOT, "%-10s %-14s w=%-4d %-10s %12s -> %-12s %8s  (tolerance %s)%n", r.mark().key().toUpperCase(Locale.ROOT),
                     r.design(), r.width(), r.metric().key(), fmt(r.metric(), r.baselineMean()), fmt(r.metric(), r.candidateMean()),
                     Double.isNaN(r.change()) ? "" : String.format(Locale.ROOT, r.metric().absolute() ? "%+.2fpt" : "%+.1f%%", r.change() * 100),
