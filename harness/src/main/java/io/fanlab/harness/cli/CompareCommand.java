@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 /** {@code fanlab compare RUN --baseline RUN}: regressed, improved or within noise, per point and metric. */
 @Command(name = "compare", mixinStandardHelpOptions = true, versionProvider = FanlabCli.Version.class,
         description = {"Compare a run with a baseline run, point by point (design x width): throughput (higher is better), p50, p99, p99.9 response",
-                "and error rate (lower is better). With repeats on both sides a change counts when its 95% bootstrap interval excludes zero",
+                "and error rate (lower is better). With repeats on both sides a change counts when its 95%% bootstrap interval excludes zero",
                 "and it exceeds the tolerance; with one repeat, when it exceeds the tolerance. Tolerances: the candidate scenario's compare:,",
                 "then --tolerance. Writes compare.html and compare.json into the candidate run directory (or --out)."},
         footerHeading = "%nExit codes:%n", footer = {"  0  no metric regressed", "  1  a metric regressed", "  2  bad input (a folder is not a run directory, a bad --tolerance)",

@@ -136,7 +136,9 @@ class FanlabCliTest {
 
     @Test
     void aMissedSloExitsOne() throws Exception {
-        Path s = scenario("tight", SMALL.formatted("tight", "1us", "", "engine"));
+        // closed load: no schedule to fall behind, so a busy test machine cannot make the point invalid
+        Path s = scenario("tight", SMALL.formatted("tight", "1us", "", "engine")
+                .replace("open: {arrival: poisson, rate: 400/s}", "closed: {users: 8, think: {exponential: 10ms}}"));
         Result r = cli("run", s.toString(), "--in-process", "--run-dir", tmp.resolve("run-tight").toString(), "--no-report");
         assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCodes.SLO_FAILED);
         // one width that misses the latency SLO: no recommended width, so the default gate fails
@@ -236,7 +238,8 @@ class FanlabCliTest {
 
     @Test
     void aLeakedThreadIsFoundNamedAndFailsTheRun() throws Exception {
-        Path s = scenario("leak", SMALL.formatted("leak", "200ms", "", "broken-leaky"));
+        Path s = scenario("leak", SMALL.formatted("leak", "200ms", "", "broken-leaky")
+                .replace("open: {arrival: poisson, rate: 400/s}", "closed: {users: 8, think: {exponential: 10ms}}"));
         Path dir = tmp.resolve("run-leak");
         Result r = cli("run", s.toString(), "--in-process", "--run-dir", dir.toString(), "--no-report");
         assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCodes.SLO_FAILED);
