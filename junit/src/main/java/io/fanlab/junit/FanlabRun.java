@@ -235,7 +235,9 @@ public final class FanlabRun {
             PointExecutor exec = inProcess ? new InProcessPointExecutor(s, known)
                     : new ForkedPointExecutor(s.phases().total().plus(Duration.ofSeconds(90)), flags);
             SweepRunner.SweepOutcome o = new SweepRunner(s, run, exec, out, false).run();
-            String table = SweepRunner.table(o.points());
+            // the one verdict the CLI's exit code, report.html and junit.xml read (the scenario's gate decides which SLOs fail the run)
+            io.fanlab.reports.analysis.Verdict verdict = ReportGenerator.verdict(run.dir());
+            String table = SweepRunner.table(o.points(), verdict);
             out.print(table);
             if (report) {
                 try {
@@ -245,7 +247,7 @@ public final class FanlabRun {
                 }
             }
             out.println("run directory: " + run.dir());
-            return new FanlabResult(s.name(), run.dir(), o.points(), o.finished(), o.allPassed(), table);
+            return new FanlabResult(s.name(), run.dir(), o.points(), o.finished(), verdict.exitCode() == 0, table);
         } catch (IOException e) {
             throw new UncheckedIOException("fanlab: cannot write the run directory " + dir, e);
         } catch (InterruptedException e) {

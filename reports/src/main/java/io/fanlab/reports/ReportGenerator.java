@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 
 import io.fanlab.reports.analysis.Analysis;
 import io.fanlab.reports.analysis.SweepAnalysis;
+import io.fanlab.reports.analysis.Verdict;
 import io.fanlab.reports.html.HtmlReportWriter;
 import io.fanlab.reports.junit.JUnitXmlWriter;
 import io.fanlab.reports.run.RunDirectory;
@@ -43,17 +44,28 @@ public final class ReportGenerator {
         warnings.addAll(run.readWarnings());
         analysis = new Analysis(analysis.rule(), analysis.plateauShare(), analysis.recommendations(), analysis.usl(),
             analysis.little(), analysis.bottleneck(), warnings);
+        Verdict verdict = Verdict.of(run, analysis);
 
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         var results = run.results().deepCopy();
         results.set("analysis", analysis.toJson(json));
+        results.set("verdict", verdict.toJson(json));
         Path resultsFile = runDir.resolve("results.json");
         RunDirectory.writeAtomically(resultsFile, json.writeValueAsString(results) + "\n");
         Path junit = runDir.resolve("junit.xml");
-        RunDirectory.writeAtomically(junit, JUnitXmlWriter.render(run));
+        RunDirectory.writeAtomically(junit, JUnitXmlWriter.render(run, verdict));
         Path html = runDir.resolve("report.html");
-        RunDirectory.writeAtomically(html, HtmlReportWriter.render(run, analysis));
-        return new ReportOutput(html, junit, resultsFile, analysis.recommendations(), summary(analysis), warnings);
+        RunDirectory.writeAtomically(html, HtmlReportWriter.render(run, analysis, verdict));
+        return new ReportOutput(html, junit, resultsFile, analysis.recommendations(), summary(analysis), warnings, verdict);
+    }
+
+    /**
+     * The run's {@link Verdict} without writing anything (for {@code fanlab run --no-report}): the same rule the
+     * report, junit.xml and the exit code use. @throws IOException as {@link #generate(Path)}
+     */
+    public static Verdict verdict(Path runDir) throws IOException {
+        RunRecord run = RunDirectory.read(runDir);
+        return Verdict.of(run, SweepAnalysis.analyse(run));
     }
 
     /**

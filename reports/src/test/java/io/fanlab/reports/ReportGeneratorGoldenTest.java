@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 /**
- * Golden files for the machine-readable outputs: {@code junit.xml} and the {@code analysis} object of results.json,
+ * Golden files for the machine-readable outputs: {@code junit.xml} and the {@code analysis} and {@code verdict} objects of results.json,
  * for each fixture run directory. Volatile fields: none are time- or path-dependent today; the analysis is compared
  * after re-serialising with sorted keys so field order in the writer does not matter.
  * Regenerate with {@code -Dfanlab.updateGolden=true} and review the diff.
@@ -40,6 +40,8 @@ class ReportGeneratorGoldenTest {
         String analysisText = JSON.writeValueAsString(JSON.treeToValue(analysis, Object.class)) + "\n";
         check(fixture + ".junit.xml", junit);
         check(fixture + ".analysis.json", analysisText);
+        JsonNode verdict = JSON.readTree(run.resolve("results.json").toFile()).get("verdict");
+        check(fixture + ".verdict.json", JSON.writeValueAsString(JSON.treeToValue(verdict, Object.class)) + "\n");
     }
 
     private static void check(String name, String actual) throws IOException {

@@ -15,6 +15,8 @@ import io.fanlab.harness.scenario.ScenarioOverrides;
 import io.fanlab.harness.scenario.ScenarioWriter;
 import io.fanlab.reports.ReportGenerator;
 import io.fanlab.reports.ReportOutput;
+import io.fanlab.reports.analysis.Gate;
+import io.fanlab.reports.analysis.Verdict;
 import io.fanlab.reports.usl.UslFit;
 import io.fanlab.reports.usl.UslResult;
 import java.io.IOException;
@@ -34,12 +36,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code fanlab}: run, validate, list, report, fit. */
-@Command(name = "fanlab", mixinStandardHelpOptions = true, version = "fanlab 0.1.0",
+@Command(name = "fanlab", mixinStandardHelpOptions = true, versionProvider = FanlabCli.Version.class,
         description = "Chaos and load-testing workbench for fan-out designs on the JVM.",
-        subcommands = {FanlabCli.Run.class, FanlabCli.Validate.class, FanlabCli.ListCmd.class, FanlabCli.Report.class, FanlabCli.Fit.class},
+        subcommands = {FanlabCli.Run.class, FanlabCli.Validate.class, FanlabCli.ListCmd.class, FanlabCli.Report.class, FanlabCli.Fit.class,
+                CompareCommand.class, NightlyCommand.class},
         footerHeading = "%nExit codes:%n",
-        footer = {"  0  all SLOs and checks met", "  1  an SLO or check failed", "  2  bad input or usage", "  3  the run itself failed"})
+        footer = {"  0  every check and every gated SLO met", "  1  a gated SLO, a check or a regression failed", "  2  bad input or usage", "  3  the run itself failed"})
 public final class FanlabCli implements Callable<Integer> {
+
+    /** {@code fanlab --version}: the build's version (the same string as {@code fanlab_version} in environment.json). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override public String[] getVersion() { return new String[] {"fanlab " + io.fanlab.harness.run.Environment.fanlabVersion()}; }
+    }
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -158,10 +166,15 @@ public final class FanlabCli implements Callable<Integer> {
         }
     }
 
-    @Command(name = "run", description = "Run every point of a scenario's sweep and write a run directory.")
+    @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            description = {"Run every point of a scenario's sweep (each point in its own JVM unless --in-process) and write a run directory:",
+                    "scenario.resolved.yaml, environment.json, events.jsonl, points/*, results.json, report.html, junit.xml.",
+                    "The exit code is the run's verdict (see the report's headline): checks gate every point; SLOs gate what the scenario's gate: names",
+                    "(default: the recommended width of each design; SLOs missed at other widths are findings)."},
+            footerHeading = "%nExit codes:%n", footer = {"  0  pass", "  1  a gated SLO or a check failed", "  2  bad input: nothing was run", "  3  a point crashed or was aborted"})
     static final class Run implements Callable<Integer> {
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-        @Parameters(index = "0", paramLabel = "SCENARIO.yaml") Path scenarioFile;
+        @Parameters(index = "0", paramLabel = "SCENARIO.yaml", description = "the scenario (format: scenarios/README.md)") Path scenarioFile;
         @Option(names = "--out", paramLabel = "DIR", description = "parent folder of run directories (default: runs)") Path out = Path.of("runs");
         @Option(names = "--run-dir", paramLabel = "DIR", description = "exact run directory to write, new or empty; a used one is refused (default: <out>/<timestamp>-<scenario slug>[-N])") Path runDir;
         @Option(names = "--widths", paramLabel = "1,2,4", description = "override sweep.widths") String widths;
@@ -191,33 +204,54 @@ public final class FanlabCli implements Callable<Integer> {
             } catch (RunDirectory.InUse e) {
                 throw new BadInput(List.of("fanlab: " + e.getMessage()));
             }
+            describeGate(run, s);
             PointExecutor exec = inProcess ? new InProcessPointExecutor(s, known)
                     : new ForkedPointExecutor(s.phases().total().plus(Duration.ofSeconds(90)), List.of(), classpath.absolute());
             java.io.PrintStream ps = new java.io.PrintStream(new WriterOutputStream(o), true);
             SweepRunner.SweepOutcome result = new SweepRunner(s, run, exec, ps, System.console() != null).run();
             o.println();
-            o.print(SweepRunner.table(result.points()));
+            Verdict verdict = null;
+            List<String> summary = List.of();
+            String reportLine = null;
             boolean reportFailed = false;
             if (!noReport) {
                 try {
                     ReportOutput r = ReportGenerator.generate(run.dir());
-                    o.println("report: " + r.reportHtml());
-                    r.summary().forEach(o::println);
+                    verdict = r.verdict();
+                    summary = r.summary();
+                    reportLine = "report: " + r.reportHtml();
                 } catch (Exception e) {
                     spec.commandLine().getErr().println("fanlab: report could not be written: " + e.getMessage() + " (results.json is complete; retry with 'fanlab report " + run.dir() + "')");
                     reportFailed = true;
                 }
             }
+            if (verdict == null) verdict = ReportGenerator.verdict(run.dir());
+            o.print(SweepRunner.table(result.points(), verdict));
+            if (reportLine != null) o.println(reportLine);
+            summary.forEach(o::println);
             o.println("run directory: " + run.dir());
-            if (!result.finished() || result.anyCrashed() || reportFailed) return ExitCodes.RUN_FAILED;
-            return result.allPassed() ? ExitCodes.OK : ExitCodes.SLO_FAILED;
+            if (reportFailed) return ExitCodes.RUN_FAILED;
+            return verdict.exitCode();
         }
     }
 
-    @Command(name = "validate", description = "Check scenario files without running them.")
+    /** Records what the run gates on and its compare tolerances in results.json, where the reports module reads them. */
+    static void describeGate(RunDirectory run, Scenario s) throws IOException {
+        Map<String, Object> gate = new java.util.LinkedHashMap<>();
+        gate.put("mode", s.gate().mode().key());
+        if (s.gate().mode() == Gate.Mode.WIDTHS) gate.put("widths", s.gate().widths());
+        run.describe("gate", gate);
+        Map<String, Object> tol = new java.util.LinkedHashMap<>();
+        s.compare().byMetric().forEach((m, t) -> tol.put(m.key(), Double.isInfinite(t) ? null : t));
+        run.describe("compare_tolerances", tol);
+    }
+
+    @Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            description = "Check scenario files without running them; every problem printed as file:line:col: path: value (expected: rule).",
+            footerHeading = "%nExit codes:%n", footer = {"  0  every file is valid", "  2  a problem was found"})
     static final class Validate implements Callable<Integer> {
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-        @Parameters(arity = "1..*", paramLabel = "SCENARIO.yaml") List<Path> files;
+        @Parameters(arity = "1..*", paramLabel = "SCENARIO.yaml", description = "scenario files to check") List<Path> files;
         @CommandLine.Mixin DesignClasspath classpath = new DesignClasspath();
 
         @Override public Integer call() {
@@ -247,7 +281,7 @@ public final class FanlabCli implements Callable<Integer> {
 
     static int points(Scenario s) { return s.sweep().designs().size() * s.sweep().widths().size() * s.sweep().repeats(); }
 
-    @Command(name = "list", description = "The scenario library (and with --designs, the designs on the classpath).")
+    @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = Version.class, description = "The scenario library (and with --designs, the designs on the classpath).")
     static final class ListCmd implements Callable<Integer> {
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
         @Option(names = "--dir", description = "scenario folder (default: scenarios)") Path dir = Path.of("scenarios");
@@ -278,10 +312,11 @@ public final class FanlabCli implements Callable<Integer> {
         }
     }
 
-    @Command(name = "report", description = "Re-render report.html, junit.xml and the analysis of a run directory, offline.")
+    @Command(name = "report", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            description = "Re-render report.html, junit.xml and the analysis and verdict of a run directory, offline.")
     static final class Report implements Callable<Integer> {
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-        @Parameters(index = "0", paramLabel = "RUN_DIR") Path dir;
+        @Parameters(index = "0", paramLabel = "RUN_DIR", description = "a run directory written by 'fanlab run'") Path dir;
 
         @Override public Integer call() throws IOException {
             if (!Files.isRegularFile(dir.resolve("results.json")))
@@ -289,11 +324,12 @@ public final class FanlabCli implements Callable<Integer> {
             ReportOutput r = ReportGenerator.generate(dir);
             spec.commandLine().getOut().println("report: " + r.reportHtml());
             r.summary().forEach(spec.commandLine().getOut()::println);
+            spec.commandLine().getOut().println("verdict: " + r.verdict().headline() + " (the run's exit code was " + r.verdict().exitCode() + ")");
             return ExitCodes.OK;
         }
     }
 
-    @Command(name = "fit", description = "Fit models to measurements.", subcommands = {Fit.Usl.class})
+    @Command(name = "fit", mixinStandardHelpOptions = true, versionProvider = Version.class, description = "Fit models to measurements.", subcommands = {Fit.Usl.class})
     static final class Fit implements Callable<Integer> {
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
         @Override public Integer call() {
@@ -301,10 +337,10 @@ public final class FanlabCli implements Callable<Integer> {
             return ExitCodes.BAD_INPUT;
         }
 
-        @Command(name = "usl", description = "Fit the Universal Scalability Law to a CSV of N,throughput and print sigma, kappa, lambda, N_peak, X_max.")
+        @Command(name = "usl", mixinStandardHelpOptions = true, versionProvider = Version.class, description = "Fit the Universal Scalability Law to a CSV of N,throughput and print sigma, kappa, lambda, N_peak, X_max.")
         static final class Usl implements Callable<Integer> {
             @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-            @Parameters(index = "0", paramLabel = "FILE.csv") Path csv;
+            @Parameters(index = "0", paramLabel = "FILE.csv", description = "a CSV with a header line and N,throughput rows") Path csv;
 
             @Override public Integer call() {
                 UslResult r;

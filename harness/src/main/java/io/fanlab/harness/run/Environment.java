@@ -18,7 +18,7 @@ public final class Environment {
     public static Map<String, Object> capture(String command, Path workDir) {
         Map<String, Object> env = new LinkedHashMap<>();
         env.put("format_version", RunDirectory.FORMAT_VERSION);
-        env.put("fanlab_version", String.valueOf(Environment.class.getPackage().getImplementationVersion()));
+        env.put("fanlab_version", fanlabVersion());
         env.put("jdk", Map.of(
                 "version", System.getProperty("java.version"),
                 "vendor", System.getProperty("java.vendor"),
@@ -34,6 +34,22 @@ public final class Environment {
         env.put("command", command);
         env.put("started_at", Instant.now().toString());
         return env;
+    }
+
+    /**
+     * The harness's Maven version ({@code 0.1.0-SNAPSHOT}), from {@code io/fanlab/harness/version.properties}
+     * (filled in at build time), or {@code "unknown"} when the resource is missing or unfiltered.
+     */
+    public static String fanlabVersion() {
+        try (var in = Environment.class.getResourceAsStream("/io/fanlab/harness/version.properties")) {
+            if (in == null) return "unknown";
+            var p = new java.util.Properties();
+            p.load(in);
+            String v = p.getProperty("version", "");
+            return v.isBlank() || v.contains("${") ? "unknown" : v.strip();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 
     static String hostname() {

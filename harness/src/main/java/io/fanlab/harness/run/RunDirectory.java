@@ -134,6 +134,15 @@ public final class RunDirectory {
         writeResults(false);
     }
 
+    /**
+     * Adds a run-level field to results.json (e.g. {@code gate}, {@code compare_tolerances}) and rewrites it.
+     * Call before the first point; readers ignore keys they do not know.
+     */
+    public void describe(String key, Object value) throws IOException {
+        header.put(key, value);
+        writeResults(false);
+    }
+
     /** Marks the run finished. */
     public void finish() throws IOException { writeResults(true); }
 

@@ -25,7 +25,26 @@ public final class SloEvaluator {
         List<PointResult.SloVerdict> out = new ArrayList<>();
         long offered = Math.max(1, p.offered());
         for (SloSpec s : slos) {
-            out.add(switch (s) {
+            out.add(verdict(s, p, exact, offered).withKey(key(s)));
+        }
+        return out;
+    }
+
+    /** The SLO's name without its limit: stable across limit changes (JUnit test names, compare). */
+    public static String key(SloSpec s) {
+        return switch (s) {
+            case SloSpec.Latency l -> "p" + fmt(l.percentile()) + " " + l.metric().name().toLowerCase(Locale.ROOT);
+            case SloSpec.ErrorRate e -> "error rate";
+            case SloSpec.ShedRate e -> "shed rate";
+            case SloSpec.ThroughputFloor t -> "throughput";
+            case SloSpec.NothingLost n -> "nothing lost";
+            case SloSpec.NoLeakedThreads n -> "no leaked threads";
+            case SloSpec.CancellationLatency c -> "cancel";
+        };
+    }
+
+    private static PointResult.SloVerdict verdict(SloSpec s, PointResult p, Percentiles exact, long offered) {
+            return switch (s) {
                 case SloSpec.Latency l -> {
                     PointResult.Latency lat = switch (l.metric()) {
                         case RESPONSE -> p.responseMs();
@@ -55,9 +74,7 @@ public final class SloEvaluator {
                             ? new PointResult.SloVerdict("cancel <= " + fmt(limit) + "ms", "cancellation", limit, null, "ms", true, null)
                             : upper("cancel <= " + fmt(limit) + "ms", "cancellation", limit, p.cancelMs(), "ms");
                 }
-            });
-        }
-        return out;
+            };
     }
 
     /** The SLO's human name, as used in verdicts and JUnit test names. */

@@ -39,11 +39,8 @@ public final class SweepRunner {
     /** Result of the sweep: the points and whether it ran to the end. */
     public record SweepOutcome(List<PointResult> points, boolean finished) {
         public boolean anyCrashed() { return points.stream().anyMatch(p -> !PointResult.OK.equals(p.status())); }
-        /** Every point ran, is valid, kept conservation, leaked no thread (checks, whether or not listed as SLOs) and met its SLOs. */
-        public boolean allPassed() {
-            return points.stream().allMatch(p -> PointResult.OK.equals(p.status()) && p.valid() && p.conservationOk()
-                    && p.leakedThreads() == 0 && p.slos().stream().allMatch(PointResult.SloVerdict::pass));
-        }
+        // Whether the run passed is not decided here: io.fanlab.reports.analysis.Verdict reads the run directory and
+        // is the one rule for the exit code, the table, report.html and junit.xml.
     }
 
     public static List<PointRequest> points(Scenario s, RunDirectory run) {
@@ -81,6 +78,13 @@ public final class SweepRunner {
             out.println(summaryLine(req, r));
             String check = checkLine(r);
             if (check != null) out.println(check);
+            String lost = scenario.sweep().abortOnFail() ? lostBy(r) : null;
+            if (lost != null) {
+                out.println("fanlab: sweep.abort_on_fail: " + lost + " has already lost the run; the sweep stops here");
+                run.describe("stopped_early", lost);
+                run.events().event("warning", req.id(), Map.of("message", "sweep stopped early (abort_on_fail): " + lost));
+                break;
+            }
             if (PointResult.ABORTED.equals(r.status())) {
                 out.println("fanlab: an abort fault killed point " + req.id() + "; the sweep stops here (finished points are kept)");
                 finished = false;
@@ -116,6 +120,18 @@ public final class SweepRunner {
             run.events().event("warning", null, Map.of("message", w));
             out.println("fanlab: warning: " + w);
         }
+    }
+
+    /**
+     * The reason point {@code r} has already lost the run, or null: a failed check, or (unless the gate is
+     * {@code recommended}, whose answer needs the whole sweep) a failed gated SLO. Judged by the one
+     * {@link io.fanlab.reports.analysis.Verdict} over what the run directory holds so far.
+     */
+    private String lostBy(PointResult r) throws IOException {
+        var v = io.fanlab.reports.ReportGenerator.verdict(run.dir()).point(r.id());
+        if (v == null || v.state() != io.fanlab.reports.analysis.Verdict.PointState.FAIL) return null;
+        if (scenario.gate().mode() == io.fanlab.reports.analysis.Gate.Mode.RECOMMENDED && !v.checkFailed()) return null;
+        return r.id() + ": " + String.join(", ", v.failures());
     }
 
     private String describe() {
@@ -178,23 +194,23 @@ public final class SweepRunner {
 
     private static double rel(double measured, double predicted) { return predicted == 0 ? 0 : (measured - predicted) / predicted * 100; }
 
-    /** The end-of-run table: design, width, repeat, throughput, p50, p99, p99.9, errors, SLO verdict. */
-    public static String table(List<PointResult> points) {
+    /**
+     * The end-of-run table: design, width, repeat, throughput, p50, p99, p99.9, errors, and the point's verdict
+     * from {@code verdict} (PASS, FINDING: a missed SLO the gate does not cover, FAIL, or the status of a point that
+     * did not complete), then the run's verdict line.
+     */
+    public static String table(List<PointResult> points, io.fanlab.reports.analysis.Verdict verdict) {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "%-14s %5s %3s %11s %9s %9s %9s %8s %7s %s%n", "design", "width", "rep", "throughput", "p50 ms", "p99 ms", "p99.9 ms", "errors", "shed", "verdict"));
         for (PointResult p : points) {
-            String verdict;
-            if (!PointResult.OK.equals(p.status())) verdict = p.status().toUpperCase(Locale.ROOT);
-            else {
-                long failed = p.slos().stream().filter(v -> !v.pass()).count();
-                verdict = (failed == 0 ? "PASS" : "FAIL (" + p.slos().stream().filter(v -> !v.pass()).map(PointResult.SloVerdict::name).reduce((a, c) -> a + ", " + c).orElse("") + ")")
-                        + (p.valid() ? "" : " INVALID") + (p.conservationOk() ? "" : " ITEMS-LOST") + (p.leakedThreads() == 0 ? "" : " THREADS-LEAKED");
-            }
+            var pv = verdict.point(p.id());
+            String cell = pv == null ? p.status().toUpperCase(Locale.ROOT) : pv.label();
             PointResult.Latency l = p.responseMs();
             b.append(String.format(Locale.ROOT, "%-14s %5d %3d %9.0f/s %9.2f %9.2f %9.2f %8d %7d %s%n", p.design(), p.width(), p.repeat(), p.throughput(),
                     l == null ? Double.NaN : l.p50(), l == null ? Double.NaN : l.p99(), l == null ? Double.NaN : l.p999(),
-                    p.failed() + p.timedOut() + p.deadLettered(), p.shed(), verdict));
+                    p.failed() + p.timedOut() + p.deadLettered(), p.shed(), cell));
         }
+        b.append("verdict: ").append(verdict.headline()).append(" -> exit ").append(verdict.exitCode()).append('\n');
         return b.toString();
     }
 }

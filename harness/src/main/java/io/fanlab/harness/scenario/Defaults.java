@@ -123,5 +123,11 @@ public final class Defaults {
     public static final List<String> DESIGNS = List.of("engine");
     /** Sweep: one repeat per point. */
     public static final int REPEATS = 1;
+    /** A sweep runs every point even after the run is lost (the report then shows every width). */
+    public static final boolean ABORT_ON_FAIL = false;
+    /** What a run gates on: the recommended width of each design (its SLOs) and checks at every point. */
+    public static final io.fanlab.reports.analysis.Gate GATE = io.fanlab.reports.analysis.Gate.DEFAULT;
+    /** Compare tolerances per metric (see io.fanlab.reports.compare.Metric for each default and its reason). */
+    public static final io.fanlab.reports.compare.Tolerances COMPARE = io.fanlab.reports.compare.Tolerances.DEFAULT;
     /* Sweep stage (absent): the first stage; sweep widths (absent): that stage's width. */
 }

@@ -24,7 +24,7 @@ public final class FormatKeys {
 
     static {
         Map<String, SequencedSet<String>> m = new LinkedHashMap<>();
-        put(m, "scenario", "name", "description", "seed", "phases", "load", "keys", "pipeline", "downstream", "faults", "slos", "sweep");
+        put(m, "scenario", "name", "description", "seed", "phases", "load", "keys", "pipeline", "downstream", "faults", "slos", "sweep", "gate", "compare");
         put(m, "phases", "warmup", "measure", "cooldown", "cancel");
         put(m, "load", "open", "closed", "fanout", "join");
         put(m, "open", "arrival", "rate", "from", "to", "over", "steps", "factor", "at", "duration");
@@ -53,8 +53,10 @@ public final class FormatKeys {
         put(m, "downstream", "connections", "error_rate");
         for (FaultKind k : FaultKind.values()) m.put("fault_" + k.yamlName(), k.keys()); // the fault table owns these
         put(m, "slo_latency", "metric", "percentile", "max");
-        put(m, "sweep", "stage", "widths", "designs", "repeats");
+        put(m, "sweep", "stage", "widths", "designs", "repeats", "abort_on_fail");
         put(m, "widths_geometric", "from", "to", "factor");
+        put(m, "gate_widths", "widths");
+        put(m, "compare", "throughput", "p50", "p99", "p999", "error_rate");
         BY_DEFINITION = Collections.unmodifiableMap(m);
 
         Map<String, SequencedSet<String>> o = new LinkedHashMap<>();

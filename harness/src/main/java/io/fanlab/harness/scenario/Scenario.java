@@ -3,15 +3,27 @@ package io.fanlab.harness.scenario;
 import io.fanlab.engine.spec.Check;
 import io.fanlab.harness.fault.FaultSpec;
 import io.fanlab.harness.load.LoadSpec;
+import io.fanlab.reports.analysis.Gate;
+import io.fanlab.reports.compare.Tolerances;
 import java.util.List;
 
 /**
  * A resolved scenario: every default explicit. Built from YAML by {@link ScenarioLoader}, written back out into
  * the run directory as {@code scenario.resolved.yaml}. Cross-field rules live in {@link ScenarioRules}.
+ *
+ * <p>{@code gate}: which points' SLOs fail the run (the rest are findings); {@code compare}: the tolerances of
+ * {@code fanlab compare} and {@code nightly} per metric. Both are read by the reports module from results.json.
  */
 public record Scenario(String name, String description, long seed, Phases phases, LoadSpec load, KeySpec keys,
                        List<StageConfig> pipeline, DownstreamSpec downstream, List<FaultSpec> faults,
-                       List<SloSpec> slos, SweepSpec sweep) {
+                       List<SloSpec> slos, SweepSpec sweep, Gate gate, Tolerances compare) {
+    /** A scenario with the default gate and tolerances. */
+    public Scenario(String name, String description, long seed, Phases phases, LoadSpec load, KeySpec keys,
+                    List<StageConfig> pipeline, DownstreamSpec downstream, List<FaultSpec> faults,
+                    List<SloSpec> slos, SweepSpec sweep) {
+        this(name, description, seed, phases, load, keys, pipeline, downstream, faults, slos, sweep, Defaults.GATE, Defaults.COMPARE);
+    }
+
     public Scenario {
         if (name == null || name.isBlank()) throw new IllegalArgumentException("name: '" + name + "' (expected: non-empty)");
         Check.notNull("description", description);
@@ -20,6 +32,8 @@ public record Scenario(String name, String description, long seed, Phases phases
         Check.notNull("keys", keys);
         Check.notNull("downstream", downstream);
         Check.notNull("sweep", sweep);
+        Check.notNull("gate", gate);
+        Check.notNull("compare", compare);
         if (Check.notNull("pipeline", pipeline).isEmpty()) throw new IllegalArgumentException("pipeline: [] (expected: at least one stage)");
         pipeline = List.copyOf(pipeline);
         faults = List.copyOf(faults);

@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  *   <li>every fault window lies inside the run: {@code at + duration <= warmup + measure + cooldown};
  *       so does an open {@code spike} arrival;</li>
  *   <li>a fault's {@code stage} names an existing stage; {@code sweep.stage} names an existing stage;</li>
- *   <li>{@code sweep.designs} are known designs, each listed once; {@code sweep.widths} each listed once;</li>
+ *   <li>{@code sweep.designs} are known designs, each listed once; {@code sweep.widths} each listed once;
+ *       {@code gate.widths} are swept widths;</li>
  *   <li>{@code quorum(q)} has {@code q <= fanout}; fan-out above 1 needs open load (closed users wait for one item);</li>
  *   <li>faults and settings that would silently do nothing are errors: downstream faults without a stage doing
  *       {@code http} work, a {@code hot_key} fault or {@code per_key: true} with {@code keys: none}, a
@@ -139,6 +140,9 @@ public final class ScenarioRules {
         Set<Integer> widths = new java.util.HashSet<>();
         for (int i = 0; i < sw.widths().size(); i++)
             if (!widths.add(sw.widths().get(i))) out.add(at.apply("sweep.widths[" + i + "]", sw.widths().get(i) + " (expected: each width once)"));
+        for (int i = 0; i < s.gate().widths().size(); i++)
+            if (!widths.contains(s.gate().widths().get(i)))
+                out.add(at.apply("gate.widths[" + i + "]", s.gate().widths().get(i) + " (expected: one of sweep.widths " + sw.widths() + ")"));
         Set<String> designs = new java.util.HashSet<>();
         String known = String.join(", ", new TreeSet<>(knownDesigns));
         for (int i = 0; i < sw.designs().size(); i++) {

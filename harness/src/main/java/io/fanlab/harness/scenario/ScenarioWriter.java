@@ -47,7 +47,12 @@ public final class ScenarioWriter {
         root.put("downstream", map("connections", s.downstream().connections(), "error_rate", s.downstream().errorRate()));
         root.put("faults", s.faults().stream().map(ScenarioWriter::fault).toList());
         root.put("slos", s.slos().stream().map(ScenarioWriter::slo).toList());
-        root.put("sweep", map("stage", s.sweep().stage(), "widths", s.sweep().widths(), "designs", s.sweep().designs(), "repeats", s.sweep().repeats()));
+        root.put("sweep", map("stage", s.sweep().stage(), "widths", s.sweep().widths(), "designs", s.sweep().designs(), "repeats", s.sweep().repeats(),
+                "abort_on_fail", s.sweep().abortOnFail()));
+        root.put("gate", s.gate().mode() == io.fanlab.reports.analysis.Gate.Mode.WIDTHS ? map("widths", s.gate().widths()) : s.gate().mode().key());
+        Map<String, Object> tol = new LinkedHashMap<>();
+        s.compare().byMetric().forEach((m, t) -> tol.put(m.key(), Double.isInfinite(t) ? "off" : (Object) t));
+        root.put("compare", tol);
         DumpSettings settings = DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).setWidth(120).build();
         return "# Resolved scenario: every default explicit. Format: scenarios/README.md\n" + new Dump(settings).dumpToString(root);
     }

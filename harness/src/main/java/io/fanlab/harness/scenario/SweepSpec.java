@@ -10,8 +10,15 @@ import java.util.List;
  * @param widths  widths in the order they run
  * @param designs design names (see {@code fanlab list --designs}); "engine" is the reference engine
  * @param repeats repeats of each point (>= 1)
+ * @param abortOnFail stop the sweep after a point that has already lost the run (like k6's abortOnFail): a failed
+ *                    check at any point, or, unless the gate is {@code recommended}, a failed gated SLO
  */
-public record SweepSpec(String stage, List<Integer> widths, List<String> designs, int repeats) {
+public record SweepSpec(String stage, List<Integer> widths, List<String> designs, int repeats, boolean abortOnFail) {
+    /** A sweep that runs every point ({@code abort_on_fail: false}). */
+    public SweepSpec(String stage, List<Integer> widths, List<String> designs, int repeats) {
+        this(stage, widths, designs, repeats, Defaults.ABORT_ON_FAIL);
+    }
+
     public SweepSpec {
         if (stage == null || stage.isBlank()) throw new IllegalArgumentException("stage: '" + stage + "' (expected: a stage name)");
         widths = List.copyOf(Check.notNull("widths", widths));

@@ -375,8 +375,10 @@ final class YamlBinder {
         List<SloSpec> slos = f.opt("slos", list(this::slo, "SLOs", false), Defaults.SLOS);
         SweepSpec sweep = pipeline == null ? null : f.opt("sweep", (n, p) -> sweep(n, p, pipeline), defaultSweep(pipeline));
         if (pipeline == null && f.has("sweep")) sweep(f.node("sweep"), "sweep", null); // still report its own problems
-        return build(root, "", () -> new Scenario(name, description, seed, phases, load, keys, pipeline, downstream, faults, slos, sweep),
-                name, description, seed, phases, load, keys, pipeline, downstream, faults, slos, sweep);
+        io.fanlab.reports.analysis.Gate gate = f.opt("gate", this::gate, Defaults.GATE);
+        io.fanlab.reports.compare.Tolerances compare = f.opt("compare", this::compare, Defaults.COMPARE);
+        return build(root, "", () -> new Scenario(name, description, seed, phases, load, keys, pipeline, downstream, faults, slos, sweep, gate, compare),
+                name, description, seed, phases, load, keys, pipeline, downstream, faults, slos, sweep, gate, compare);
     }
 
     private Phases phases(Node n, String path) {
@@ -889,6 +891,38 @@ final class YamlBinder {
         }
     }
 
+    /** {@code recommended | every_point | {widths: [16, 32]}}. */
+    private io.fanlab.reports.analysis.Gate gate(Node n, String path) {
+        Variant v = variant(n, path, List.of("recommended", "every_point"), List.of("widths"));
+        if (v == null) return null;
+        if (v.name().equals("recommended")) return new io.fanlab.reports.analysis.Gate(io.fanlab.reports.analysis.Gate.Mode.RECOMMENDED, List.of());
+        if (v.name().equals("every_point")) return new io.fanlab.reports.analysis.Gate(io.fanlab.reports.analysis.Gate.Mode.EVERY_POINT, List.of());
+        List<Integer> ws = list(atLeast(1), "widths", true).read(v.value(), v.path());
+        return ws == null ? null : new io.fanlab.reports.analysis.Gate(io.fanlab.reports.analysis.Gate.Mode.WIDTHS, ws);
+    }
+
+    /** {@code {throughput: 0.1, p99: 0.25, p999: off, ...}}: shares, or off. */
+    private io.fanlab.reports.compare.Tolerances compare(Node n, String path) {
+        Fields f = fields(n, path, FormatKeys.of("compare"), "a mapping of metric: tolerance (a share such as 0.1, or off)");
+        if (f == null) return null;
+        Map<io.fanlab.reports.compare.Metric, Double> m = new java.util.EnumMap<>(io.fanlab.reports.compare.Metric.class);
+        boolean ok = true;
+        for (io.fanlab.reports.compare.Metric metric : io.fanlab.reports.compare.Metric.values()) {
+            if (!f.has(metric.key())) continue;
+            Node vn = f.node(metric.key());
+            String s = scalar(vn, f.path(metric.key()), "a share >= 0 such as 0.1, or off");
+            if (s == null) { ok = false; continue; }
+            if (s.equals("off")) { m.put(metric, Double.POSITIVE_INFINITY); continue; }
+            if (!NUMBER.matcher(s).matches() || !(Double.parseDouble(s) >= 0)) {
+                problem(vn, f.path(metric.key()), s + " (expected: a share >= 0 such as 0.1 for 10%" + (s.endsWith("%") ? ", written 0.1 not 10%" : "") + ", or off)");
+                ok = false;
+                continue;
+            }
+            m.put(metric, Double.parseDouble(s));
+        }
+        return ok ? Defaults.COMPARE.with(m) : null;
+    }
+
     static SweepSpec defaultSweep(List<StageConfig> pipeline) {
         StageSpec first = pipeline.get(0).spec();
         return new SweepSpec(first.name(), List.of(first.width()), Defaults.DESIGNS, Defaults.REPEATS);
@@ -903,7 +937,8 @@ final class YamlBinder {
         List<Integer> widths = f.opt("widths", this::widths, List.of(defaultWidth));
         List<String> designs = f.opt("designs", list(this::string, "design names", true), Defaults.DESIGNS);
         Integer repeats = f.opt("repeats", this::integer, Defaults.REPEATS);
-        return build(n, path, () -> new SweepSpec(stage, widths, designs, repeats), stage, widths, designs, repeats);
+        Boolean abortOnFail = f.opt("abort_on_fail", this::bool, Defaults.ABORT_ON_FAIL);
+        return build(n, path, () -> new SweepSpec(stage, widths, designs, repeats, abortOnFail), stage, widths, designs, repeats, abortOnFail);
     }
 
     private List<Integer> widths(Node n, String path) {

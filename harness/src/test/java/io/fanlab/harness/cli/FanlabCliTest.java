@@ -136,10 +136,71 @@ class FanlabCliTest {
 
     @Test
     void aMissedSloExitsOne() throws Exception {
-        Path s = scenario("tight", SMALL.formatted("tight", "1us", "", "engine"));
+        // closed load: no schedule to fall behind, so a busy test machine cannot make the point invalid
+        Path s = scenario("tight", SMALL.formatted("tight", "1us", "", "engine")
+                .replace("open: {arrival: poisson, rate: 400/s}", "closed: {users: 8, think: {exponential: 10ms}}"));
         Result r = cli("run", s.toString(), "--in-process", "--run-dir", tmp.resolve("run-tight").toString(), "--no-report");
         assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCodes.SLO_FAILED);
-        assertThat(r.out()).contains("FAIL (p99 response <= 0.001ms");
+        // one width that misses the latency SLO: no recommended width, so the default gate fails
+        assertThat(r.out()).contains("FINDING (p99 response <= 0.001ms").contains("engine: no recommended width").contains("-> exit 1");
+        // gating every point makes the same miss a failure of the point itself
+        Path every = scenario("tight-every", SMALL.formatted("tight-every", "1us", "gate: every_point", "engine")
+                .replace("open: {arrival: poisson, rate: 400/s}", "closed: {users: 8, think: {exponential: 10ms}}"));
+        Result e = cli("run", every.toString(), "--in-process", "--run-dir", tmp.resolve("run-tight-every").toString(), "--no-report");
+        assertThat(e.code()).as(e.out() + e.err()).isEqualTo(ExitCodes.SLO_FAILED);
+        assertThat(e.out()).contains("FAIL (p99 response <= 0.001ms");
+    }
+
+    @Test
+    void abortOnFailStopsTheSweepAtTheFirstPointThatLostTheRun() throws Exception {
+        Path s = scenario("stop", SMALL.formatted("stop", "1us", "gate: every_point", "engine")
+                .replace("open: {arrival: poisson, rate: 400/s}", "closed: {users: 8, think: {exponential: 10ms}}")
+                .replace("widths: [4], designs: [engine], repeats: 1}", "widths: [2, 4, 8], designs: [engine], repeats: 1, abort_on_fail: true}"));
+        Path dir = tmp.resolve("run-stop");
+        Result r = cli("run", s.toString(), "--in-process", "--run-dir", dir.toString(), "--no-report");
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCodes.SLO_FAILED);
+        JsonNode results = RunJson.MAPPER.readTree(dir.resolve("results.json").toFile());
+        assertThat(results.path("points")).hasSize(1);
+        assertThat(results.path("finished").asBoolean()).isTrue();
+        assertThat(results.path("stopped_early").asText()).startsWith("engine-w2-r0: p99 response <= 0.001ms");
+        assertThat(r.out()).contains("the sweep stops here").contains("sweep stopped early");
+    }
+
+    @Test
+    void aLeakedThreadFailsTheExitCodeTheTableTheReportAndJunitAlike() throws Exception {
+        // no no_leaked_threads SLO: the leak is a check, and every SLO passes; all four outputs must still say FAIL
+        Path s = scenario("leak-checks", SMALL.formatted("leak-checks", "200ms", "", "broken-leaky")
+                .replace("  - no_leaked_threads\n", "")
+                .replace("open: {arrival: poisson, rate: 400/s}", "closed: {users: 8, think: {exponential: 10ms}}"));
+        Path dir = tmp.resolve("run-leak-checks");
+        Result r = cli("run", s.toString(), "--in-process", "--run-dir", dir.toString());
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCodes.SLO_FAILED);
+        JsonNode results = RunJson.MAPPER.readTree(dir.resolve("results.json").toFile());
+        JsonNode p = results.path("points").get(0);
+        assertThat(p.path("slos").findValues("pass")).allMatch(JsonNode::asBoolean);
+        assertThat(p.path("leaked_threads").asLong()).isEqualTo(1);
+        assertThat(results.path("verdict").path("exit_code").asInt()).isEqualTo(r.code());
+        assertThat(r.out()).contains("FAIL (1 leaked thread)").contains("verdict: FAIL");
+        assertThat(dir.resolve("report.html")).content().contains("data-outcome=\"fail\"").contains("1 leaked thread");
+        assertThat(dir.resolve("junit.xml")).content().contains("name=\"gate (recommended)\" time=\"0.000\">\n      <failure")
+                .contains("broken-leaky w=4 r0: no leaked threads\" time=\"0.000\">\n      <failure");
+        assertThat(RunJson.MAPPER.readTree(dir.resolve("environment.json").toFile()).path("fanlab_version").asText())
+                .isNotIn("null", "unknown", "").matches("\\d+\\.\\d+\\.\\d+.*");
+    }
+
+    @Test
+    void everyCommandAnswersHelpAndTheRunOptionsAreDocumented() {
+        for (String[] cmd : new String[][] {{"--help"}, {"run", "--help"}, {"validate", "--help"}, {"list", "--help"},
+                {"report", "--help"}, {"fit", "--help"}, {"fit", "usl", "--help"}, {"compare", "--help"}, {"nightly", "--help"}}) {
+            Result r = cli(cmd);
+            assertThat(r.code()).as(String.join(" ", cmd) + r.err()).isZero();
+            assertThat(r.out()).as(String.join(" ", cmd)).contains("Usage: fanlab");
+        }
+        Result run = cli("run", "--help");
+        for (String option : new String[] {"--out", "--run-dir", "--widths", "--designs", "--duration", "--seed", "--in-process", "--no-report"})
+            assertThat(run.out()).contains(option);
+        assertThat(run.out()).contains("Exit codes:");
+        assertThat(cli("--version").out()).doesNotContain("null").contains("fanlab 0.");
     }
 
     @Test
@@ -177,14 +238,15 @@ class FanlabCliTest {
 
     @Test
     void aLeakedThreadIsFoundNamedAndFailsTheRun() throws Exception {
-        Path s = scenario("leak", SMALL.formatted("leak", "200ms", "", "broken-leaky"));
+        Path s = scenario("leak", SMALL.formatted("leak", "200ms", "", "broken-leaky")
+                .replace("open: {arrival: poisson, rate: 400/s}", "closed: {users: 8, think: {exponential: 10ms}}"));
         Path dir = tmp.resolve("run-leak");
         Result r = cli("run", s.toString(), "--in-process", "--run-dir", dir.toString(), "--no-report");
         assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCodes.SLO_FAILED);
         JsonNode p = RunJson.MAPPER.readTree(dir.resolve("results.json").toFile()).path("points").get(0);
         assertThat(p.path("leaked_threads").asLong()).isEqualTo(1);
         assertThat(p.path("leaked_thread_names").toString()).contains("fanlab-leak");
-        assertThat(r.out()).contains("no leaked threads");
+        assertThat(r.out()).contains("FAIL (1 leaked thread)");
     }
 
     @Test

@@ -201,7 +201,8 @@ class MeasuredClaimsTest {
             assertThat(typed.warnings()).as("a Little's law error beyond tolerance is flagged").anyMatch(w -> w.contains("Little"));
 
         RunRecord run = RunDirectory.read(dir);
-        String html = HtmlReportWriter.render(run, SweepAnalysis.analyse(run));
+        var analysis = SweepAnalysis.analyse(run);
+        String html = HtmlReportWriter.render(run, analysis, io.fanlab.reports.analysis.Verdict.of(run, analysis));
         String row = html.substring(html.indexOf("id=\"correctness-table\""));
         row = row.substring(row.indexOf("<tbody>"), row.indexOf("</tbody>"));
         assertThat(row).as("the Little's law cells").doesNotContain("\u2014");

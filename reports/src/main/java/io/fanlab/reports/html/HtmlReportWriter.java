@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fanlab.reports.analysis.Analysis;
 import io.fanlab.reports.analysis.SweepAnalysis;
 import io.fanlab.reports.junit.JUnitXmlWriter;
+import io.fanlab.reports.analysis.Verdict;
 import io.fanlab.reports.run.PointRecord;
 import io.fanlab.reports.run.RunRecord;
 import io.fanlab.reports.usl.UslResult;
@@ -46,7 +47,7 @@ public final class HtmlReportWriter {
     }
 
     /** The whole page. */
-    public static String render(RunRecord run, Analysis analysis) {
+    public static String render(RunRecord run, Analysis analysis, Verdict verdict) {
         ObjectMapper json = new ObjectMapper();
         ChartSpecs charts = new ChartSpecs(json, run, analysis);
         String scenario = run.results().path("scenario").asText("");
@@ -59,7 +60,7 @@ public final class HtmlReportWriter {
             .append("</style>\n</head>\n<body>\n");
         header(b, run, runId, scenario);
         warnings(b, run, analysis);
-        verdict(b, run);
+        verdict(b, run, verdict);
         answer(b, run, analysis);
         selfTest(b, run);
 
@@ -191,7 +192,7 @@ public final class HtmlReportWriter {
             .append(" delivered. A failed self-test makes its point invalid: this machine, now, cannot measure to these bounds.</p>\n");
     }
 
-    private static void verdict(StringBuilder b, RunRecord run) {
+    private static void verdict(StringBuilder b, RunRecord run, Verdict verdict) {
         Set<String> sloNames = new LinkedHashSet<>();
         for (PointRecord p : run.points()) for (JsonNode s : p.raw().path("slos")) sloNames.add(s.path("name").asText());
         long failures = 0, total = 0;
@@ -201,8 +202,29 @@ public final class HtmlReportWriter {
                 if (!s.path("pass").asBoolean(false)) failures++;
             }
         }
-        b.append("<h2 id=\"verdict\">Verdict: ").append(total - failures).append(" of ").append(total)
-            .append(" SLO checks pass</h2>\n<ul class=\"verdict-summary\">");
+        String cls = verdict.outcome() == Verdict.Outcome.PASS ? "pass" : "fail";
+        b.append("<h2 id=\"verdict\" data-outcome=\"").append(verdict.outcome().name().toLowerCase(java.util.Locale.ROOT))
+            .append("\">Verdict: <span class=\"").append(cls).append("\">")
+            .append(switch (verdict.outcome()) { case PASS -> "PASS"; case FAIL -> "FAIL"; case RUN_FAILED -> "RUN FAILED"; })
+            .append("</span> <small>(gate: ").append(esc(verdict.gate().describe())).append("; exit code ")
+            .append(verdict.exitCode()).append(")</small></h2>\n");
+        b.append("<p class=\"rule\"><b>Gate.</b> ").append(esc(switch (verdict.gate().mode()) {
+            case RECOMMENDED -> "each design needs a recommended width that meets every SLO in every repeat; "
+                + "SLOs missed at other widths are findings (red below), not failures.";
+            case EVERY_POINT -> "every SLO at every point.";
+            case WIDTHS -> "every SLO at widths " + verdict.gate().widths() + "; SLOs missed at other widths are findings.";
+        })).append(" Every point must complete, stay valid, conserve items and leak no thread. ")
+            .append(total - failures).append(" of ").append(total).append(" SLO checks pass.</p>\n");
+        if (!verdict.failures().isEmpty()) {
+            b.append("<div class=\"warnings\" id=\"verdict-failures\"><b>Failed</b><ul>");
+            for (String f : verdict.failures()) b.append("<li>").append(esc(f)).append("</li>");
+            b.append("</ul></div>\n");
+        }
+        if (!verdict.findings().isEmpty()) {
+            b.append("<p id=\"verdict-findings\"><b>Findings</b> (not gated): <span class=\"fail\">")
+                .append(esc(String.join("; ", verdict.findings()))).append("</span></p>\n");
+        }
+        b.append("<ul class=\"verdict-summary\">");
         for (String design : run.designs()) {
             int dTotal = 0, dPass = 0;
             java.util.Map<String, java.util.TreeSet<Integer>> failing = new java.util.LinkedHashMap<>();
@@ -223,11 +245,15 @@ public final class HtmlReportWriter {
             b.append("</li>");
         }
         b.append("</ul>\n<div class=\"tablewrap\"><table class=\"sortable\" id=\"verdict-table\"><thead><tr>")
-            .append("<th class=\"l\">point</th><th class=\"l\">status</th><th class=\"l\">valid</th>");
+            .append("<th class=\"l\">point</th><th class=\"l\">verdict</th><th class=\"l\">status</th><th class=\"l\">valid</th>");
         for (String n : sloNames) b.append("<th>").append(esc(n)).append("</th>");
         b.append("</tr></thead><tbody>\n");
         for (PointRecord p : run.points()) {
+            Verdict.PointVerdict pv = verdict.point(p.id());
+            String state = pv == null ? "?" : pv.state().name().replace('_', ' ');
             b.append("<tr><td class=\"l\">").append(esc(p.label())).append("</td><td class=\"l ")
+                .append(pv != null && pv.state() == Verdict.PointState.PASS ? "pass" : "fail").append("\" title=\"")
+                .append(esc(pv == null ? "" : pv.label())).append("\">").append(esc(state)).append("</td><td class=\"l ")
                 .append(p.ok() ? "pass" : "fail").append("\">").append(esc(p.status())).append("</td><td class=\"l ")
                 .append(validCell(p)).append("</td>");
             for (String n : sloNames) {

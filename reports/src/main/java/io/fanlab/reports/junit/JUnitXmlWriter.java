@@ -7,6 +7,7 @@ import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.fanlab.reports.analysis.Verdict;
 import io.fanlab.reports.run.PointRecord;
 import io.fanlab.reports.run.RunEvent;
 import io.fanlab.reports.run.RunRecord;
@@ -20,7 +21,13 @@ import io.fanlab.reports.run.RunRecord;
  *       record).</li>
  *   <li>Per point, in run order: {@code "<design> w=<width> r<repeat>: completed"} (fails unless status is ok),
  *       {@code "...: valid"} (fails when the harness marked the point invalid, e.g. the generator fell behind), then
- *       one case per SLO named {@code "...: <slo name>"}, failing with actual vs limit and the margin.</li>
+ *       one case per SLO named {@code "...: <slo key>"} (the SLO without its limit, e.g. {@code "p99 response"}, so
+ *       a CI trend follows one test when a limit changes), failing with actual vs limit and the margin when the
+ *       {@link Verdict} gates that point, and <em>skipped</em> with the same detail when it is a finding (a missed
+ *       SLO the gate does not cover). Completed points also get {@code "...: nothing lost"} and
+ *       {@code "...: no leaked threads"} cases when the scenario does not list those SLOs: they are checks.</li>
+ *   <li>The {@code run} suite's {@code "gate (<mode>)"} case carries the {@link Verdict}: it fails exactly when the
+ *       CLI exits non-zero for this run, with the verdict's reasons.</li>
  *   <li>{@code time} is the point's measured window in seconds on its {@code completed} case, 0 elsewhere, so a
  *       suite's time is the measured time of its points.</li>
  * </ul>
@@ -31,29 +38,54 @@ public final class JUnitXmlWriter {
     private JUnitXmlWriter() {
     }
 
-    private record Case(String name, double timeS, String failureMessage, String failureBody, String type) {
+    private record Case(String name, double timeS, String failureMessage, String failureBody, String type, String skipped) {
+
+        Case(String name, double timeS, String failureMessage, String failureBody, String type) {
+            this(name, timeS, failureMessage, failureBody, type, null);
+        }
 
         Case(String name, double timeS, String failureMessage, String failureBody) {
-            this(name, timeS, failureMessage, failureBody, "fanlab.slo");
+            this(name, timeS, failureMessage, failureBody, "fanlab.slo", null);
         }
     }
 
-    /** The whole document. */
-    public static String render(RunRecord run) {
+    /** The whole document; {@code verdict} decides which missed SLOs fail and which are skipped as findings. */
+    public static String render(RunRecord run, Verdict verdict) {
         String scenario = run.results().path("scenario").asText("run");
-        List<String> suites = new ArrayList<>();
+        Suites s = suites(run, verdict, "");
+        return document("fanlab " + run.results().path("run_id").asText(scenario), List.of(s));
+    }
+
+    /**
+     * The {@code <testsuite>} elements of one run (one per design, then {@code run}), each suite name prefixed with
+     * {@code namePrefix} (e.g. {@code "capacity."} when several runs share one file, as in {@code fanlab nightly}).
+     *
+     * @param xml      the suite elements, indented for a {@code <testsuites>} parent
+     * @param tests    number of test cases
+     * @param failures number of failed cases
+     */
+    public record Suites(String xml, int tests, int failures) {
+    }
+
+    /** See {@link Suites}. */
+    public static Suites suites(RunRecord run, Verdict verdict, String namePrefix) {
+        String scenario = run.results().path("scenario").asText("run");
+        StringBuilder suites = new StringBuilder();
         int totalTests = 0;
         int totalFailures = 0;
         for (String design : run.designs()) {
             List<Case> cases = new ArrayList<>();
             for (PointRecord p : run.points()) {
-                if (p.design().equals(design)) cases.addAll(casesOf(p));
+                if (p.design().equals(design)) cases.addAll(casesOf(p, verdict.point(p.id())));
             }
-            suites.add(suite(design, "fanlab." + scenario + "." + design, cases));
+            suites.append(suite(namePrefix + design, "fanlab." + scenario + "." + design, cases));
             totalTests += cases.size();
             totalFailures += (int) cases.stream().filter(c -> c.failureMessage() != null).count();
         }
         List<Case> runCases = new ArrayList<>();
+        runCases.add(new Case("gate (" + verdict.gate().mode().key() + ")", 0,
+            verdict.outcome() == Verdict.Outcome.PASS ? null : verdict.headline(),
+            String.join("\n", verdict.failures()), "fanlab.gate"));
         runCases.add(new Case("run finished", 0, run.finished() ? null : "run not finished (finished: false)",
             "results.json says finished: false; the sweep stopped before its last point", "fanlab.status"));
         TreeSet<String> known = new TreeSet<>();
@@ -64,20 +96,35 @@ public final class JUnitXmlWriter {
                     "point_start at t=" + e.tS() + " s, no point.json and no entry in results.json (killed or crashed)", "fanlab.status"));
             }
         }
-        suites.add(suite("run", "fanlab." + scenario + ".run", runCases));
+        suites.append(suite(namePrefix + "run", "fanlab." + scenario + ".run", runCases));
         totalTests += runCases.size();
         totalFailures += (int) runCases.stream().filter(c -> c.failureMessage() != null).count();
+        return new Suites(suites.toString(), totalTests, totalFailures);
+    }
 
+    /**
+     * A single extra suite (for callers that add their own checks, such as a nightly's regression cases): each case
+     * is {@code name -> failure message}, null for a pass.
+     */
+    public static Suites suite(String name, String classname, java.util.Map<String, String> cases) {
+        List<Case> cs = new ArrayList<>();
+        cases.forEach((n, f) -> cs.add(new Case(n, 0, f, f == null ? null : f, "fanlab.check")));
+        return new Suites(suite(name, classname, cs), cs.size(), (int) cs.stream().filter(c -> c.failureMessage() != null).count());
+    }
+
+    /** A {@code <testsuites>} document around {@code parts}. */
+    public static String document(String name, List<Suites> parts) {
+        int tests = parts.stream().mapToInt(Suites::tests).sum();
+        int failures = parts.stream().mapToInt(Suites::failures).sum();
         StringBuilder sb = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-        sb.append("<testsuites name=\"").append(esc("fanlab " + run.results().path("run_id").asText(scenario)))
-            .append("\" tests=\"").append(totalTests).append("\" failures=\"").append(totalFailures)
-            .append("\" errors=\"0\">\n");
-        suites.forEach(sb::append);
+        sb.append("<testsuites name=\"").append(esc(name)).append("\" tests=\"").append(tests).append("\" failures=\"")
+            .append(failures).append("\" errors=\"0\">\n");
+        parts.forEach(p -> sb.append(p.xml()));
         sb.append("</testsuites>\n");
         return sb.toString();
     }
 
-    private static List<Case> casesOf(PointRecord p) {
+    private static List<Case> casesOf(PointRecord p, Verdict.PointVerdict pv) {
         List<Case> cases = new ArrayList<>();
         String prefix = p.label() + ": ";
         String err = p.raw().path("error").asText("");
@@ -96,13 +143,39 @@ public final class JUnitXmlWriter {
             cases.add(new Case(prefix + "valid", 0, p.valid() ? null : why,
                 why + "; warnings: " + p.raw().path("warnings").toString(), "fanlab.validity"));
         }
+        java.util.Set<String> kinds = new java.util.HashSet<>();
         for (JsonNode s : p.raw().path("slos")) {
             String name = s.path("name").asText("slo");
+            kinds.add(s.path("kind").asText(""));
             boolean pass = s.path("pass").asBoolean(false);
             String detail = sloDetail(s);
-            cases.add(new Case(prefix + name, 0, pass ? null : detail, detail));
+            boolean finding = !pass && pv != null && pv.findings().contains(name);
+            cases.add(finding
+                ? new Case(prefix + stableName(s), 0, null, null, "fanlab.slo", "finding, not gated: " + name + ": " + detail)
+                : new Case(prefix + stableName(s), 0, pass ? null : name + ": " + detail, detail));
+        }
+        if (p.ok()) {
+            if (!kinds.contains("nothing_lost")) {
+                boolean ok = p.raw().path("conservation_ok").asBoolean(false);
+                cases.add(new Case(prefix + "nothing lost", 0, ok ? null : "conservation failed",
+                    "offered " + p.raw().path("offered").asText("?") + " != the sum of terminal outcomes, or an item ended twice", "fanlab.check"));
+            }
+            if (!kinds.contains("no_leaked_threads")) {
+                long leaked = p.raw().path("leaked_threads").asLong(0);
+                cases.add(new Case(prefix + "no leaked threads", 0, leaked == 0 ? null : leaked + " leaked thread(s)",
+                    "alive after the design closed: " + p.raw().path("leaked_thread_names").toString(), "fanlab.check"));
+            }
         }
         return cases;
+    }
+
+    /**
+     * The SLO's name without its limit ({@code key} in the point record, e.g. {@code "p99 response"}); run
+     * directories written before {@code key} existed fall back to {@code name}.
+     */
+    public static String stableName(JsonNode slo) {
+        String key = slo.path("key").asText("");
+        return key.isEmpty() ? slo.path("name").asText("slo") : key;
     }
 
     /**
@@ -133,15 +206,18 @@ public final class JUnitXmlWriter {
 
     private static String suite(String name, String classname, List<Case> cases) {
         long failures = cases.stream().filter(c -> c.failureMessage() != null).count();
+        long skipped = cases.stream().filter(c -> c.skipped() != null).count();
         double time = cases.stream().mapToDouble(Case::timeS).sum();
         StringBuilder sb = new StringBuilder();
         sb.append("  <testsuite name=\"").append(esc(name)).append("\" tests=\"").append(cases.size())
-            .append("\" failures=\"").append(failures).append("\" errors=\"0\" skipped=\"0\" time=\"")
+            .append("\" failures=\"").append(failures).append("\" errors=\"0\" skipped=\"").append(skipped).append("\" time=\"")
             .append(String.format(Locale.ROOT, "%.3f", time)).append("\">\n");
         for (Case c : cases) {
             sb.append("    <testcase classname=\"").append(esc(classname)).append("\" name=\"").append(esc(c.name()))
                 .append("\" time=\"").append(String.format(Locale.ROOT, "%.3f", c.timeS())).append('"');
-            if (c.failureMessage() == null) {
+            if (c.skipped() != null) {
+                sb.append(">\n      <skipped message=\"").append(esc(c.skipped())).append("\"/>\n    </testcase>\n");
+            } else if (c.failureMessage() == null) {
                 sb.append("/>\n");
             } else {
                 sb.append(">\n      <failure message=\"").append(esc(c.failureMessage())).append("\" type=\"").append(c.type()).append("\">")

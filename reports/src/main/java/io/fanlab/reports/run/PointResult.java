@@ -67,7 +67,20 @@ public record PointResult(
 
     public record Generator(double lagP50Us, double lagP99Us, double lagMaxUs, long missedStarts, boolean fellBehind) {}
 
-    public record SloVerdict(String name, String kind, Double limit, Double actual, String unit, boolean pass, Double margin) {}
+    /**
+     * One SLO's verdict at a point. {@code name} states the limit ({@code "p99 response <= 50ms"}); {@code key} is the
+     * name without the limit ({@code "p99 response"}), stable when a limit changes (JUnit test names, compare, history).
+     */
+    public record SloVerdict(String name, String kind, Double limit, Double actual, String unit, boolean pass, Double margin, String key) {
+        /** A verdict without a key (the key is added by {@link #withKey}). */
+        public SloVerdict(String name, String kind, Double limit, Double actual, String unit, boolean pass, Double margin) {
+            this(name, kind, limit, actual, unit, pass, margin, null);
+        }
+
+        public SloVerdict withKey(String k) {
+            return new SloVerdict(name, kind, limit, actual, unit, pass, margin, k);
+        }
+    }
 
     /**
      * The M/M/c prediction from the scenario's nominal service time, and the same prediction "calibrated" with the

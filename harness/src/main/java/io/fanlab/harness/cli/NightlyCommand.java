@@ -1,0 +1,222 @@
+package io.fanlab.harness.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fanlab.harness.design.Designs;
+import io.fanlab.harness.scenario.Problem;
+import io.fanlab.harness.scenario.Scenario;
+import io.fanlab.harness.scenario.ScenarioException;
+import io.fanlab.harness.scenario.ScenarioLoader;
+import io.fanlab.reports.analysis.SweepAnalysis;
+import io.fanlab.reports.analysis.Verdict;
+import io.fanlab.reports.compare.CompareFiles;
+import io.fanlab.reports.compare.Metric;
+import io.fanlab.reports.junit.JUnitXmlWriter;
+import io.fanlab.reports.nightly.History;
+import io.fanlab.reports.nightly.NightlyIndexWriter;
+import io.fanlab.reports.run.RunDirectory;
+import io.fanlab.reports.run.RunRecord;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code fanlab nightly SUITE}: validates every scenario of a suite first (exit 2 before anything runs), runs each
+ * with {@code fanlab run} (so every run option and check applies) into {@code <out>/<scenario>/}, compares each with
+ * the same scenario of {@code --baseline} (a previous nightly folder), appends one line per scenario to the history
+ * file, and writes {@code index.html}, one {@code junit.xml} and {@code nightly.json} into {@code <out>}.
+ * Exit code: 3 when a run failed (a point crashed or was aborted), else 1 when a gated SLO, a check or a
+ * comparison with the baseline failed, else 0.
+ */
+@Command(name = "nightly", mixinStandardHelpOptions = true, versionProvider = FanlabCli.Version.class,
+        description = {"Run a suite of scenarios (a folder of *.yaml, or a suite file: {name: ..., scenarios: [a.yaml, b.yaml]}),",
+                "compare each with the same scenario of a previous nightly (--baseline), append to the history file, and write",
+                "<out>/index.html (verdicts, comparisons, trend and change point per scenario), <out>/junit.xml and <out>/nightly.json."},
+        footerHeading = "%nExit codes:%n", footer = {"  0  every scenario passed and none regressed", "  1  a gated SLO, a check or a regression failed",
+                "  2  bad input: a scenario or the suite file is invalid; nothing was run", "  3  a run failed (a point crashed or was aborted)"})
+final class NightlyCommand implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @Parameters(index = "0", paramLabel = "SUITE", description = "a folder of scenario files, or a suite file") Path suite;
+    @Option(names = "--out", paramLabel = "DIR", description = "the nightly folder (default: runs/nightly-<timestamp>)") Path out;
+    @Option(names = "--baseline", paramLabel = "DIR", description = "a previous nightly folder to compare with (scenarios missing there are not compared)") Path baseline;
+    @Option(names = "--history", paramLabel = "FILE", description = "the JSON-lines history to append to (default: nightly-history.jsonl beside the nightly folder)") Path history;
+    @Option(names = "--tolerance", paramLabel = "METRIC=SHARE,...", description = "override every scenario's compare tolerances, as in 'fanlab compare'") String tolerance;
+    @Option(names = "--in-process", description = "run points in this JVM (tests; no isolation)") boolean inProcess;
+
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Override public Integer call() throws Exception {
+        PrintWriter o = spec.commandLine().getOut();
+        List<Path> files = suiteFiles(suite);
+        Map<String, ?> known = Designs.discover();
+        List<String> problems = new ArrayList<>();
+        Map<Path, Scenario> scenarios = new LinkedHashMap<>();
+        LinkedHashSet<String> names = new LinkedHashSet<>();
+        for (Path f : files) {
+            try {
+                Scenario s = ScenarioLoader.load(f, known.keySet());
+                if (!names.add(s.name())) problems.add(f + ": name '" + s.name() + "' is used by another scenario of the suite (expected: unique names; each gets <out>/<name>/)");
+                scenarios.put(f, s);
+            } catch (ScenarioException e) {
+                for (Problem p : e.problems()) problems.add(p.toString());
+            }
+        }
+        Map<Metric, Double> overrides;
+        try {
+            overrides = io.fanlab.reports.compare.Tolerances.parseOverrides(tolerance);
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+            overrides = Map.of();
+        }
+        if (baseline != null && !Files.isDirectory(baseline)) problems.add(baseline + ": not a folder (expected: --baseline a previous nightly folder)");
+        if (!problems.isEmpty()) {
+            problems.add(problems.size() + " problem(s); nothing was run.");
+            throw new FanlabCli.BadInput(problems);
+        }
+        String suiteName = suiteName(suite);
+        String id = "nightly-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Path dir = out != null ? out : Path.of("runs").resolve(id);
+        if (out != null) id = dir.getFileName().toString();
+        Files.createDirectories(dir);
+        Path hist = history != null ? history : dir.toAbsolutePath().getParent().resolve("nightly-history.jsonl");
+        o.printf("fanlab nightly: %s: %d scenario(s) into %s%s%n", suiteName, scenarios.size(), dir,
+                baseline == null ? " (no baseline)" : ", baseline " + baseline);
+
+        List<NightlyIndexWriter.Entry> entries = new ArrayList<>();
+        List<JUnitXmlWriter.Suites> junit = new ArrayList<>();
+        List<ObjectNode> lines = new ArrayList<>();
+        for (Map.Entry<Path, Scenario> e : scenarios.entrySet()) {
+            Scenario s = e.getValue();
+            Path runDir = dir.resolve(s.name());
+            o.println();
+            o.println("=== " + s.name() + " (" + e.getKey() + ")");
+            List<String> args = new ArrayList<>(List.of("run", e.getKey().toString(), "--run-dir", runDir.toString()));
+            if (inProcess) args.add("--in-process");
+            int code = FanlabCli.execute(args.toArray(String[]::new), o, spec.commandLine().getErr());
+            RunRecord run = null;
+            Verdict verdict = null;
+            try {
+                run = RunDirectory.read(runDir);
+                verdict = Verdict.of(run, SweepAnalysis.analyse(run));
+            } catch (IOException ex) {
+                spec.commandLine().getErr().println("fanlab nightly: " + s.name() + ": run directory unreadable: " + ex.getMessage());
+            }
+            if (code == ExitCodes.BAD_INPUT) code = ExitCodes.RUN_FAILED; // validated above: a 2 now means the run could not start
+            io.fanlab.reports.compare.Comparison cmp = null;
+            String note = null;
+            Path baseRun = baseline == null ? null : baseline.resolve(s.name());
+            if (baseRun == null) note = "no baseline";
+            else if (!Files.isRegularFile(baseRun.resolve("results.json"))) note = "no baseline for this scenario (" + baseRun + ")";
+            else if (run != null) {
+                cmp = CompareFiles.write(baseRun, runDir, overrides, null).comparison();
+                o.println("--- vs baseline " + baseRun);
+                CompareCommand.print(o, cmp);
+            }
+            if (run != null) {
+                junit.add(JUnitXmlWriter.suites(run, verdict, s.name() + "."));
+                lines.add(History.entry(id, run, verdict, cmp == null ? null : cmp.regressed()));
+            }
+            var tol = s.compare().with(overrides);
+            entries.add(new NightlyIndexWriter.Entry(s.name(), runDir, code, verdict, cmp, note, tol.of(Metric.THROUGHPUT), tol.of(Metric.P99)));
+        }
+        History.append(hist, lines);
+        History.Read h = History.read(hist);
+        // a scenario without a baseline has no regression case at all (left out rather than passed)
+        Map<String, String> cases = new LinkedHashMap<>();
+        for (NightlyIndexWriter.Entry en : entries) {
+            if (en.comparison() != null)
+                cases.put(en.scenario() + ": no regression vs baseline", en.comparison().regressed() ? "regressed: " + en.comparison().summary() : null);
+            cases.put(en.scenario() + ": run exit code", en.exitCode() == 0 ? null : "exit " + en.exitCode() + (en.verdict() == null ? "" : ": " + en.verdict().headline()));
+        }
+        junit.add(JUnitXmlWriter.suite("nightly", "fanlab.nightly." + suiteName, cases));
+        RunDirectory.writeAtomically(dir.resolve("junit.xml"), JUnitXmlWriter.document("fanlab nightly " + id, junit));
+        RunDirectory.writeAtomically(dir.resolve("index.html"), NightlyIndexWriter.render(suiteName, id, entries, h.entries(), dir, hist.toString()));
+
+        boolean runFailed = entries.stream().anyMatch(en -> en.exitCode() == ExitCodes.RUN_FAILED);
+        boolean failed = entries.stream().anyMatch(en -> en.exitCode() != ExitCodes.OK || (en.comparison() != null && en.comparison().regressed()));
+        int exit = runFailed ? ExitCodes.RUN_FAILED : failed ? ExitCodes.SLO_FAILED : ExitCodes.OK;
+        ObjectNode summary = JSON.createObjectNode();
+        summary.put("format_version", 1).put("nightly", id).put("suite", suiteName).put("exit_code", exit)
+                .put("history", hist.toString()).put("baseline", baseline == null ? null : baseline.toString());
+        ArrayNode sc = summary.putArray("scenarios");
+        o.println();
+        o.println("nightly " + id + ":");
+        for (NightlyIndexWriter.Entry en : entries) {
+            ObjectNode x = sc.addObject();
+            x.put("scenario", en.scenario()).put("run_dir", dir.relativize(en.runDir()).toString()).put("exit_code", en.exitCode());
+            x.put("verdict", en.verdict() == null ? null : en.verdict().headline());
+            if (en.comparison() == null) x.putNull("regressed"); else x.put("regressed", en.comparison().regressed());
+            x.put("compare", en.comparison() == null ? en.compareNote() : en.comparison().summary());
+            ArrayNode flags = x.putArray("change_points");
+            for (NightlyIndexWriter.Flag f : NightlyIndexWriter.flags(en, h.entries())) flags.add(f.describe());
+            o.printf("  %-20s exit %d  %s  %s%n", en.scenario(), en.exitCode(), en.verdict() == null ? "(no verdict)" : en.verdict().headline(),
+                    en.comparison() == null ? "[" + en.compareNote() + "]" : "[" + (en.comparison().regressed() ? "REGRESSED: " : "vs baseline: ") + en.comparison().summary() + "]");
+            for (JsonNode f : flags) o.println("    change point: " + f.asText());
+        }
+        RunDirectory.writeAtomically(dir.resolve("nightly.json"), JSON.writeValueAsString(summary) + "\n");
+        o.println("index: " + dir.resolve("index.html"));
+        o.println("junit: " + dir.resolve("junit.xml"));
+        o.println("history: " + hist + (h.skipped() > 0 ? " (" + h.skipped() + " unreadable line(s) skipped)" : ""));
+        o.println("exit " + exit);
+        return exit;
+    }
+
+    /** The scenario files of a suite, in order; bad input when the suite is neither a folder nor a valid suite file. */
+    static List<Path> suiteFiles(Path suite) throws IOException {
+        if (Files.isDirectory(suite)) {
+            try (Stream<Path> s = Files.list(suite)) {
+                List<Path> files = s.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList();
+                if (files.isEmpty()) throw new FanlabCli.BadInput(List.of(suite + ": no *.yaml files (expected: a folder of scenarios or a suite file)"));
+                return files;
+            }
+        }
+        if (!Files.isRegularFile(suite)) throw new FanlabCli.BadInput(List.of(suite + ": not found (expected: a folder of scenarios or a suite file)"));
+        Object doc;
+        try {
+            doc = new Load(LoadSettings.builder().build()).loadFromString(Files.readString(suite, StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            throw new FanlabCli.BadInput(List.of(suite + ": not YAML: " + e.getMessage().lines().findFirst().orElse("")));
+        }
+        if (!(doc instanceof Map<?, ?> m) || !(m.get("scenarios") instanceof List<?> list) || list.isEmpty())
+            throw new FanlabCli.BadInput(List.of(suite + ": scenarios: missing or empty (expected: a suite file {name: ..., scenarios: [a.yaml, ...]} with paths relative to it)"));
+        for (Object k : m.keySet())
+            if (!"name".equals(k) && !"scenarios".equals(k))
+                throw new FanlabCli.BadInput(List.of(suite + ": " + k + ": unknown key (allowed: name, scenarios)"));
+        List<Path> files = new ArrayList<>();
+        Path base = suite.toAbsolutePath().getParent();
+        for (int i = 0; i < list.size(); i++) {
+            if (!(list.get(i) instanceof String str)) throw new FanlabCli.BadInput(List.of(suite + ": scenarios[" + i + "]: " + list.get(i) + " (expected: a path)"));
+            files.add(base.resolve(str).normalize());
+        }
+        return files;
+    }
+
+    static String suiteName(Path suite) throws IOException {
+        if (Files.isRegularFile(suite)) {
+            Object doc = new Load(LoadSettings.builder().build()).loadFromString(Files.readString(suite, StandardCharsets.UTF_8));
+            if (doc instanceof Map<?, ?> m && m.get("name") instanceof String n) return n;
+            return suite.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+        }
+        return suite.toAbsolutePath().normalize().getFileName().toString();
+    }
+}
