@@ -69,7 +69,7 @@ class FanlabExtensionTest {
             assertThat(m).startsWith("fanlab scenario 'tiny' failed: 2 of 2 point(s) missed an SLO or a check\n");
             assertThat(m).containsPattern("junit-lossy at width 2: items lost or duplicated: \\d+ of \\d+ offered items never ended");
             assertThat(m).containsPattern("junit-lossy at width 4: items lost or duplicated");
-            assertThat(m).contains("ITEMS-LOST").contains("target/fanlab-runs/Failing.lossyLosesItems");
+            assertThat(m).contains("FAIL (items lost)").contains("target/fanlab-runs/Failing.lossyLosesItems");
         });
         assertThat(bodyRan).isFalse();
     }

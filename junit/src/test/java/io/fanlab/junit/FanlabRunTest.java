@@ -45,7 +45,7 @@ class FanlabRunTest {
         assertThat(r.failures().get(0)).contains(offered / 50 + " of " + offered + " offered items never ended");
         assertThatThrownBy(r::assertPassed).isInstanceOf(AssertionFailedError.class)
                 .hasMessageStartingWith("fanlab scenario 'lossy' failed: 1 of 1 point(s) missed an SLO or a check\n  junit-lossy at width 4: items lost")
-                .hasMessageContaining("ITEMS-LOST")
+                .hasMessageContaining("FAIL (items lost)")
                 .hasMessageContaining("run directory: " + tmp.resolve("lossy"));
         assertThat(progress.toString()).contains("junit-lossy");
     }
