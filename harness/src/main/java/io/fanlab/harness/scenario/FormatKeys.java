@@ -23,7 +23,7 @@ public final class FormatKeys {
 
     static {
         Map<String, SequencedSet<String>> m = new LinkedHashMap<>();
-        put(m, "scenario", "name", "description", "seed", "phases", "load", "keys", "pipeline", "downstream", "faults", "slos", "sweep");
+        put(m, "scenario", "name", "description", "seed", "phases", "load", "keys", "pipeline", "downstream", "faults", "slos", "sweep", "capture");
         put(m, "phases", "warmup", "measure", "cooldown");
         put(m, "load", "open", "closed", "fanout", "join");
         put(m, "open", "arrival", "rate", "from", "to", "over", "steps", "factor", "at", "duration");
@@ -63,6 +63,7 @@ public final class FormatKeys {
         put(m, "slo_latency", "metric", "percentile", "max");
         put(m, "sweep", "stage", "widths", "designs", "repeats");
         put(m, "widths_geometric", "from", "to", "factor");
+        put(m, "capture", "jfr", "profiler", "interval", "required");
         BY_DEFINITION = Collections.unmodifiableMap(m);
 
         Map<String, SequencedSet<String>> o = new LinkedHashMap<>();

@@ -11,7 +11,7 @@ import java.util.List;
  */
 public record Scenario(String name, String description, long seed, Phases phases, LoadSpec load, KeySpec keys,
                        List<StageConfig> pipeline, DownstreamSpec downstream, List<FaultSpec> faults,
-                       List<SloSpec> slos, SweepSpec sweep) {
+                       List<SloSpec> slos, SweepSpec sweep, CaptureSpec capture) {
     public Scenario {
         if (name == null || name.isBlank()) throw new IllegalArgumentException("name: '" + name + "' (expected: non-empty)");
         Check.notNull("description", description);
@@ -24,5 +24,18 @@ public record Scenario(String name, String description, long seed, Phases phases
         pipeline = List.copyOf(pipeline);
         faults = List.copyOf(faults);
         slos = List.copyOf(slos);
+        Check.notNull("capture", capture);
+    }
+
+    /** A scenario without a {@code capture} section: the embedded {@link Defaults#CAPTURE}. */
+    public Scenario(String name, String description, long seed, Phases phases, LoadSpec load, KeySpec keys,
+                    List<StageConfig> pipeline, DownstreamSpec downstream, List<FaultSpec> faults,
+                    List<SloSpec> slos, SweepSpec sweep) {
+        this(name, description, seed, phases, load, keys, pipeline, downstream, faults, slos, sweep, Defaults.CAPTURE);
+    }
+
+    /** The same scenario capturing {@code c} ({@code --capture} / {@code --no-capture}). */
+    public Scenario withCapture(CaptureSpec c) {
+        return new Scenario(name, description, seed, phases, load, keys, pipeline, downstream, faults, slos, sweep, c);
     }
 }

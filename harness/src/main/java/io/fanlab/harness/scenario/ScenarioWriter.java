@@ -47,6 +47,8 @@ public final class ScenarioWriter {
         root.put("faults", s.faults().stream().map(ScenarioWriter::fault).toList());
         root.put("slos", s.slos().stream().map(ScenarioWriter::slo).toList());
         root.put("sweep", map("stage", s.sweep().stage(), "widths", s.sweep().widths(), "designs", s.sweep().designs(), "repeats", s.sweep().repeats()));
+        root.put("capture", map("jfr", s.capture().jfr(), "profiler", s.capture().profiler().stream().map(e -> e.key).toList(),
+                "interval", d(s.capture().interval()), "required", s.capture().required()));
         DumpSettings settings = DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).setWidth(120).build();
         return "# Resolved scenario: every default explicit. Format: scenarios/README.md\n" + new Dump(settings).dumpToString(root);
     }
