@@ -111,6 +111,8 @@ public final class FanlabCli implements Callable<Integer> {
         @Option(names = "--seed", paramLabel = "N", description = "override the seed") String seed;
         @Option(names = "--in-process", description = "run points in this JVM (quick runs and tests; no isolation)") boolean inProcess;
         @Option(names = "--no-report", description = "skip report.html and junit.xml") boolean noReport;
+        @Option(names = "--capture", negatable = true, description = "capture JFR and async-profiler in each point's measured window"
+                + " (default: the scenario's capture section; off with --in-process unless --capture)") Boolean capture;
 
         @Override public Integer call() throws Exception {
             PrintWriter o = spec.commandLine().getOut();
@@ -121,6 +123,7 @@ public final class FanlabCli implements Callable<Integer> {
             } catch (ScenarioException e) {
                 throw BadInput.of(e);
             }
+            s = captureOverride(s, capture, inProcess);
             String command = "scripts/fanlab " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
             RunDirectory run = RunDirectory.create(out, runDir, s.name(), s.description(), ScenarioWriter.toYaml(s),
                     io.fanlab.harness.run.Environment.capture(command, Path.of("").toAbsolutePath()), InProcessPointExecutor.loadInfo(s),
@@ -144,6 +147,13 @@ public final class FanlabCli implements Callable<Integer> {
             if (!result.finished() || result.anyCrashed()) return ExitCodes.RUN_FAILED;
             return result.allPassed() ? ExitCodes.OK : ExitCodes.SLO_FAILED;
         }
+    }
+
+    /** --no-capture: nothing; --capture: the scenario's capture, or the default one if it says none; in-process runs capture only on --capture. */
+    static Scenario captureOverride(Scenario s, Boolean capture, boolean inProcess) {
+        if (Boolean.FALSE.equals(capture) || (capture == null && inProcess)) return s.withCapture(io.fanlab.harness.scenario.CaptureSpec.NONE);
+        if (Boolean.TRUE.equals(capture) && !s.capture().any()) return s.withCapture(io.fanlab.harness.scenario.Defaults.CAPTURE);
+        return s;
     }
 
     @Command(name = "validate", description = "Check scenario files without running them.")

@@ -5,6 +5,8 @@ import io.fanlab.reports.run.RunJson;
 
 import io.fanlab.engine.Outcome;
 import io.fanlab.engine.spec.StageSpec;
+import io.fanlab.harness.capture.CaptureUnavailableException;
+import io.fanlab.harness.capture.WindowCapture;
 import io.fanlab.harness.design.Completions;
 import io.fanlab.harness.design.Design;
 import io.fanlab.harness.design.DesignContext;
@@ -122,6 +124,12 @@ public final class PointRunner {
     public PointResult run() throws Exception {
         Path dir = req.runDir().resolve("points").resolve(req.id());
         Files.createDirectories(dir);
+        WindowCapture capture; // JFR + async-profiler of the measured window only (io.fanlab.harness.capture)
+        try {
+            capture = WindowCapture.prepare(scenario.capture(), dir, req.id());
+        } catch (CaptureUnavailableException e) {
+            return PointResult.failedPoint(req.id(), req.design(), req.width(), req.repeat(), PointResult.FAILED, e.getMessage());
+        }
         List<StageConfig> cfg = scenario.pipeline();
         int swept = sweptStage();
         List<StageSpec> specs = new ArrayList<>();
@@ -177,6 +185,7 @@ public final class PointRunner {
             });
         }
 
+        String[] captureFailure = new String[1];
         LoadDriver[] driverRef = new LoadDriver[1];
         Completions sink = (item, outcome, cause) -> {
             long now = System.nanoTime();
@@ -231,6 +240,7 @@ public final class PointRunner {
                 sleepUntil(window[0]);
                 events.event("phase", req.id(), Map.of("name", "measure", "point_t_s", phaseWarm / 1e9));
                 sampler.windowStarted(stageService, stageQueue, stageBusy);
+                captureStart(capture, captureFailure);
             } catch (InterruptedException ignored) { }
         });
         LoadDriver.Stats gen;
@@ -244,6 +254,7 @@ public final class PointRunner {
         phaseMarker.interrupt();
         phaseMarker.join();
         sampler.windowEnded(stageService, stageQueue, stageBusy);
+        capture.stop();
         events.event("phase", req.id(), Map.of("name", "cooldown", "point_t_s", (System.nanoTime() - runStart) / 1e9));
 
         long drainDeadline = System.nanoTime() + phaseCool;
@@ -296,6 +307,12 @@ public final class PointRunner {
         if (cancel.stuckItems() > 0) warnings.add(cancel.stuckItems() + " item(s) stuck: their work ignored cancellation");
         if (!leaked.isEmpty()) warnings.add(leaked.size() + " thread(s) left after cancel: " + leaked.stream().map(ThreadCensus.Seen::name).limit(5).toList());
         if (error != null) warnings.add(error);
+        PointResult.Capture captured = capture.finish();
+        if (captured != null) captured.notCaptured().forEach(n -> warnings.add("not captured: " + n));
+        if (captureFailure[0] != null && error == null) {
+            error = captureFailure[0];
+            warnings.add(error);
+        }
 
         List<PointResult.Stage> stages = new ArrayList<>();
         for (int i = 0; i < cfg.size(); i++) {
@@ -314,7 +331,8 @@ public final class PointRunner {
                 conservation, leaked.size(), leaked.stream().map(ThreadCensus.Seen::name).limit(20).toList(),
                 cancel.elapsed().toNanos() / 1e6,
                 new PointResult.Generator(gen.lagP50Us(), gen.lagP99Us(), gen.lagMaxUs(), gen.missedStarts(), gen.fellBehind()),
-                valid, warnings, List.of(), env.erlangC(req.width(), svc.getTotalCount() == 0 ? 0 : svc.getMean() / 1000.0), env.counters(running));
+                valid, warnings, List.of(), env.erlangC(req.width(), svc.getTotalCount() == 0 ? 0 : svc.getMean() / 1000.0), env.counters(running),
+                captured);
         Map<SloSpec.Metric, Histogram> exact = new LinkedHashMap<>();
         exact.put(SloSpec.Metric.RESPONSE, resp);
         exact.put(SloSpec.Metric.SERVICE, svc);
@@ -324,6 +342,15 @@ public final class PointRunner {
             return h == null || h.getTotalCount() == 0 ? null : h.getValueAtPercentile(p) / 1000.0;
         });
         return withSlos(draft, slos);
+    }
+
+    /** Starts the window's capture; a required capture that cannot start fails the point (its message becomes the error). */
+    private static void captureStart(WindowCapture capture, String[] failure) {
+        try {
+            capture.start();
+        } catch (CaptureUnavailableException e) {
+            failure[0] = e.getMessage();
+        }
     }
 
     private int sweptStage() {
@@ -336,7 +363,7 @@ public final class PointRunner {
         return new PointResult(p.id(), p.design(), p.width(), p.repeat(), p.status(), p.error(), p.measureS(), p.offered(), p.completed(),
                 p.failed(), p.shed(), p.timedOut(), p.cancelled(), p.deadLettered(), p.throughput(), p.intendedRate(), p.achievedRate(),
                 p.responseMs(), p.serviceMs(), p.requestMs(), p.stages(), p.little(), p.conservationOk(), p.leakedThreads(),
-                p.leakedThreadNames(), p.cancelMs(), p.generator(), p.valid(), p.warnings(), slos, p.erlangC(), p.counters());
+                p.leakedThreadNames(), p.cancelMs(), p.generator(), p.valid(), p.warnings(), slos, p.erlangC(), p.counters(), p.capture());
     }
 
     static PointResult.Latency summary(Histogram h) {
