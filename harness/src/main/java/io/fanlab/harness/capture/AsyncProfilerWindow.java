@@ -1,6 +1,7 @@
 package io.fanlab.harness.capture;
 
 import io.fanlab.harness.scenario.CaptureSpec;
+import io.fanlab.reports.profile.CollapsedStacks;
 import io.fanlab.reports.run.PointResult;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -62,30 +63,53 @@ public final class AsyncProfilerWindow {
         return new AsyncProfilerWindow(p, List.copyOf(events), intervalNanos, dir);
     }
 
-    /** Starts profiling; a refused {@code cpu} is retried as {@code itimer} (noted). @throws IllegalStateException when nothing could start */
-    public synchronized void start() {
+    /**
+     * Starts and stops a throwaway session (before warmup): the first start of a JVM costs 0.1-0.4 s (JFR-mode set-up),
+     * later ones a few ms; and it settles the cpu -> itimer fallback before the window.
+     *
+     * @throws IllegalStateException when no session can start
+     */
+    public synchronized void warmUp() {
+        Path scratch = dir.resolve("profile-warmup.jfr");
+        startSession(scratch);
         try {
-            profiler.execute(command(CaptureSpec.Event.CPU));
+            profiler.execute("stop");
+            java.nio.file.Files.deleteIfExists(scratch);
         } catch (IOException | RuntimeException e) {
-            if (!events.contains(CaptureSpec.Event.CPU)) throw new IllegalStateException("async-profiler did not start: " + e.getMessage(), e);
+            throw new IllegalStateException("async-profiler did not stop: " + e.getMessage(), e);
+        }
+    }
+
+    /** Starts profiling the window. @throws IllegalStateException when it cannot start */
+    public synchronized void start() {
+        startSession(raw());
+        started = true;
+    }
+
+    /** Starts a session writing {@code file}; a refused {@code cpu} is retried as {@code itimer} (noted once). */
+    private void startSession(Path file) {
+        try {
+            profiler.execute(command(cpuAs, file));
+        } catch (IOException | RuntimeException e) {
+            if (cpuAs != CaptureSpec.Event.CPU || !events.contains(CaptureSpec.Event.CPU))
+                throw new IllegalStateException("async-profiler did not start: " + e.getMessage(), e);
             try {
-                profiler.execute(command(CaptureSpec.Event.ITIMER));
+                profiler.execute(command(CaptureSpec.Event.ITIMER, file));
                 cpuAs = CaptureSpec.Event.ITIMER;
                 notes.add("async-profiler cpu (perf_events) refused (" + e.getMessage() + "); sampled with itimer instead");
             } catch (IOException | RuntimeException e2) {
                 throw new IllegalStateException("async-profiler did not start: " + e2.getMessage(), e2);
             }
         }
-        started = true;
     }
 
     /**
      * The start command: cpu (or itimer) drives {@code event=} when asked, else wall, else alloc, else lock; the
      * others ride as options ({@code wall=}, {@code alloc=}, {@code lock=}).
      */
-    String command(CaptureSpec.Event cpuAsEvent) {
+    String command(CaptureSpec.Event cpuAsEvent, Path file) {
         String interval = intervalNanos % 1_000_000 == 0 ? intervalNanos / 1_000_000 + "ms" : Math.max(1, intervalNanos / 1000) + "us";
-        StringBuilder sb = new StringBuilder("start,jfr,file=").append(raw());
+        StringBuilder sb = new StringBuilder("start,jfr,file=").append(file);
         if (events.contains(CaptureSpec.Event.CPU)) sb.append(",event=").append(cpuAsEvent.key).append(",interval=").append(interval);
         else if (events.contains(CaptureSpec.Event.ITIMER)) sb.append(",event=itimer,interval=").append(interval);
         else if (events.contains(CaptureSpec.Event.WALL)) sb.append(",event=wall,interval=").append(interval);

@@ -35,6 +35,7 @@ public final class JfrSummary {
         double cpuJvmSum = 0, cpuMachineSum = 0, cswSum = 0;
         long cpuN = 0, cswN = 0;
         Map<String, double[]> parkSites = new HashMap<>(), monitorSites = new HashMap<>(), pinnedSites = new HashMap<>();
+        Map<Long, long[]> allocFirst = new HashMap<>(), allocLast = new HashMap<>(); // thread -> {epoch ns, allocated bytes}
         Map<String, double[]> stages = new LinkedHashMap<>(); // stage -> items, busyNs, capacityNs, busiestItems-weighted, count
         try (RecordingFile f = new RecordingFile(recording)) {
             while (f.hasMoreEvents()) {
@@ -48,6 +49,14 @@ public final class JfrSummary {
                     }
                     case "jdk.GCCPUTime" -> gcCpuNs += e.getLong("userTime") + e.getLong("systemTime");
                     case "jdk.ObjectAllocationSample" -> allocBytes += e.getLong("weight");
+                    case "jdk.ThreadAllocationStatistics" -> {
+                        jdk.jfr.consumer.RecordedThread th = e.getThread("thread");
+                        if (th == null) break;
+                        long tid = th.getId();
+                        long at = e.getStartTime().getEpochSecond() * 1_000_000_000L + e.getStartTime().getNano();
+                        allocFirst.putIfAbsent(tid, new long[] {at, e.getLong("allocated")});
+                        allocLast.put(tid, new long[] {at, e.getLong("allocated")});
+                    }
                     case "jdk.SafepointBegin" -> { safepoints++; safepointMs += ms(e.getDuration()); }
                     case "jdk.ThreadPark" -> {
                         parks++;
@@ -87,6 +96,18 @@ public final class JfrSummary {
                 }
             }
         }
+        // allocation rate: per thread, allocated bytes between its first and last statistics sample (exact counters);
+        // the sampled estimate (ObjectAllocationSample weights) only when no thread has two samples
+        double allocRate = 0;
+        boolean exact = false;
+        for (var en : allocLast.entrySet()) {
+            long[] first = allocFirst.get(en.getKey()), last = en.getValue();
+            if (last[0] > first[0]) {
+                allocRate += (last[1] - first[1]) / ((last[0] - first[0]) / 1e9);
+                exact = true;
+            }
+        }
+        if (!exact) allocRate = windowS <= 0 ? 0 : allocBytes / windowS;
         List<PointResult.StageWindow> stageRows = new ArrayList<>();
         for (var en : stages.entrySet()) {
             double[] s = en.getValue();
@@ -94,7 +115,7 @@ public final class JfrSummary {
                     s[0] == 0 ? 0 : s[3] / s[0], s[0] == 0 ? 0 : s[1] / s[0] / 1000.0));
         }
         return new PointResult.Jfr(gcPauseTotal, gcPauseMax, gcCount, processCpuS <= 0 ? 0 : Math.min(1, gcCpuNs / 1e9 / processCpuS),
-                windowS <= 0 ? 0 : allocBytes / windowS / (1024 * 1024), safepointMs, safepoints, parkMs, parks, top(parkSites),
+                allocRate / (1024 * 1024), safepointMs, safepoints, parkMs, parks, top(parkSites),
                 monitorMs, monitors, top(monitorSites), pinned, pinnedMs, top(pinnedSites),
                 cpuN == 0 ? 0 : cpuJvmSum / cpuN, cpuN == 0 ? 0 : cpuMachineSum / cpuN, cswN == 0 ? 0 : cswSum / cswN,
                 stageWindows, stageRows);

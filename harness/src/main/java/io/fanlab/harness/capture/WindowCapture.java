@@ -37,6 +37,7 @@ public final class WindowCapture {
     private final AsyncProfilerWindow profiler;
     private final List<String> notCaptured = new ArrayList<>();
     private long startNanos, stopNanos, cpuAtStart, cpuAtStop;
+    private volatile long coveredNanos;
     private boolean running, ran;
 
     private WindowCapture(CaptureSpec spec, Path dir, String title, Recording recording, AsyncProfilerWindow profiler, List<String> notCaptured) {
@@ -67,6 +68,7 @@ public final class WindowCapture {
         if (!spec.profiler().isEmpty()) {
             try {
                 ap = AsyncProfilerWindow.load(spec.profiler(), spec.interval().toNanos(), pointDir);
+                ap.warmUp();
             } catch (IllegalStateException e) {
                 missing.add(e.getMessage());
             }
@@ -86,7 +88,7 @@ public final class WindowCapture {
             c = Configuration.create(r);
         }
         try (Recording warm = new Recording(c)) { // the first start of a JVM is slow: pay it here, not in the window
-            warm.setToDisk(false);
+            warm.setToDisk(true); // as the real one: the disk repository is set up here too
             warm.start();
             warm.stop();
         }
@@ -101,8 +103,6 @@ public final class WindowCapture {
         if (ran) throw new IllegalStateException("capture: start called twice (expected: prepare, start, stop, finish, once each)");
         ran = true;
         running = true;
-        startNanos = System.nanoTime();
-        cpuAtStart = processCpuNanos();
         if (recording != null) recording.start();
         if (profiler != null) {
             try {
@@ -112,6 +112,9 @@ public final class WindowCapture {
                 notCaptured.add(e.getMessage());
             }
         }
+        // the window's figures count from here: both recorders run (their start takes ms, or more on a starved machine)
+        startNanos = System.nanoTime();
+        cpuAtStart = processCpuNanos();
     }
 
     /** Stops the window's capture and writes the raw recordings (tens of ms). Idempotent; a no-op before start. */
@@ -120,6 +123,7 @@ public final class WindowCapture {
         running = false;
         stopNanos = System.nanoTime();
         cpuAtStop = processCpuNanos();
+        coveredNanos = stopNanos - startNanos;
         IOException failed = null;
         if (profiler != null) {
             try {
@@ -170,6 +174,9 @@ public final class WindowCapture {
         }
         return new PointResult.Capture(windowS, cpuS, Runtime.getRuntime().availableProcessors(), jfrFile, jfr, profiles, List.copyOf(notCaptured));
     }
+
+    /** Nanoseconds from the moment both recorders ran to stop (0 before stop). */
+    public long coveredNanos() { return coveredNanos; }
 
     /** What was asked and cannot be captured, with reasons (so far). */
     public synchronized List<String> notCaptured() { return List.copyOf(notCaptured); }

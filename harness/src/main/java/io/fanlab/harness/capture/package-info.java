@@ -3,8 +3,8 @@
  * low-overhead settings ({@code fanlab-window.jfc}, summarised by {@link io.fanlab.harness.capture.JfrSummary}) and
  * async-profiler ({@link io.fanlab.harness.capture.AsyncProfilerWindow}: flame graphs and collapsed stacks per
  * event), started when the window starts and stopped when it ends, as JMH's profilers do (never warmup or drain).
- * {@link io.fanlab.harness.capture.WindowCapture} runs both; {@link io.fanlab.harness.capture.CollapsedStacks} and
- * {@link io.fanlab.harness.capture.ProfileDiff} read and compare collapsed stacks ({@code fanlab diff-profile}).
+ * {@link io.fanlab.harness.capture.WindowCapture} runs both. The collapsed stacks are read and compared by the
+ * reports module ({@code io.fanlab.reports.profile}), the owner of the run directory's formats.
  *
  * <p>Lifecycle: {@code prepare} (before warmup: loads the native library, initialises JFR, so the window's start
  * costs milliseconds, not the 0.2-0.6 s of a first use) -> {@code start} (window start) -> {@code stop} (window

@@ -61,6 +61,7 @@ public final class HtmlReportWriter {
         warnings(b, analysis);
         verdict(b, run);
         answer(b, run, analysis);
+        CaptureSection.render(b, run, analysis, charts.charts());
 
         b.append("<h2 id=\"sweep\">Sweep</h2>\n");
         String tp = charts.throughputSweep();

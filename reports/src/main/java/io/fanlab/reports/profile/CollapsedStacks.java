@@ -1,4 +1,4 @@
-package io.fanlab.harness.capture;
+package io.fanlab.reports.profile;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.fanlab.harness.capture;
+package io.fanlab.reports.profile;
 
 import java.util.ArrayList;
 import java.util.Comparator;
