@@ -70,7 +70,7 @@ final class CaptureSection {
             if (p.design().equals(design) && p.ok() && p.raw().path("capture").path("jfr").isObject()) byWidth.putIfAbsent(p.width(), p);
         }
         if (byWidth.isEmpty()) return "no captured point to explain (no JFR summary in its points).";
-        Integer at = recommended == null ? byWidth.lastKey() : byWidth.higherKey(recommended);
+        Integer at = recommended == null ? null : byWidth.higherKey(recommended);
         boolean beyond = at != null;
         if (at == null) at = recommended != null && byWidth.containsKey(recommended) ? recommended : byWidth.lastKey();
         PointRecord p = byWidth.get(at);
@@ -117,7 +117,7 @@ final class CaptureSection {
         String where = beyond ? "beyond width " + recommended + " (at width " + at + ")" : "at width " + at;
         String cpuNote = String.format(Locale.ROOT, "GC is %.0f%% of CPU", gc * 100);
         double perItem = cpuPerItemUs(p);
-        if (Double.isFinite(perItem)) cpuNote += String.format(Locale.ROOT, ", CPU per item %s us", num(perItem));
+        if (Double.isFinite(perItem)) cpuNote += String.format(Locale.ROOT, ", CPU per item %.0f us", perItem);
         if (reasons.isEmpty()) {
             return String.format(Locale.ROOT, "%s no resource of this JVM saturates (CPU %.0f%% of %d cores, busiest stage %.0f%% busy): the limit"
                     + " lies outside it (sleeps or a downstream in the work, or the load itself); %s.", cap(where), cpu * 100, cores,
