@@ -146,11 +146,13 @@ public final class WindowCapture {
     }
 
     /**
-     * Converts and summarises (0.1-1 s: call after the point's measurements). Returns null when nothing was asked.
-     * A conversion that fails is noted in {@link PointResult.Capture#notCaptured()}, not thrown.
+     * Converts and summarises (0.1-1 s: call after the point's measurements). With nothing asked, the record still
+     * carries the window's length and the JVM's CPU time in it (CPU per item, and the capture-overhead comparison),
+     * with no JFR summary and no profiles; null when the window never started. A conversion that fails is noted in
+     * {@link PointResult.Capture#notCaptured()}, not thrown.
      */
     public PointResult.Capture finish() {
-        if (!spec.any()) return null;
+        if (!ran) return null;
         double windowS = (stopNanos - startNanos) / 1e9;
         double cpuS = (cpuAtStop - cpuAtStart) / 1e9;
         PointResult.Jfr jfr = null;

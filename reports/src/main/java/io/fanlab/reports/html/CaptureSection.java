@@ -42,7 +42,7 @@ final class CaptureSection {
 
     /** Appends the section (nothing at all when no point carries a capture). */
     static void render(StringBuilder b, RunRecord run, Analysis a, ArrayNode charts) {
-        List<PointRecord> captured = run.points().stream().filter(p -> p.raw().path("capture").isObject()).toList();
+        List<PointRecord> captured = run.points().stream().filter(CaptureSection::captured).toList();
         b.append("<h2 id=\"why\">Why: what limits each design</h2>\n");
         if (captured.isEmpty()) {
             b.append("<p class=\"na\">No capture in this run (the scenario's <code>capture: none</code>, <code>--no-capture</code>,")
@@ -59,6 +59,12 @@ final class CaptureSection {
         charts(b, run, charts);
         table(b, run, captured);
         diff(b, run, a);
+    }
+
+    /** Whether the point has a JFR summary or a profile (a capture record with neither only carries CPU time). */
+    static boolean captured(PointRecord p) {
+        JsonNode c = p.raw().path("capture");
+        return c.path("jfr").isObject() || c.path("profiles").size() > 0;
     }
 
     // ---------------------------------------------------------------- the sentence
