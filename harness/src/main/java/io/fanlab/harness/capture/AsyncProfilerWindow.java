@@ -54,6 +54,8 @@ public final class AsyncProfilerWindow {
     public static AsyncProfilerWindow load(List<CaptureSpec.Event> events, long intervalNanos, Path dir) {
         String lib = System.getProperty(LIB_PROPERTY);
         AsyncProfiler p;
+        if (lib != null && !lib.isBlank() && !Files.isRegularFile(Path.of(lib))) // checked first: a loaded library would answer for any path
+            throw new IllegalStateException("async-profiler native library not loaded (" + LIB_PROPERTY + "=" + lib + ": no such file)");
         try {
             p = lib == null || lib.isBlank() ? AsyncProfiler.getInstance() : AsyncProfiler.getInstance(lib);
         } catch (Throwable e) { // UnsatisfiedLinkError, IllegalStateException from the extractor, SecurityException

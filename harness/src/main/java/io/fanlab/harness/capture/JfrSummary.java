@@ -78,6 +78,8 @@ public final class JfrSummary {
                         add(pinnedSites, site(e.getStackTrace()), reason == null ? "pinned" : reason, d);
                     }
                     case "jdk.CPULoad" -> {
+                        // the first sample of a recording has no reference point and reads all zeros: not a measurement
+                        if (e.getFloat("machineTotal") == 0 && e.getFloat("jvmUser") == 0 && e.getFloat("jvmSystem") == 0) break;
                         cpuN++;
                         cpuJvmSum += e.getFloat("jvmUser") + e.getFloat("jvmSystem");
                         cpuMachineSum += e.getFloat("machineTotal");

@@ -30,7 +30,7 @@ import java.util.function.ToDoubleFunction;
  * <p>The sentence's rules, checked at the first width beyond the recommended one (or at the recommended width when it
  * is the widest), every one that holds is named: the CPU saturates (the JVM uses >= {@value #CPU_SATURATED} of the
  * cores, or the machine is >= {@value #MACHINE_SATURATED} busy); a stage's workers are busy >= {@value #STAGE_SATURATED}
- * of the time; threads wait on a monitor for >= {@value #CONTENDED} of the window per worker; GC takes >=
+ * of the time (the harness's or the engine's own figure, whichever is higher); threads wait on a monitor for >= {@value #CONTENDED} of the window per worker; GC takes >=
  * {@value #GC_HEAVY} of the CPU or pauses >= 2% of the window; one worker takes most of a stage's items (a hot key);
  * virtual threads pin. None holding: the limit is outside the JVM's CPU (sleeps, a downstream, the load itself).
  * GC's share of CPU is always stated.
@@ -89,7 +89,7 @@ final class CaptureSection {
                     cpu * 100, cores, cores == 1 ? "" : "s", machine * 100));
         }
         for (JsonNode s : p.raw().path("stages")) {
-            double u = PointRecord.num(s, "utilisation");
+            double u = stageUtil(p, s);
             if (u >= STAGE_SATURATED) {
                 reasons.add(String.format(Locale.ROOT, "stage '%s' is busy %.0f%% of its %d worker%s' time", s.path("name").asText(),
                         u * 100, s.path("width").asInt(), s.path("width").asInt() == 1 ? "" : "s"));
@@ -141,8 +141,23 @@ final class CaptureSection {
 
     private static double maxStage(PointRecord p) {
         double m = 0;
-        for (JsonNode s : p.raw().path("stages")) m = Math.max(m, PointRecord.num(s, "utilisation"));
+        for (JsonNode s : p.raw().path("stages")) m = Math.max(m, stageUtil(p, s));
         return m;
+    }
+
+    /**
+     * A stage's utilisation: the larger of the harness's (time in the stage's work / capacity) and the engine's own
+     * (fanlab.StageWindow: time its workers did not wait for items, hand-offs included), when the engine reports one.
+     */
+    static double stageUtil(PointRecord p, JsonNode stage) {
+        double u = PointRecord.num(stage, "utilisation");
+        for (JsonNode w : p.raw().path("capture").path("jfr").path("stages")) {
+            if (w.path("stage").asText().equals(stage.path("name").asText())) {
+                double e = PointRecord.num(w, "utilisation");
+                if (Double.isFinite(e)) u = Double.isFinite(u) ? Math.max(u, e) : e;
+            }
+        }
+        return u;
     }
 
     /** The JVM's CPU time over the window's core-seconds. */
