@@ -123,8 +123,8 @@ public final class Defaults {
     public static final int REPEATS = 1;
     /**
      * Capture (absent {@code capture:}): a JFR recording of the measured window with fanlab's low-overhead settings
-     * and async-profiler's cpu event at 10 ms (about 1% of throughput together, measured on the quickstart; see
-     * reports/RESULTS.md); not required, so a machine without the native library still runs, with a warning.
+     * and async-profiler's cpu event at 10 ms (its measured cost: reports/RESULTS.md, "Capture overhead"); not
+     * required, so a machine without the native library still runs, with a warning.
      */
     public static final CaptureSpec CAPTURE = new CaptureSpec(true, List.of(CaptureSpec.Event.CPU), Duration.ofMillis(10), false);
     /** Capture with {@code capture:} given but a field absent: JFR on. */
