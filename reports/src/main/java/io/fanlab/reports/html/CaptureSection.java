@@ -31,9 +31,10 @@ import java.util.function.ToDoubleFunction;
  * is the widest), every one that holds is named: the CPU saturates (the JVM uses >= {@value #CPU_SATURATED} of the
  * cores, or the machine is >= {@value #MACHINE_SATURATED} busy); a stage's workers are busy >= {@value #STAGE_SATURATED}
  * of the time (the harness's or the engine's own figure, whichever is higher); threads wait on a monitor for >= {@value #CONTENDED} of the window per worker; GC takes >=
- * {@value #GC_HEAVY} of the CPU or pauses >= 2% of the window; one worker takes most of a stage's items (a hot key);
+ * {@value #GC_HEAVY} of the CPU or pauses >= 2% of the window; one worker of a stage of 3 or more takes >= max(30%, 2/width) of its
+ * items (a hot key); the machine is saturated while this JVM is not (other processes: a disturbed measurement);
  * virtual threads pin. None holding: the limit is outside the JVM's CPU (sleeps, a downstream, the load itself).
- * GC's share of CPU is always stated.
+ * GC's share of CPU is always stated, and the CPU per item.
  */
 final class CaptureSection {
     static final double CPU_SATURATED = 0.85, MACHINE_SATURATED = 0.9, STAGE_SATURATED = 0.9, CONTENDED = 0.05, GC_HEAVY = 0.05;
@@ -84,9 +85,12 @@ final class CaptureSection {
         List<String> reasons = new ArrayList<>();
         double cpu = cpuUtil(p), machine = PointRecord.num(j, "machine_cpu");
         int cores = c.path("cores").asInt(1);
-        if (cpu >= CPU_SATURATED || machine >= MACHINE_SATURATED) {
+        if (cpu >= CPU_SATURATED) {
             reasons.add(String.format(Locale.ROOT, "the CPU saturates (this JVM uses %.0f%% of %d core%s, the machine is %.0f%% busy)",
                     cpu * 100, cores, cores == 1 ? "" : "s", machine * 100));
+        } else if (machine >= MACHINE_SATURATED) {
+            reasons.add(String.format(Locale.ROOT, "the machine's CPU is saturated, mostly by other processes (the machine is %.0f%% busy,"
+                    + " this JVM uses %.0f%% of %d core%s): the figures measure a shared machine", machine * 100, cpu * 100, cores, cores == 1 ? "" : "s"));
         }
         for (JsonNode s : p.raw().path("stages")) {
             double u = stageUtil(p, s);
@@ -103,14 +107,15 @@ final class CaptureSection {
                     site.path("on").asText("?"), site.path("site").asText("?")));
         }
         double gc = PointRecord.num(j, "gc_cpu_share"), pauses = PointRecord.num(j, "gc_pause_total_ms") / windowMs;
-        if (gc >= GC_HEAVY || pauses >= 0.02) {
+        boolean gcHeavy = gc >= GC_HEAVY || pauses >= 0.02;
+        if (gcHeavy) {
             reasons.add(String.format(Locale.ROOT, "GC is heavy (%.0f%% of CPU, pauses %.0f ms per second, %.0f MiB/s allocated)", gc * 100,
                     pauses * 1000, PointRecord.num(j, "alloc_rate_mb_s")));
         }
         for (JsonNode s : j.path("stages")) {
             double share = PointRecord.num(s, "busiest_worker_share");
             int width = widthOf(p, s.path("stage").asText());
-            if (width >= 2 && share >= 0.3 && share >= 2.0 / width) {
+            if (width >= 3 && share >= Math.max(0.3, 2.0 / width)) {
                 reasons.add(String.format(Locale.ROOT, "one worker of stage '%s' takes %.0f%% of its items (a hot key or uneven routing)",
                         s.path("stage").asText(), share * 100));
             }
@@ -121,9 +126,11 @@ final class CaptureSection {
                     j.path("pinned_sites").path(0).path("on").asText("?")));
         }
         String where = beyond ? "beyond width " + recommended + " (at width " + at + ")" : "at width " + at;
-        String cpuNote = String.format(Locale.ROOT, "GC is %.0f%% of CPU", gc * 100);
+        List<String> notes = new ArrayList<>();
+        if (!gcHeavy) notes.add(String.format(Locale.ROOT, "GC is %.0f%% of CPU", gc * 100));
         double perItem = cpuPerItemUs(p);
-        if (Double.isFinite(perItem)) cpuNote += String.format(Locale.ROOT, ", CPU per item %.0f us", perItem);
+        if (Double.isFinite(perItem)) notes.add(String.format(Locale.ROOT, "CPU per item %.0f us", perItem));
+        String cpuNote = String.join(", ", notes);
         if (reasons.isEmpty()) {
             return String.format(Locale.ROOT, "%s no resource of this JVM saturates (CPU %.0f%% of %d cores, busiest stage %.0f%% busy): the limit"
                     + " lies outside it (sleeps or a downstream in the work, or the load itself); %s.", cap(where), cpu * 100, cores,

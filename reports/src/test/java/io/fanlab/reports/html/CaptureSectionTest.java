@@ -41,8 +41,15 @@ class CaptureSectionTest {
         String s = CaptureSection.sentence(pts, "engine", 4);
         assertThat(s).startsWith("At width 4 ")
                 .contains("threads wait 400 ms per second for a monitor (top: java.lang.Object at a.B.lock)")
-                .contains("GC is heavy (12% of CPU, pauses 80 ms per second, 100 MiB/s allocated)")
+                .contains("GC is heavy (12% of CPU, pauses 80 ms per second, 100 MiB/s allocated)").doesNotContain("GC is 12% of CPU")
                 .contains("one worker of stage 'io' takes 70% of its items");
+    }
+
+    @Test
+    void aMachineBusyWithOthersIsNamedAsSuch() throws Exception {
+        String s = CaptureSection.sentence(List.of(point(8, 1.0, 0.99, 0.0, 0, 0, 0.5, 0.2)), "engine", 8);
+        assertThat(s).contains("the machine's CPU is saturated, mostly by other processes (the machine is 99% busy, this JVM uses 10% of 2 cores)")
+                .doesNotContain("one worker"); // 20% of the items on one of 8 workers is not a hot key
     }
 
     @Test
