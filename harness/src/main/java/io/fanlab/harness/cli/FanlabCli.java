@@ -35,11 +35,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code fanlab}: run, validate, list, report, fit. */
+/** {@code fanlab}: run, validate, list, report, fit, compare, nightly, diff-profile. */
 @Command(name = "fanlab", mixinStandardHelpOptions = true, versionProvider = FanlabCli.Version.class,
         description = "Chaos and load-testing workbench for fan-out designs on the JVM.",
         subcommands = {FanlabCli.Run.class, FanlabCli.Validate.class, FanlabCli.ListCmd.class, FanlabCli.Report.class, FanlabCli.Fit.class,
-                CompareCommand.class, NightlyCommand.class},
+                CompareCommand.class, NightlyCommand.class, DiffProfileCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  every check and every gated SLO met", "  1  a gated SLO, a check or a regression failed", "  2  bad input or usage", "  3  the run itself failed"})
 public final class FanlabCli implements Callable<Integer> {
@@ -184,6 +184,8 @@ public final class FanlabCli implements Callable<Integer> {
         @Option(names = "--in-process", description = "run points in this JVM (quick runs and tests; no isolation)") boolean inProcess;
         @Option(names = "--no-report", description = "skip report.html and junit.xml") boolean noReport;
         @CommandLine.Mixin DesignClasspath classpath = new DesignClasspath();
+        @Option(names = "--capture", negatable = true, description = "capture JFR and async-profiler in each point's measured window"
+                + " (default: the scenario's capture section; off with --in-process unless --capture)") Boolean capture;
 
         @Override public Integer call() throws Exception {
             PrintWriter o = spec.commandLine().getOut();
@@ -194,6 +196,7 @@ public final class FanlabCli implements Callable<Integer> {
             } catch (ScenarioException e) {
                 throw BadInput.of(e);
             }
+            s = captureOverride(s, capture, inProcess);
             String command = "scripts/fanlab " + String.join(" ", classpath.reproducible(spec.commandLine().getParseResult().originalArgs()));
             Map<String, Object> environment = io.fanlab.harness.run.Environment.capture(command, Path.of("").toAbsolutePath());
             environment.put("designs_classpath", classpath.absolute().stream().map(Path::toString).toList());
@@ -233,6 +236,13 @@ public final class FanlabCli implements Callable<Integer> {
             if (reportFailed) return ExitCodes.RUN_FAILED;
             return verdict.exitCode();
         }
+    }
+
+    /** --no-capture: nothing; --capture: the scenario's capture, or the default one if it says none; in-process runs capture only on --capture. */
+    static Scenario captureOverride(Scenario s, Boolean capture, boolean inProcess) {
+        if (Boolean.FALSE.equals(capture) || (capture == null && inProcess)) return s.withCapture(io.fanlab.harness.scenario.CaptureSpec.NONE);
+        if (Boolean.TRUE.equals(capture) && !s.capture().any()) return s.withCapture(io.fanlab.harness.scenario.Defaults.CAPTURE);
+        return s;
     }
 
     /** Records what the run gates on and its compare tolerances in results.json, where the reports module reads them. */

@@ -5,6 +5,8 @@ import io.fanlab.reports.run.RunJson;
 
 import io.fanlab.engine.Outcome;
 import io.fanlab.engine.spec.StageSpec;
+import io.fanlab.harness.capture.CaptureUnavailableException;
+import io.fanlab.harness.capture.WindowCapture;
 import io.fanlab.harness.design.Design;
 import io.fanlab.harness.design.DesignContext;
 import io.fanlab.harness.design.RunningDesign;
@@ -89,6 +91,12 @@ public final class PointRunner {
     public PointResult run() throws Exception {
         Path dir = req.runDir().resolve("points").resolve(req.id());
         Files.createDirectories(dir);
+        WindowCapture capture; // JFR + async-profiler of the measured window only (io.fanlab.harness.capture)
+        try {
+            capture = WindowCapture.prepare(scenario.capture(), dir, req.id());
+        } catch (CaptureUnavailableException e) {
+            return PointResult.failedPoint(req.id(), req.design(), req.width(), req.repeat(), PointResult.FAILED, e.getMessage());
+        }
         List<StageConfig> cfg = scenario.pipeline();
         int swept = sweptStage();
         List<StageSpec> specs = new ArrayList<>();
@@ -142,6 +150,7 @@ public final class PointRunner {
             });
         }
 
+        String[] captureFailure = new String[1];
         List<ThreadCensus.Seen> baseline = ThreadCensus.take();
         RunningDesign running = design.start(new DesignContext(specs, work, sink, swept));
         long runStart = System.nanoTime();
@@ -164,6 +173,7 @@ public final class PointRunner {
                 cpu[0] = OtherCpu.snapshot();
                 events.event("phase", req.id(), Map.of("name", "measure", "point_t_s", phaseWarm / 1e9));
                 sampler.windowStarted(stageService, stageQueue, stageBusy);
+                captureStart(capture, captureFailure);
             } catch (InterruptedException ignored) { }
         });
         LoadDriver.Stats gen;
@@ -188,6 +198,7 @@ public final class PointRunner {
         phaseMarker.interrupt();
         phaseMarker.join();
         sampler.windowEnded(stageService, stageQueue, stageBusy);
+        capture.stop();
         events.event("phase", req.id(), Map.of("name", "cooldown", "point_t_s", (System.nanoTime() - runStart) / 1e9));
         if (cancel == null) {
             if (cancelWhenDrained) {
@@ -227,6 +238,12 @@ public final class PointRunner {
         PointResult.Little little = new PointResult.Little(lc.observedL(), lc.lambdaPerSec(), lc.meanResponseSec(), lc.predictedL(),
                 lc.predictedL() == 0 ? 0 : (lc.observedL() - lc.predictedL()) / lc.predictedL());
         boolean conservation = offered == sink.terminalTotal() && sink.duplicates() == 0;
+        PointResult.Capture captured = capture.finish();
+        List<String> captureWarnings = new ArrayList<>();
+        if (captured != null) captured.notCaptured().forEach(n -> captureWarnings.add("not captured: " + n));
+        if (captured != null && scenario.capture().any() && capture.coveredNanos() < 0.8 * phaseMeasure)
+            captureWarnings.add(String.format("capture covered %.2f s of the %.2f s window (it started late: a starved machine?)", capture.coveredNanos() / 1e9, phaseMeasure / 1e9));
+        if (captureFailure[0] != null && error == null) error = captureFailure[0];
 
         List<PointResult.Stage> stages = new ArrayList<>();
         for (int i = 0; i < cfg.size(); i++) {
@@ -261,6 +278,7 @@ public final class PointRunner {
                 env.warnings(design)));
         boolean valid = judged.valid();
         List<String> warnings = new ArrayList<>(judged.warnings());
+        warnings.addAll(captureWarnings);
         if (sink.unfinished() > 0) warnings.add(String.format("%d item(s) unfinished when the point cancelled its design (%s): counted in the latency SLOs as censored values and in the error rate",
                 sink.unfinished(), scenario.phases().cancel()));
         long clamped = sink.response().clamped() + sink.service().clamped() + (sink.request() == null ? 0 : sink.request().clamped());
@@ -282,7 +300,7 @@ public final class PointRunner {
                 reorder[0] < 0 ? null : new PointResult.Reorder(reorder[0], reorder[2] == 0 ? 0 : round3(reorder[1] / (double) reorder[2])),
                 workers(sampler.workersAtStart(), sampler.workersAtEnd(), phaseMeasure),
                 sink.windowKeys().top(CompletionSink.TOP_KEYS, false).stream().map(kc -> new PointResult.KeyCount(kc.key(), kc.count(), kc.error())).toList(),
-                deadLettersWritten);
+                deadLettersWritten, captured);
         Map<SloSpec.Metric, Histogram> exact = new LinkedHashMap<>();
         exact.put(SloSpec.Metric.RESPONSE, resp);
         exact.put(SloSpec.Metric.SERVICE, svc);
@@ -322,6 +340,15 @@ public final class PointRunner {
 
     static double round3(double v) { return Math.round(v * 1000) / 1000.0; }
 
+    /** Starts the window's capture; a required capture that cannot start fails the point (its message becomes the error). */
+    private static void captureStart(WindowCapture capture, String[] failure) {
+        try {
+            capture.start();
+        } catch (CaptureUnavailableException e) {
+            failure[0] = e.getMessage();
+        }
+    }
+
     private int sweptStage() {
         for (int i = 0; i < scenario.pipeline().size(); i++)
             if (scenario.pipeline().get(i).spec().name().equals(scenario.sweep().stage())) return i;
@@ -334,7 +361,7 @@ public final class PointRunner {
                 p.responseMs(), p.serviceMs(), p.requestMs(), p.stages(), p.little(), p.conservationOk(), p.leakedThreads(),
                 p.leakedThreadNames(), p.cancelMs(), p.generator(), p.valid(), p.warnings(), slos, p.erlangC(), p.counters(),
                 p.validity(), p.selfTest(),
-                p.unfinished(), p.requests(), p.cancellation(), p.reorderDepth(), p.workers(), p.topKeys(), p.deadLettersWritten());
+                p.unfinished(), p.requests(), p.cancellation(), p.reorderDepth(), p.workers(), p.topKeys(), p.deadLettersWritten(), p.capture());
     }
 
     static PointResult.Latency summary(Histogram h) { return summary(h, 0); }

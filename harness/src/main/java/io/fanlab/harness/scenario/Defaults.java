@@ -129,5 +129,18 @@ public final class Defaults {
     public static final io.fanlab.reports.analysis.Gate GATE = io.fanlab.reports.analysis.Gate.DEFAULT;
     /** Compare tolerances per metric (see io.fanlab.reports.compare.Metric for each default and its reason). */
     public static final io.fanlab.reports.compare.Tolerances COMPARE = io.fanlab.reports.compare.Tolerances.DEFAULT;
+    /**
+     * Capture (absent {@code capture:}): a JFR recording of the measured window with fanlab's low-overhead settings
+     * and async-profiler's cpu event at 10 ms (its measured cost: reports/RESULTS.md, "Capture overhead"); not
+     * required, so a machine without the native library still runs, with a warning.
+     */
+    public static final CaptureSpec CAPTURE = new CaptureSpec(true, List.of(CaptureSpec.Event.CPU), Duration.ofMillis(10), false);
+    /** Capture with {@code capture:} given but a field absent: JFR on. */
+    public static final boolean CAPTURE_JFR = true;
+    /** async-profiler sampling interval when {@code interval} is absent. */
+    public static final Duration CAPTURE_INTERVAL = Duration.ofMillis(10);
+    /** A capture that cannot run warns and the run goes on. */
+    public static final boolean CAPTURE_REQUIRED = false;
+
     /* Sweep stage (absent): the first stage; sweep widths (absent): that stage's width. */
 }

@@ -24,7 +24,7 @@ public final class FormatKeys {
 
     static {
         Map<String, SequencedSet<String>> m = new LinkedHashMap<>();
-        put(m, "scenario", "name", "description", "seed", "phases", "load", "keys", "pipeline", "downstream", "faults", "slos", "sweep", "gate", "compare");
+        put(m, "scenario", "name", "description", "seed", "phases", "load", "keys", "pipeline", "downstream", "faults", "slos", "sweep", "gate", "compare", "capture");
         put(m, "phases", "warmup", "measure", "cooldown", "cancel");
         put(m, "load", "open", "closed", "fanout", "join");
         put(m, "open", "arrival", "rate", "from", "to", "over", "steps", "factor", "at", "duration");
@@ -57,6 +57,7 @@ public final class FormatKeys {
         put(m, "widths_geometric", "from", "to", "factor");
         put(m, "gate_widths", "widths");
         put(m, "compare", "throughput", "p50", "p99", "p999", "error_rate");
+        put(m, "capture", "jfr", "profiler", "interval", "required");
         BY_DEFINITION = Collections.unmodifiableMap(m);
 
         Map<String, SequencedSet<String>> o = new LinkedHashMap<>();

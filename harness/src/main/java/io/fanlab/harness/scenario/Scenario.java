@@ -16,12 +16,26 @@ import java.util.List;
  */
 public record Scenario(String name, String description, long seed, Phases phases, LoadSpec load, KeySpec keys,
                        List<StageConfig> pipeline, DownstreamSpec downstream, List<FaultSpec> faults,
-                       List<SloSpec> slos, SweepSpec sweep, Gate gate, Tolerances compare) {
-    /** A scenario with the default gate and tolerances. */
+                       List<SloSpec> slos, SweepSpec sweep, Gate gate, Tolerances compare, CaptureSpec capture) {
+    /** A scenario with the default gate, tolerances and capture. */
     public Scenario(String name, String description, long seed, Phases phases, LoadSpec load, KeySpec keys,
                     List<StageConfig> pipeline, DownstreamSpec downstream, List<FaultSpec> faults,
                     List<SloSpec> slos, SweepSpec sweep) {
-        this(name, description, seed, phases, load, keys, pipeline, downstream, faults, slos, sweep, Defaults.GATE, Defaults.COMPARE);
+        this(name, description, seed, phases, load, keys, pipeline, downstream, faults, slos, sweep, Defaults.GATE, Defaults.COMPARE, Defaults.CAPTURE);
+    }
+
+    /** A scenario with the default capture. */
+    public Scenario(String name, String description, long seed, Phases phases, LoadSpec load, KeySpec keys,
+                    List<StageConfig> pipeline, DownstreamSpec downstream, List<FaultSpec> faults,
+                    List<SloSpec> slos, SweepSpec sweep, Gate gate, Tolerances compare) {
+        this(name, description, seed, phases, load, keys, pipeline, downstream, faults, slos, sweep, gate, compare, Defaults.CAPTURE);
+    }
+
+    /** A scenario with the default gate and tolerances. */
+    public Scenario(String name, String description, long seed, Phases phases, LoadSpec load, KeySpec keys,
+                    List<StageConfig> pipeline, DownstreamSpec downstream, List<FaultSpec> faults,
+                    List<SloSpec> slos, SweepSpec sweep, CaptureSpec capture) {
+        this(name, description, seed, phases, load, keys, pipeline, downstream, faults, slos, sweep, Defaults.GATE, Defaults.COMPARE, capture);
     }
 
     public Scenario {
@@ -38,5 +52,11 @@ public record Scenario(String name, String description, long seed, Phases phases
         pipeline = List.copyOf(pipeline);
         faults = List.copyOf(faults);
         slos = List.copyOf(slos);
+        Check.notNull("capture", capture);
+    }
+
+    /** The same scenario capturing {@code c} ({@code --capture} / {@code --no-capture}). */
+    public Scenario withCapture(CaptureSpec c) {
+        return new Scenario(name, description, seed, phases, load, keys, pipeline, downstream, faults, slos, sweep, gate, compare, c);
     }
 }

@@ -53,6 +53,8 @@ public final class ScenarioWriter {
         Map<String, Object> tol = new LinkedHashMap<>();
         s.compare().byMetric().forEach((m, t) -> tol.put(m.key(), Double.isInfinite(t) ? "off" : (Object) t));
         root.put("compare", tol);
+        root.put("capture", map("jfr", s.capture().jfr(), "profiler", s.capture().profiler().stream().map(e -> e.key).toList(),
+                "interval", d(s.capture().interval()), "required", s.capture().required()));
         DumpSettings settings = DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).setWidth(120).build();
         return "# Resolved scenario: every default explicit. Format: scenarios/README.md\n" + new Dump(settings).dumpToString(root);
     }

@@ -377,8 +377,9 @@ final class YamlBinder {
         if (pipeline == null && f.has("sweep")) sweep(f.node("sweep"), "sweep", null); // still report its own problems
         io.fanlab.reports.analysis.Gate gate = f.opt("gate", this::gate, Defaults.GATE);
         io.fanlab.reports.compare.Tolerances compare = f.opt("compare", this::compare, Defaults.COMPARE);
-        return build(root, "", () -> new Scenario(name, description, seed, phases, load, keys, pipeline, downstream, faults, slos, sweep, gate, compare),
-                name, description, seed, phases, load, keys, pipeline, downstream, faults, slos, sweep, gate, compare);
+        CaptureSpec capture = f.opt("capture", this::capture, Defaults.CAPTURE);
+        return build(root, "", () -> new Scenario(name, description, seed, phases, load, keys, pipeline, downstream, faults, slos, sweep, gate, compare, capture),
+                name, description, seed, phases, load, keys, pipeline, downstream, faults, slos, sweep, gate, compare, capture);
     }
 
     private Phases phases(Node n, String path) {
@@ -939,6 +940,34 @@ final class YamlBinder {
         Integer repeats = f.opt("repeats", this::integer, Defaults.REPEATS);
         Boolean abortOnFail = f.opt("abort_on_fail", this::bool, Defaults.ABORT_ON_FAIL);
         return build(n, path, () -> new SweepSpec(stage, widths, designs, repeats, abortOnFail), stage, widths, designs, repeats, abortOnFail);
+    }
+
+    // ---------------------------------------------------------------- capture
+
+    private CaptureSpec capture(Node n, String path) {
+        if (n instanceof ScalarNode s && s.getValue().equals("none")) return CaptureSpec.NONE;
+        Fields f = fields(n, path, FormatKeys.of("capture"), "none or a mapping {jfr, profiler, interval, required}");
+        if (f == null) return null;
+        Boolean jfr = f.opt("jfr", this::bool, Defaults.CAPTURE_JFR);
+        List<CaptureSpec.Event> profiler = f.opt("profiler", this::profilerEvents, Defaults.CAPTURE.profiler());
+        Duration interval = f.opt("interval", this::duration, Defaults.CAPTURE_INTERVAL);
+        Boolean required = f.opt("required", this::bool, Defaults.CAPTURE_REQUIRED);
+        return build(n, path, () -> new CaptureSpec(jfr, profiler, interval, required), jfr, profiler, interval, required);
+    }
+
+    private List<CaptureSpec.Event> profilerEvents(Node n, String path) {
+        if (n instanceof ScalarNode s && s.getValue().equals("none")) return List.of();
+        List<String> names = java.util.Arrays.stream(CaptureSpec.Event.values()).map(e -> e.key).toList();
+        return list((e, p) -> {
+            String s = scalar(e, p, "one of " + String.join(", ", names));
+            if (s == null) return null;
+            CaptureSpec.Event ev = CaptureSpec.Event.of(s);
+            if (ev == null) {
+                String guess = Suggest.closest(s, names);
+                problem(e, p, s + " (expected: one of " + String.join(", ", names) + (guess == null ? "" : "; did you mean '" + guess + "'?") + ")");
+            }
+            return ev;
+        }, "async-profiler events", false).read(n, path);
     }
 
     private List<Integer> widths(Node n, String path) {

@@ -71,7 +71,7 @@ class SchemaAgreementTest {
         for (var e : FormatKeys.OPEN_BY_ARRIVAL.entrySet()) assertThat(FormatKeys.of("open")).containsAll(e.getValue());
     }
 
-    static final Set<String> SCHEMA_CATCHES = Set.of("bad-size", "bare-duration", "constructor-rules", "many-problems", "missing-required",
+    static final Set<String> SCHEMA_CATCHES = Set.of("bad-capture", "bad-size", "bare-duration", "constructor-rules", "many-problems", "missing-required",
             "neg-rate", "negative-factors", "negative-values", "unknown-enum", "unknown-key", "width-zero", "wrong-type", "empty");
 
     static Schema validator() throws IOException {

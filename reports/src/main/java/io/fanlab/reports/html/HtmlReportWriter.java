@@ -62,6 +62,7 @@ public final class HtmlReportWriter {
         warnings(b, run, analysis);
         verdict(b, run, verdict);
         answer(b, run, analysis);
+        CaptureSection.render(b, run, analysis, charts.charts());
         selfTest(b, run);
 
         b.append("<h2 id=\"sweep\">Sweep</h2>\n");

@@ -2,6 +2,7 @@ package io.fanlab.harness.design.engine;
 
 import io.fanlab.engine.Work;
 import io.fanlab.engine.observe.StageStats;
+import io.fanlab.engine.observe.jfr.StageWindowEvents;
 import io.fanlab.engine.pipeline.FanOutEngine;
 import io.fanlab.engine.pipeline.ItemTraits;
 import io.fanlab.engine.pipeline.Pipeline;
@@ -48,6 +49,8 @@ final class EngineDesign implements Design {
         }
         FanOutEngine<Item> engine = p.named(name).start((exit, item, outcome, result, cause) -> context.completions().complete(item, outcome, cause));
         String swept = specs.get(context.sweptStage()).name();
+        // fanlab.StageWindow JFR events (off unless a recording enables them, as the point's capture does)
+        StageWindowEvents.Registration jfr = StageWindowEvents.register(name, engine::stages);
         return new RunningDesign() {
             @Override public void submit(Item item) throws InterruptedException { engine.submit(item); }
 
@@ -62,9 +65,13 @@ final class EngineDesign implements Design {
                 return new Gauges(queue, inflight, limit, reorder);
             }
 
-            @Override public boolean close(Duration deadline) { return engine.close(deadline).drained(); }
+            @Override public boolean close(Duration deadline) {
+                jfr.close();
+                return engine.close(deadline).drained();
+            }
 
             @Override public CancelResult cancel(Duration bound) {
+                jfr.close();
                 ShutdownReport r = engine.cancel(bound);
                 return new CancelResult(r.took(), r.stuck().size());
             }

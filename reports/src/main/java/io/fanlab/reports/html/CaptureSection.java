@@ -1,0 +1,356 @@
+package io.fanlab.reports.html;
+
+import static io.fanlab.reports.html.Html.esc;
+import static io.fanlab.reports.html.Html.num;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fanlab.reports.analysis.Analysis;
+import io.fanlab.reports.profile.CollapsedStacks;
+import io.fanlab.reports.profile.ProfileDiff;
+import io.fanlab.reports.run.PointRecord;
+import io.fanlab.reports.run.RunRecord;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The report's "why" section, from each point's {@code capture} (RESULTS.md): one sentence per design naming what
+ * limits it just beyond its recommended width, charts of the capture figures against width, a per-point table with
+ * links to the flame graphs and JFR files, and where the CPU went between the recommended and the widest width
+ * (a profile diff). Reads the run directory only; pure function of its inputs.
+ *
+ * <p>The sentence's rules, checked at the first width beyond the recommended one (or at the recommended width when it
+ * is the widest), every one that holds is named: the CPU saturates (the JVM uses >= {@value #CPU_SATURATED} of the
+ * cores, or the machine is >= {@value #MACHINE_SATURATED} busy); a stage's workers are busy >= {@value #STAGE_SATURATED}
+ * of the time (the harness's or the engine's own figure, whichever is higher); threads wait on a monitor for >= {@value #CONTENDED} of the window per worker; GC takes >=
+ * {@value #GC_HEAVY} of the CPU or pauses >= 2% of the window; one worker of a stage of 3 or more takes >= max(30%, 2/width) of its
+ * items (a hot key); the machine is saturated while this JVM is not (other processes: a disturbed measurement);
+ * virtual threads pin. None holding: the limit is outside the JVM's CPU (sleeps, a downstream, the load itself).
+ * GC's share of CPU is always stated, and the CPU per item.
+ */
+final class CaptureSection {
+    static final double CPU_SATURATED = 0.85, MACHINE_SATURATED = 0.9, STAGE_SATURATED = 0.9, CONTENDED = 0.05, GC_HEAVY = 0.05;
+
+    private CaptureSection() {}
+
+    /** Appends the section (nothing at all when no point carries a capture). */
+    static void render(StringBuilder b, RunRecord run, Analysis a, ArrayNode charts) {
+        List<PointRecord> captured = run.points().stream().filter(CaptureSection::captured).toList();
+        b.append("<h2 id=\"why\">Why: what limits each design</h2>\n");
+        if (captured.isEmpty()) {
+            b.append("<p class=\"na\">No capture in this run (the scenario's <code>capture: none</code>, <code>--no-capture</code>,")
+                .append(" or an in-process run): the report says how much, not why.</p>\n");
+            return;
+        }
+        b.append("<ul class=\"why\" id=\"why-sentences\">\n");
+        for (Analysis.Recommendation r : a.recommendations()) {
+            b.append("<li><b>").append(esc(r.design())).append("</b>: ").append(esc(sentence(run.points(), r.design(), r.width()))).append("</li>\n");
+        }
+        b.append("</ul>\n<p class=\"chart-note\">Figures from each point's measured window only (JFR with fanlab's settings,")
+            .append(" async-profiler), in the point's own JVM. CPU is the JVM's share of all cores; GC CPU share is GC threads'")
+            .append(" CPU time over the JVM's; park and monitor times are waits of 10 ms and 1 ms or more.</p>\n");
+        charts(b, run, charts);
+        table(b, run, captured);
+        diff(b, run, a);
+    }
+
+    /** Whether the point has a JFR summary or a profile (a capture record with neither only carries CPU time). */
+    static boolean captured(PointRecord p) {
+        JsonNode c = p.raw().path("capture");
+        return c.path("jfr").isObject() || c.path("profiles").size() > 0;
+    }
+
+    // ---------------------------------------------------------------- the sentence
+
+    /** The sentence for {@code design} (public for tests through {@link #sentence}). */
+    static String sentence(List<PointRecord> points, String design, Integer recommended) {
+        TreeMap<Integer, PointRecord> byWidth = new TreeMap<>();
+        for (PointRecord p : points) {
+            if (p.design().equals(design) && p.ok() && p.raw().path("capture").path("jfr").isObject()) byWidth.putIfAbsent(p.width(), p);
+        }
+        if (byWidth.isEmpty()) return "no captured point to explain (no JFR summary in its points).";
+        Integer at = recommended == null ? null : byWidth.higherKey(recommended);
+        boolean beyond = at != null;
+        if (at == null) at = recommended != null && byWidth.containsKey(recommended) ? recommended : byWidth.lastKey();
+        PointRecord p = byWidth.get(at);
+        JsonNode c = p.raw().path("capture"), j = c.path("jfr");
+        List<String> reasons = new ArrayList<>();
+        double cpu = cpuUtil(p), machine = PointRecord.num(j, "machine_cpu");
+        int cores = c.path("cores").asInt(1);
+        if (cpu >= CPU_SATURATED) {
+            reasons.add(String.format(Locale.ROOT, "the CPU saturates (this JVM uses %.0f%% of %d core%s, the machine is %.0f%% busy)",
+                    cpu * 100, cores, cores == 1 ? "" : "s", machine * 100));
+        } else if (machine >= MACHINE_SATURATED) {
+            reasons.add(String.format(Locale.ROOT, "the machine's CPU is saturated, mostly by other processes (the machine is %.0f%% busy,"
+                    + " this JVM uses %.0f%% of %d core%s): the figures measure a shared machine", machine * 100, cpu * 100, cores, cores == 1 ? "" : "s"));
+        }
+        for (JsonNode s : p.raw().path("stages")) {
+            double u = stageUtil(p, s);
+            if (u >= STAGE_SATURATED) {
+                reasons.add(String.format(Locale.ROOT, "stage '%s' is busy %.0f%% of its %d worker%s' time", s.path("name").asText(),
+                        u * 100, s.path("width").asInt(), s.path("width").asInt() == 1 ? "" : "s"));
+            }
+        }
+        double windowMs = Math.max(1e-9, PointRecord.num(c, "window_s") * 1000);
+        double monitor = PointRecord.num(j, "monitor_total_ms");
+        if (monitor / windowMs / Math.max(1, p.width()) >= CONTENDED) {
+            JsonNode site = j.path("monitor_sites").path(0);
+            reasons.add(String.format(Locale.ROOT, "threads wait %.0f ms per second for a monitor (top: %s at %s)", monitor / windowMs * 1000,
+                    site.path("on").asText("?"), site.path("site").asText("?")));
+        }
+        double gc = PointRecord.num(j, "gc_cpu_share"), pauses = PointRecord.num(j, "gc_pause_total_ms") / windowMs;
+        boolean gcHeavy = gc >= GC_HEAVY || pauses >= 0.02;
+        if (gcHeavy) {
+            reasons.add(String.format(Locale.ROOT, "GC is heavy (%.0f%% of CPU, pauses %.0f ms per second, %.0f MiB/s allocated)", gc * 100,
+                    pauses * 1000, PointRecord.num(j, "alloc_rate_mb_s")));
+        }
+        for (JsonNode s : j.path("stages")) {
+            double share = PointRecord.num(s, "busiest_worker_share");
+            int width = widthOf(p, s.path("stage").asText());
+            if (width >= 3 && share >= Math.max(0.3, 2.0 / width)) {
+                reasons.add(String.format(Locale.ROOT, "one worker of stage '%s' takes %.0f%% of its items (a hot key or uneven routing)",
+                        s.path("stage").asText(), share * 100));
+            }
+        }
+        long pinned = j.path("pinned_count").asLong(0);
+        if (pinned > 0) {
+            reasons.add(String.format(Locale.ROOT, "virtual threads pinned their carrier %d times (%s)", pinned,
+                    j.path("pinned_sites").path(0).path("on").asText("?")));
+        }
+        String where = beyond ? "beyond width " + recommended + " (at width " + at + ")" : "at width " + at;
+        List<String> notes = new ArrayList<>();
+        if (!gcHeavy) notes.add(String.format(Locale.ROOT, "GC is %.0f%% of CPU", gc * 100));
+        double perItem = cpuPerItemUs(p);
+        if (Double.isFinite(perItem)) notes.add(String.format(Locale.ROOT, "CPU per item %.0f us", perItem));
+        String cpuNote = String.join(", ", notes);
+        if (reasons.isEmpty()) {
+            return String.format(Locale.ROOT, "%s no resource of this JVM saturates (CPU %.0f%% of %d cores, busiest stage %.0f%% busy): the limit"
+                    + " lies outside it (sleeps or a downstream in the work, or the load itself); %s.", cap(where), cpu * 100, cores,
+                    maxStage(p) * 100, cpuNote);
+        }
+        return cap(where) + " " + String.join("; ", reasons) + "; " + cpuNote + ".";
+    }
+
+    private static String cap(String s) { return Character.toUpperCase(s.charAt(0)) + s.substring(1); }
+
+    private static int widthOf(PointRecord p, String stage) {
+        for (JsonNode s : p.raw().path("stages")) if (s.path("name").asText().equals(stage)) return s.path("width").asInt(1);
+        return 1;
+    }
+
+    private static double maxStage(PointRecord p) {
+        double m = 0;
+        for (JsonNode s : p.raw().path("stages")) m = Math.max(m, stageUtil(p, s));
+        return m;
+    }
+
+    /**
+     * A stage's utilisation: the larger of the harness's (time in the stage's work / capacity) and the engine's own
+     * (fanlab.StageWindow: time its workers did not wait for items, hand-offs included), when the engine reports one.
+     */
+    static double stageUtil(PointRecord p, JsonNode stage) {
+        double u = PointRecord.num(stage, "utilisation");
+        for (JsonNode w : p.raw().path("capture").path("jfr").path("stages")) {
+            if (w.path("stage").asText().equals(stage.path("name").asText())) {
+                double e = PointRecord.num(w, "utilisation");
+                if (Double.isFinite(e)) u = Double.isFinite(u) ? Math.max(u, e) : e;
+            }
+        }
+        return u;
+    }
+
+    /** The JVM's CPU time over the window's core-seconds. */
+    static double cpuUtil(PointRecord p) {
+        JsonNode c = p.raw().path("capture");
+        double w = PointRecord.num(c, "window_s"), cpu = PointRecord.num(c, "process_cpu_s");
+        int cores = c.path("cores").asInt(1);
+        return w > 0 ? cpu / (w * cores) : Double.NaN;
+    }
+
+    /** CPU microseconds per item completed in the window (the JVM's CPU, harness threads included). */
+    static double cpuPerItemUs(PointRecord p) {
+        JsonNode c = p.raw().path("capture");
+        double items = p.num("throughput") * PointRecord.num(c, "window_s");
+        return items > 0 ? PointRecord.num(c, "process_cpu_s") / items * 1e6 : Double.NaN;
+    }
+
+    // ---------------------------------------------------------------- charts
+
+    private static void charts(StringBuilder b, RunRecord run, ArrayNode charts) {
+        List<String> ids = new ArrayList<>();
+        ids.add(chart(charts, run, "why-cpu", "CPU utilisation vs width", "% of all cores / of the machine", Map.of(
+                "JVM CPU", p -> cpuUtil(p) * 100,
+                "machine CPU", p -> PointRecord.num(p.raw().path("capture").path("jfr"), "machine_cpu") * 100,
+                "GC share of JVM CPU", p -> PointRecord.num(p.raw().path("capture").path("jfr"), "gc_cpu_share") * 100), "%"));
+        ids.add(chart(charts, run, "why-cpu-per-item", "CPU per item vs width", "CPU us per completed item",
+                Map.of("CPU per item", CaptureSection::cpuPerItemUs), "us"));
+        ids.add(chart(charts, run, "why-gc", "GC pause time vs width", "ms of pause per s of window", Map.of(
+                "GC pauses", p -> perSecond(p, "gc_pause_total_ms"),
+                "safepoints", p -> perSecond(p, "safepoint_total_ms")), "ms/s"));
+        ids.add(chart(charts, run, "why-alloc", "Allocation rate vs width", "MiB/s",
+                Map.of("allocation", p -> PointRecord.num(p.raw().path("capture").path("jfr"), "alloc_rate_mb_s")), "MiB/s"));
+        ids.add(chart(charts, run, "why-waits", "Contention and park time vs width", "ms waited per s of window (all threads)", Map.of(
+                "monitor contention", p -> perSecond(p, "monitor_total_ms"),
+                "park (idle waits included)", p -> perSecond(p, "park_total_ms")), "ms/s"));
+        b.append("<div class=\"grid2\">");
+        ids.forEach(id -> b.append("<div class=\"chart\" id=\"").append(id).append("\"></div>"));
+        b.append("</div>\n<p class=\"chart-note\">One line per design and figure; x: width (log2). Park time includes workers")
+            .append(" idling for items, so it grows with width by itself; monitor contention does not.</p>\n");
+    }
+
+    private static double perSecond(PointRecord p, String field) {
+        JsonNode c = p.raw().path("capture");
+        double w = PointRecord.num(c, "window_s");
+        return w > 0 ? PointRecord.num(c.path("jfr"), field) / w : Double.NaN;
+    }
+
+    private static String chart(ArrayNode charts, RunRecord run, String id, String title, String yLabel,
+                                Map<String, ToDoubleFunction<PointRecord>> figures, String unit) {
+        java.util.TreeSet<Integer> widths = new java.util.TreeSet<>();
+        run.points().forEach(p -> widths.add(p.width()));
+        ObjectNode c = charts.addObject();
+        c.put("id", id);
+        c.put("title", title);
+        c.put("xLabel", "width (log2)");
+        c.put("yLabel", yLabel);
+        c.put("xLog", true);
+        ArrayNode xs = c.putArray("x");
+        widths.forEach(w -> xs.add((double) w));
+        ArrayNode series = c.putArray("series");
+        List<String> designs = run.designs();
+        int k = 0;
+        for (var f : new TreeMap<>(figures).entrySet()) {
+            for (int d = 0; d < designs.size(); d++) {
+                Map<Integer, double[]> acc = new TreeMap<>();
+                for (PointRecord p : run.points()) {
+                    if (!p.design().equals(designs.get(d)) || !p.ok() || !p.raw().path("capture").path("jfr").isObject()) continue;
+                    double v = f.getValue().applyAsDouble(p);
+                    if (!Double.isFinite(v)) continue;
+                    double[] a = acc.computeIfAbsent(p.width(), x -> new double[2]);
+                    a[0] += v;
+                    a[1]++;
+                }
+                ObjectNode s = series.addObject();
+                s.put("label", designs.size() == 1 ? f.getKey() : designs.get(d) + " " + f.getKey());
+                s.put("color", ChartSpecs.colour(k++));
+                s.put("points", true);
+                s.put("unit", unit);
+                ArrayNode v = s.putArray("values");
+                for (int w : widths) {
+                    double[] a = acc.get(w);
+                    if (a == null) v.addNull(); else v.add(a[0] / a[1]);
+                }
+            }
+        }
+        return id;
+    }
+
+    // ---------------------------------------------------------------- table
+
+    private static void table(StringBuilder b, RunRecord run, List<PointRecord> captured) {
+        b.append("<div class=\"tablewrap\"><table class=\"sortable\" id=\"capture-table\"><thead><tr><th class=\"l\">point</th>")
+            .append("<th>JVM CPU</th><th>machine CPU</th><th>CPU/item us</th><th>GC pauses</th><th>GC total ms</th><th>GC max ms</th>")
+            .append("<th>GC CPU</th><th>alloc MiB/s</th><th>safepoint ms</th><th>park ms</th><th class=\"l\">top park site</th>")
+            .append("<th>monitor ms</th><th class=\"l\">top contended site</th><th>pinned</th><th>ctx sw/s</th><th class=\"l\">files</th>")
+            .append("</tr></thead><tbody>\n");
+        for (PointRecord p : captured) {
+            JsonNode c = p.raw().path("capture"), j = c.path("jfr");
+            b.append("<tr><td class=\"l\">").append(esc(p.label())).append("</td>");
+            if (j.isObject()) {
+                cell(b, cpuUtil(p) * 100, "%");
+                cell(b, PointRecord.num(j, "machine_cpu") * 100, "%");
+                cell(b, cpuPerItemUs(p), "");
+                cell(b, PointRecord.num(j, "gc_count"), "");
+                cell(b, PointRecord.num(j, "gc_pause_total_ms"), "");
+                cell(b, PointRecord.num(j, "gc_pause_max_ms"), "");
+                cell(b, PointRecord.num(j, "gc_cpu_share") * 100, "%");
+                cell(b, PointRecord.num(j, "alloc_rate_mb_s"), "");
+                cell(b, PointRecord.num(j, "safepoint_total_ms"), "");
+                cell(b, PointRecord.num(j, "park_total_ms"), "");
+                site(b, j.path("park_sites").path(0));
+                cell(b, PointRecord.num(j, "monitor_total_ms"), "");
+                site(b, j.path("monitor_sites").path(0));
+                cell(b, PointRecord.num(j, "pinned_count"), "");
+                cell(b, PointRecord.num(j, "context_switch_rate"), "");
+            } else {
+                b.append("<td class=\"na\" colspan=\"15\">no JFR summary</td>");
+            }
+            b.append("<td class=\"l\">");
+            String base = "points/" + p.id() + "/";
+            if (!c.path("jfr_file").isNull() && c.path("jfr_file").isTextual())
+                b.append("<a href=\"").append(esc(base + c.path("jfr_file").asText())).append("\">JFR</a> ");
+            for (JsonNode pr : c.path("profiles")) {
+                b.append("<a href=\"").append(esc(base + pr.path("flame_graph").asText())).append("\">flame graph (")
+                    .append(esc(pr.path("engine").asText(pr.path("event").asText()))).append(")</a> ");
+            }
+            for (JsonNode n : c.path("not_captured")) b.append("<span class=\"fail\" title=\"").append(esc(n.asText())).append("\">not captured</span> ");
+            b.append("</td></tr>\n");
+        }
+        b.append("</tbody></table></div>\n<p class=\"chart-note\">Sites: the first frame outside the JDK, and what was waited on.")
+            .append(" Open window.jfr in JDK Mission Control for stacks, per-thread CPU and the engine's fanlab.StageWindow events.</p>\n");
+    }
+
+    private static void cell(StringBuilder b, double v, String unit) {
+        if (!Double.isFinite(v)) {
+            b.append("<td class=\"na\" data-v=\"\">\u2014</td>");
+            return;
+        }
+        b.append("<td").append(Html.dv(v)).append(">").append(esc(num(v) + unit)).append("</td>");
+    }
+
+    private static void site(StringBuilder b, JsonNode s) {
+        if (s.isMissingNode()) {
+            b.append("<td class=\"l na\">\u2014</td>");
+            return;
+        }
+        String on = s.path("on").asText("");
+        b.append("<td class=\"l\"><code>").append(esc(s.path("site").asText())).append("</code>")
+            .append(on.isEmpty() ? "" : " <small>on " + esc(on) + "</small>").append("</td>");
+    }
+
+    // ---------------------------------------------------------------- where the CPU went
+
+    private static void diff(StringBuilder b, RunRecord run, Analysis a) {
+        for (Analysis.Recommendation r : a.recommendations()) {
+            if (r.width() == null) continue;
+            PointRecord rec = null, widest = null;
+            for (PointRecord p : run.points()) {
+                if (!p.design().equals(r.design()) || !p.ok()) continue;
+                if (p.width() == r.width() && rec == null) rec = p;
+                if (widest == null || p.width() > widest.width()) widest = p;
+            }
+            if (rec == null || widest == null || widest.width() == rec.width()) continue;
+            Path fa = collapsed(run, rec), fb = collapsed(run, widest);
+            if (fa == null || fb == null) continue;
+            try {
+                ProfileDiff d = ProfileDiff.of("width " + rec.width(), CollapsedStacks.read(fa), "width " + widest.width(), CollapsedStacks.read(fb));
+                b.append("<h3>").append(esc(r.design())).append(": where the CPU went, width ").append(rec.width()).append(" vs ")
+                    .append(widest.width()).append("</h3>\n<pre class=\"diff\">").append(esc(d.table(12))).append("</pre>\n")
+                    .append("<p class=\"chart-note\">Same table for any two widths: <code>fanlab diff-profile ")
+                    .append(esc(run.dir().toString())).append(" ").append(rec.width()).append(" ").append(widest.width())
+                    .append("</code> (add <code>--html</code> for a page).</p>\n");
+            } catch (IOException e) {
+                b.append("<p class=\"na\">profile diff unavailable: ").append(esc(e.getMessage())).append("</p>\n");
+            }
+        }
+    }
+
+    /** The point's CPU-type collapsed stacks (cpu, itimer or wall, the first present), or null. */
+    private static Path collapsed(RunRecord run, PointRecord p) {
+        for (JsonNode pr : p.raw().path("capture").path("profiles")) {
+            String ev = pr.path("event").asText();
+            if (!ev.equals("cpu") && !ev.equals("itimer") && !ev.equals("wall")) continue;
+            Path f = run.dir().resolve("points").resolve(p.id()).resolve(pr.path("collapsed").asText());
+            if (Files.isRegularFile(f)) return f;
+        }
+        return null;
+    }
+}
