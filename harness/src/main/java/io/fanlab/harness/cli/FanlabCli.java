@@ -36,7 +36,7 @@ import picocli.CommandLine.Parameters;
 /** {@code fanlab}: run, validate, list, report, fit. */
 @Command(name = "fanlab", mixinStandardHelpOptions = true, version = "fanlab 0.1.0",
         description = "Chaos and load-testing workbench for fan-out designs on the JVM.",
-        subcommands = {FanlabCli.Run.class, FanlabCli.Validate.class, FanlabCli.ListCmd.class, FanlabCli.Report.class, FanlabCli.Fit.class},
+        subcommands = {FanlabCli.Run.class, FanlabCli.Validate.class, FanlabCli.ListCmd.class, FanlabCli.Report.class, FanlabCli.Fit.class, Reproduce.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  all SLOs and checks met", "  1  an SLO or check failed", "  2  bad input or usage", "  3  the run itself failed"})
 public final class FanlabCli implements Callable<Integer> {
