@@ -39,7 +39,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "fanlab", mixinStandardHelpOptions = true, versionProvider = FanlabCli.Version.class,
         description = "Chaos and load-testing workbench for fan-out designs on the JVM.",
         subcommands = {FanlabCli.Run.class, FanlabCli.Validate.class, FanlabCli.ListCmd.class, FanlabCli.Report.class, FanlabCli.Fit.class,
-                CompareCommand.class, NightlyCommand.class, DiffProfileCommand.class},
+                CompareCommand.class, NightlyCommand.class, DiffProfileCommand.class, Reproduce.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  every check and every gated SLO met", "  1  a gated SLO, a check or a regression failed", "  2  bad input or usage", "  3  the run itself failed"})
 public final class FanlabCli implements Callable<Integer> {
@@ -174,7 +174,9 @@ public final class FanlabCli implements Callable<Integer> {
             footerHeading = "%nExit codes:%n", footer = {"  0  pass", "  1  a gated SLO or a check failed", "  2  bad input: nothing was run", "  3  a point crashed or was aborted"})
     static final class Run implements Callable<Integer> {
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-        @Parameters(index = "0", paramLabel = "SCENARIO.yaml", description = "the scenario (format: scenarios/README.md)") Path scenarioFile;
+        @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO.yaml", description = "the scenario (optional with --resume)") Path scenarioFile;
+        @Option(names = "--resume", paramLabel = "RUN_DIR", description = "continue the killed sweep of RUN_DIR: recorded points are kept,"
+                + " the rest run; the scenario is the one recorded there (a SCENARIO.yaml or override that resolves differently is refused)") Path resume;
         @Option(names = "--out", paramLabel = "DIR", description = "parent folder of run directories (default: runs)") Path out = Path.of("runs");
         @Option(names = "--run-dir", paramLabel = "DIR", description = "exact run directory to write, new or empty; a used one is refused (default: <out>/<timestamp>-<scenario slug>[-N])") Path runDir;
         @Option(names = "--widths", paramLabel = "1,2,4", description = "override sweep.widths") String widths;
@@ -190,21 +192,25 @@ public final class FanlabCli implements Callable<Integer> {
         @Override public Integer call() throws Exception {
             PrintWriter o = spec.commandLine().getOut();
             Map<String, Design> known = classpath.designs();
-            Scenario s = load(scenarioFile, known);
+            if (scenarioFile == null && resume == null) throw new BadInput(List.of("fanlab run: SCENARIO.yaml missing (expected: a scenario file, or --resume RUN_DIR)"));
+            if (resume != null && runDir != null) throw new BadInput(List.of("fanlab run: --resume and --run-dir both name a run directory (expected: one of them)"));
+            Scenario s = load(scenarioFile != null ? scenarioFile : Resume.recordedScenario(resume), known);
             try {
                 s = ScenarioOverrides.parse(widths, designs, duration, seed).apply(s, known.keySet());
             } catch (ScenarioException e) {
                 throw BadInput.of(e);
             }
             s = captureOverride(s, capture, inProcess);
+            if (resume != null) Resume.requireRecorded(resume, ScenarioWriter.toYaml(s), scenarioFile);
             String command = "scripts/fanlab " + String.join(" ", classpath.reproducible(spec.commandLine().getParseResult().originalArgs()));
             Map<String, Object> environment = io.fanlab.harness.run.Environment.capture(command, Path.of("").toAbsolutePath());
             environment.put("designs_classpath", classpath.absolute().stream().map(Path::toString).toList());
             RunDirectory run;
             try {
-                run = RunDirectory.create(out, runDir, s.name(), s.description(), ScenarioWriter.toYaml(s),
+                run = resume != null ? RunDirectory.resume(resume, Resume.pointIds(s))
+                        : RunDirectory.create(out, runDir, s.name(), s.description(), ScenarioWriter.toYaml(s),
                         environment, InProcessPointExecutor.loadInfo(s), InProcessPointExecutor.sloNames(s));
-            } catch (RunDirectory.InUse e) {
+            } catch (RunDirectory.InUse | RunDirectory.NotResumable e) {
                 throw new BadInput(List.of("fanlab: " + e.getMessage()));
             }
             describeGate(run, s);

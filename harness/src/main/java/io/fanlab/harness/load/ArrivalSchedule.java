@@ -44,6 +44,8 @@ public final class ArrivalSchedule {
     private final boolean poisson;
     private final long seed;
 
+    private final long[] replay;    // trace replay: the offsets, nanoseconds; null for a rate function
+
     private long k;                 // index of the next arrival
     private double unitTime;        // E_k for Poisson (the unit-rate clock)
     private int piece;              // piece containing the last answer
@@ -55,6 +57,7 @@ public final class ArrivalSchedule {
         this.b = b;
         this.poisson = poisson;
         this.seed = seed;
+        this.replay = null;
         this.cum = new double[start.length];
         for (int i = 1; i < start.length; i++) {
             double dt = start[i] - start[i - 1];
@@ -62,8 +65,21 @@ public final class ArrivalSchedule {
         }
     }
 
+    /** A trace replay: the given offsets (sorted), then none. */
+    private ArrivalSchedule(long[] replay) {
+        this.start = new double[] {0};
+        this.a = new double[] {0};
+        this.b = new double[] {0};
+        this.cum = new double[] {0};
+        this.poisson = false;
+        this.seed = 0;
+        this.replay = replay;
+    }
+
     /**
-     * Builds the schedule of an arrival shape with load-spike faults applied.
+     * Builds the schedule of an arrival shape with load-spike faults applied. A {@link LoadSpec.Arrival.Trace}
+     * replays its rows: arrival {@code i} at {@code round(t_i / speed)}, then no more ({@link #nextOffsetNanos}
+     * answers {@link Long#MAX_VALUE}); it takes no load spikes (the trace is the recorded load).
      *
      * @param seed   seeds the exponential gaps of a Poisson shape; ignored by the evenly spaced shapes
      * @param spikes load-spike faults; each multiplies the rate by its {@code factor} (>= 0) inside its window
@@ -72,6 +88,12 @@ public final class ArrivalSchedule {
     public static ArrivalSchedule of(LoadSpec.Arrival arrival, long seed, List<FaultSpec.LoadSpike> spikes) {
         if (arrival == null) throw new IllegalArgumentException("load.arrival: null (expected: an arrival shape)");
         if (spikes == null) throw new IllegalArgumentException("spikes: null (expected: a list, possibly empty)");
+        if (arrival instanceof LoadSpec.Arrival.Trace t) {
+            if (!spikes.isEmpty()) throw new IllegalArgumentException("faults.load_spike: with load.trace (expected: none; the trace is the recorded load)");
+            long[] offsets = new long[t.trace().size()];
+            for (int i = 0; i < offsets.length; i++) offsets[i] = Math.round(t.trace().offsetNanos(i) / t.speed());
+            return new ArrivalSchedule(offsets);
+        }
         BaseRate base = BaseRate.of(arrival);
         TreeSet<Double> cuts = new TreeSet<>(base.breakpoints);
         double[] spikeFrom = new double[spikes.size()], spikeTo = new double[spikes.size()], factor = new double[spikes.size()];
@@ -145,6 +167,7 @@ public final class ArrivalSchedule {
                     yield new BaseRate(List.of(0.0, at, end), new double[] {0, at, end},
                             new double[] {base, base * s.factor(), base}, new double[3]);
                 }
+                case LoadSpec.Arrival.Trace t -> throw new IllegalArgumentException("load.trace: a replay has no rate function");
             };
         }
 
@@ -182,6 +205,7 @@ public final class ArrivalSchedule {
      * the previous answer.
      */
     public long nextOffsetNanos() {
+        if (replay != null) return k < replay.length ? replay[(int) k++] : Long.MAX_VALUE;
         double x;
         if (poisson) {
             // Exp(1) gap from a 53-bit uniform: -log1p(-u) is finite since u < 1.
@@ -207,6 +231,7 @@ public final class ArrivalSchedule {
      */
     public double expectedArrivals(long offsetNanos) {
         if (offsetNanos <= 0) return 0;
+        if (replay != null) return replayedBefore(offsetNanos);
         double t = offsetNanos / NANOS_PER_SECOND;
         int i = 0;
         while (i + 1 < start.length && start[i + 1] <= t) i++;
@@ -216,10 +241,25 @@ public final class ArrivalSchedule {
 
     /** The offered rate per second at {@code offsetNanos} (faults included). */
     public double rateAt(long offsetNanos) {
+        if (replay != null) { // a replay's rate: its arrivals in the second around the offset
+            long half = 500_000_000L;
+            return replayedBefore(offsetNanos + half) - replayedBefore(Math.max(0, offsetNanos - half));
+        }
         double t = Math.max(0, offsetNanos) / NANOS_PER_SECOND;
         int i = 0;
         while (i + 1 < start.length && start[i + 1] <= t) i++;
         return a[i] + b[i] * (t - start[i]);
+    }
+
+    /** Replayed arrivals with offset {@code < offsetNanos}. */
+    private int replayedBefore(long offsetNanos) {
+        int lo = 0, hi = replay.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (replay[mid] < offsetNanos) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
     }
 
     /** Lambda^-1(x) in seconds: the earliest t with Lambda(t) >= x, moving the piece cursor forward only. */

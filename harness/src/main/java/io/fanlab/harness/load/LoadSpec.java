@@ -68,5 +68,16 @@ public sealed interface LoadSpec {
                 Check.positive("duration", duration);
             }
         }
+        /**
+         * Replays recorded arrivals ({@code load: {trace: file.csv, speed: 1.0}}): arrival {@code i} at
+         * {@code trace.offsetNanos(i) / speed} from the start of the run (warmup included), with the trace's key when
+         * it has one; nothing after the last row. {@code speed} 2 replays twice as fast.
+         */
+        record Trace(RecordedTrace trace, double speed) implements Arrival {
+            public Trace {
+                Check.notNull("trace", trace);
+                if (!(speed > 0) || Double.isInfinite(speed)) throw new IllegalArgumentException("speed: " + speed + " (expected: finite > 0)");
+            }
+        }
     }
 }

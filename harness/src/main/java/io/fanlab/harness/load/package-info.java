@@ -1,7 +1,8 @@
 /**
  * Load models: what the run offers and when. {@link io.fanlab.harness.load.LoadSpec} and
  * {@link io.fanlab.harness.load.Rate} describe the load; {@link io.fanlab.harness.load.ArrivalSchedule} turns an
- * open arrival shape (plus load-spike faults) into a deterministic sequence of intended start offsets;
+ * open arrival shape (plus load-spike faults), or a {@link io.fanlab.harness.load.RecordedTrace} replayed at a speed,
+ * into a deterministic sequence of intended start offsets (a replay's ends after its last row);
  * {@link io.fanlab.harness.load.OpenLoadGenerator} submits items at those intended times on one dedicated platform
  * thread and measures how late it was; {@link io.fanlab.harness.load.ClosedLoadGenerator} runs one virtual thread
  * per user.

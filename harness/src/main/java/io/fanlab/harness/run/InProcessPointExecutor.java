@@ -59,6 +59,8 @@ public final class InProcessPointExecutor implements PointExecutor {
                 case LoadSpec.Arrival.Ramp r -> r.to().perSecond();
                 case LoadSpec.Arrival.Steps st -> st.steps().get(st.steps().size() - 1).rate().perSecond();
                 case LoadSpec.Arrival.Spike sp -> sp.base().perSecond();
+                case LoadSpec.Arrival.Trace tr -> tr.trace().durationNanos() == 0 ? (double) tr.trace().size() // mean rate of the replay
+                        : tr.trace().size() / (tr.trace().durationNanos() / 1e9 / tr.speed());
             };
             rate = rate * s.load().fanout();
         }

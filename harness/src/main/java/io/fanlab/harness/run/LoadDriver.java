@@ -102,12 +102,15 @@ abstract class LoadDriver implements AutoCloseable {
         private final OpenLoadGenerator generator = new OpenLoadGenerator(MISSED_START);
         private final ArrivalSchedule schedule;
         private final Double rate;
+        /** Trace replay: the recorded arrivals, whose keys (where recorded) replace the seeded ones; else null. */
+        private final io.fanlab.harness.load.RecordedTrace trace;
 
         Open(Scenario s, ItemStream stream, long runStart, int k, CompletionSink t, RunningDesign running) {
             super(s, stream, runStart, k, t, running);
             LoadSpec.Open open = (LoadSpec.Open) s.load();
             List<FaultSpec.LoadSpike> spikes = s.faults().stream().filter(f -> f instanceof FaultSpec.LoadSpike).map(f -> (FaultSpec.LoadSpike) f).toList();
             this.schedule = ArrivalSchedule.of(open.arrival(), s.seed(), spikes);
+            this.trace = open.arrival() instanceof LoadSpec.Arrival.Trace tr ? tr.trace() : null;
             Object rate = InProcessPointExecutor.loadInfo(s).get("offered_rate");
             this.rate = rate == null ? null : ((Number) rate).doubleValue();
         }
@@ -124,6 +127,14 @@ abstract class LoadDriver implements AutoCloseable {
             GeneratorStats g = generator.run(schedule, runStart, endOffsetNanos, (seq, intended) -> k == 1 ? item(seq, intended)
                     : new Item(seq, seq, -1, 0, intended), sink, System::nanoTime);
             return Stats.of(k == 1 ? g : g.withNotStarted(g.notStarted() * k), rate, blockedShare(endOffsetNanos));
+        }
+
+        /** Request {@code seq / k} is trace row {@code seq / k}: its recorded key, when it has one, for all k items. */
+        @Override Item item(long seq, long intended) {
+            long request = seq / k;
+            long key = trace == null || request >= trace.size() ? io.fanlab.harness.load.RecordedTrace.NO_KEY : trace.key((int) request);
+            return key == io.fanlab.harness.load.RecordedTrace.NO_KEY ? super.item(seq, intended)
+                    : new Item(seq, request, key, stream.tenant(seq), intended);
         }
 
         @Override Stats statsSoFar() {

@@ -28,6 +28,8 @@ public final class RunDirectory {
     private final Map<String, Object> header;
     private final List<PointResult> points = new ArrayList<>();
     private final EventLog events;
+    /** Points recorded before the run was killed, by id; empty unless {@link #resume resumed}. */
+    private Map<String, PointResult> recorded = Map.of();
 
     private RunDirectory(Path dir, Map<String, Object> header, long startEpochMillis) {
         this.dir = dir;
@@ -44,7 +46,8 @@ public final class RunDirectory {
      */
     public static final class InUse extends IOException {
         public InUse(Path dir, String what) {
-            super(dir + ": " + what + " (expected: a new or empty directory for --run-dir; a used one would mix another run's points into this run's report)");
+            super(dir + ": " + what + " (expected: a new or empty directory for --run-dir; a used one would mix another run's points into this run's report;"
+                    + " to continue a killed run there, use --resume " + dir + ")");
         }
     }
 
@@ -120,6 +123,108 @@ public final class RunDirectory {
             throw new InUse(dir, "was claimed by another run at the same moment");
         }
         return dir;
+    }
+
+    /**
+     * Reopens the run directory of a killed sweep to continue it ({@code fanlab run --resume}). A planned point whose
+     * {@code points/<id>/point.json} reads as a point record is <em>recorded</em>: the sweep keeps it as it is (its
+     * files are not rewritten) instead of running it again. Every other planned point is cleared for a rerun: its
+     * folder (the partial output of the killed attempt) is deleted and its lines are dropped from
+     * {@code events.jsonl}, so the report never mixes the killed attempt's fault windows or clock with the rerun's.
+     * The run keeps its id, header and clock ({@code run_start_epoch_ms}); a {@code resume} event records what was
+     * kept and what will rerun. Not safe against a sweep still writing the directory (nothing locks it).
+     *
+     * @param plannedIds the sweep's point ids, in order
+     * @throws InUse when {@code dir} holds no run (no results.json), a finished one, or one written by another format
+     */
+    public static RunDirectory resume(Path dir, List<String> plannedIds) throws IOException {
+        Path resultsFile = dir.resolve("results.json");
+        if (!Files.isRegularFile(resultsFile) || !Files.isRegularFile(dir.resolve("scenario.resolved.yaml")))
+            throw new NotResumable(dir, "holds no run (results.json and scenario.resolved.yaml expected)");
+        Map<String, Object> header;
+        try {
+            header = RunJson.MAPPER.readValue(resultsFile.toFile(), new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() {});
+        } catch (IOException e) {
+            throw new NotResumable(dir, "results.json is unreadable (" + RunJson.describe(e) + ")");
+        }
+        if (Boolean.TRUE.equals(header.get("finished")))
+            throw new NotResumable(dir, "holds a finished run: nothing to resume ('fanlab report " + dir + "' re-renders it)");
+        if (!(header.get("format_version") instanceof Number v) || v.intValue() != FORMAT_VERSION
+                || !(header.get("run_start_epoch_ms") instanceof Number start))
+            throw new NotResumable(dir, "results.json has no format_version " + FORMAT_VERSION + " header with run_start_epoch_ms");
+        header.remove("finished");
+        header.remove("points");
+        header.remove("analysis");
+        RunDirectory run = new RunDirectory(dir, header, start.longValue());
+        Map<String, PointResult> recorded = new LinkedHashMap<>();
+        List<String> rerun = new ArrayList<>();
+        for (String id : plannedIds) {
+            Path pointJson = run.pointDir(id).resolve("point.json");
+            PointResult r = null;
+            if (Files.isRegularFile(pointJson)) {
+                try {
+                    r = RunJson.MAPPER.readValue(pointJson.toFile(), PointResult.class);
+                } catch (IOException unreadable) {
+                    r = null; // half a record is no record: the point runs again
+                }
+            }
+            if (r != null && id.equals(r.id()) && r.status() != null) recorded.put(id, r);
+            else {
+                rerun.add(id);
+                deleteTree(run.pointDir(id));
+            }
+        }
+        Files.createDirectories(dir.resolve("points"));
+        int dropped = dropEvents(dir.resolve("events.jsonl"), new java.util.HashSet<>(rerun));
+        run.recorded = recorded;
+        run.events.event("resume", null, Map.of("recorded", List.copyOf(recorded.keySet()), "rerun", rerun, "dropped_events", dropped));
+        run.writeResults(false);
+        return run;
+    }
+
+    /** A {@code --resume} directory that holds nothing to resume. */
+    public static final class NotResumable extends IOException {
+        public NotResumable(Path dir, String what) {
+            super(dir + ": " + what + " (expected: the run directory of a killed 'fanlab run')");
+        }
+    }
+
+    /** The record of point {@code id} made before the run was killed ({@link #resume}), if any. */
+    public Optional<PointResult> recorded(String id) { return Optional.ofNullable(recorded.get(id)); }
+
+    /** Keeps a point recorded before the kill: listed in results.json again, its own files left byte for byte. */
+    public void keepPoint(PointResult point) throws IOException {
+        points.add(point);
+        writeResults(false);
+    }
+
+    /** Rewrites {@code file} without the lines of {@code points} (and without unparseable lines); returns how many went. */
+    private static int dropEvents(Path file, java.util.Set<String> points) throws IOException {
+        if (!Files.exists(file)) return 0;
+        StringBuilder kept = new StringBuilder();
+        int dropped = 0;
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (line.isBlank()) continue;
+            String point;
+            try {
+                var n = RunJson.MAPPER.readTree(line);
+                point = n.path("point").isTextual() ? n.get("point").asText() : null;
+            } catch (IOException truncated) {
+                dropped++;
+                continue;
+            }
+            if (point != null && points.contains(point)) dropped++;
+            else kept.append(line).append('\n');
+        }
+        RunJson.writeAtomically(file, kept.toString().getBytes(StandardCharsets.UTF_8));
+        return dropped;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
     }
 
     public Path dir() { return dir; }

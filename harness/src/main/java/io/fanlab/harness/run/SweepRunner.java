@@ -66,6 +66,13 @@ public final class SweepRunner {
         List<PointResult> done = new ArrayList<>();
         boolean finished = true;
         for (PointRequest planned : requests) {
+            var recorded = run.recorded(planned.id());
+            if (recorded.isPresent()) { // --resume: recorded before the kill, kept as it is
+                run.keepPoint(recorded.get());
+                done.add(recorded.get());
+                out.printf("[%d/%d] %-22s kept (recorded before the run was killed)%n", planned.index() + 1, planned.total(), planned.id());
+                continue;
+            }
             PointRequest req = planned.startingAt(System.currentTimeMillis());
             run.events().event("point_start", req.id(), Map.of("design", req.design(), "width", req.width(), "repeat", req.repeat()));
             double elapsedBefore = (System.nanoTime() - t0) / 1e9;

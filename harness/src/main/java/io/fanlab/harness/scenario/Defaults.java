@@ -37,6 +37,8 @@ public final class Defaults {
     public static final String ARRIVAL = "poisson";
     /** Items per request: 1 (a plain stream, no scatter-gather). */
     public static final int FANOUT = 1;
+    /** {@code load.speed} of a trace replay: the recorded pace. */
+    public static final double TRACE_SPEED = 1.0;
     /** Join of a scatter-gather request: all items. */
     public static final LoadSpec.Join JOIN = new LoadSpec.Join.All();
     /** Think time of a closed-model user: none (each user sends its next request at once). */

@@ -26,7 +26,7 @@ public final class FormatKeys {
         Map<String, SequencedSet<String>> m = new LinkedHashMap<>();
         put(m, "scenario", "name", "description", "seed", "phases", "load", "keys", "pipeline", "downstream", "faults", "slos", "sweep", "gate", "compare", "capture");
         put(m, "phases", "warmup", "measure", "cooldown", "cancel");
-        put(m, "load", "open", "closed", "fanout", "join");
+        put(m, "load", "open", "closed", "fanout", "join", "trace", "speed");
         put(m, "open", "arrival", "rate", "from", "to", "over", "steps", "factor", "at", "duration");
         put(m, "closed", "users", "think");
         put(m, "step", "rate", "duration");

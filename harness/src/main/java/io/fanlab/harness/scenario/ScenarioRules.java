@@ -93,7 +93,9 @@ public final class ScenarioRules {
             out.add(at.apply("load.join", "quorum(" + q.q() + ") (expected: q <= load.fanout " + s.load().fanout() + ")"));
 
         boolean http = s.pipeline().stream().anyMatch(c -> c.work() instanceof WorkSpec.Http);
-        boolean keyed = !(s.keys() instanceof KeySpec.None);
+        boolean trace = s.load() instanceof LoadSpec.Open o && o.arrival() instanceof LoadSpec.Arrival.Trace;
+        boolean keyed = !(s.keys() instanceof KeySpec.None)
+                || (s.load() instanceof LoadSpec.Open o && o.arrival() instanceof LoadSpec.Arrival.Trace t && t.trace().hasKeys());
         for (int i = 0; i < s.pipeline().size(); i++) {
             var spec = s.pipeline().get(i).spec();
             if (spec.timeout().isPresent() && spec.hedge().flatMap(h -> h.fixedDelay()).isPresent()
@@ -125,6 +127,8 @@ public final class ScenarioRules {
                 out.add(at.apply(p, "no stage does http work (expected: a stage with work: {http: ...}; without one this fault changes nothing)"));
             if (f instanceof FaultSpec.HotKey && !keyed)
                 out.add(at.apply(p, "keys: none (expected: keys other than none; without keys this fault changes nothing)"));
+            if (f instanceof FaultSpec.LoadSpike && trace)
+                out.add(at.apply(p, "with load.trace (expected: no load spike; the trace is the recorded load: edit the CSV, or change load.speed)"));
             if (f instanceof FaultSpec.LoadSpike && !(s.load() instanceof LoadSpec.Open))
                 out.add(at.apply(p, "closed load (expected: open load; a closed model's rate is set by its users, so this fault changes nothing)"));
             if (f instanceof FaultSpec.WorkerStall ws) {

@@ -67,6 +67,10 @@ public final class ScenarioWriter {
     private static Object load(LoadSpec l) {
         Map<String, Object> m = new LinkedHashMap<>();
         switch (l) {
+            case LoadSpec.Open o when o.arrival() instanceof LoadSpec.Arrival.Trace t -> {
+                m.put("trace", t.trace().file().toString());
+                m.put("speed", t.speed());
+            }
             case LoadSpec.Open o -> m.put("open", arrival(o.arrival()));
             case LoadSpec.Closed c -> m.put("closed", map("users", c.users(), "think", dist(c.think())));
         }
@@ -86,6 +90,7 @@ public final class ScenarioWriter {
             case LoadSpec.Arrival.Ramp r -> map("arrival", "ramp", "from", rate(r.from().perSecond()), "to", rate(r.to().perSecond()), "over", d(r.over()));
             case LoadSpec.Arrival.Steps st -> map("arrival", "steps", "steps",
                     st.steps().stream().map(x -> map("rate", rate(x.rate().perSecond()), "duration", d(x.duration()))).toList());
+            case LoadSpec.Arrival.Trace t -> throw new IllegalArgumentException("load.trace: written at load level, not under open");
             case LoadSpec.Arrival.Spike sp -> map("arrival", "spike", "rate", rate(sp.base().perSecond()), "factor", sp.factor(), "at", d(sp.at()), "duration", d(sp.duration()));
         };
     }

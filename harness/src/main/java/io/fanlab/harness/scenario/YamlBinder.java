@@ -416,6 +416,23 @@ final class YamlBinder {
             problem(f.keyNode("closed"), f.path("closed"), "given with open (expected: exactly one load model, open or closed)");
             return null;
         }
+        if (f.has("trace") && (f.has("open") || f.has("closed"))) {
+            problem(f.keyNode("trace"), f.path("trace"), "given with " + (f.has("open") ? "open" : "closed") + " (expected: exactly one load model, open, closed or trace)");
+            return null;
+        }
+        if (f.has("speed") && !f.has("trace")) {
+            problem(f.keyNode("speed"), f.path("speed"), "without trace (expected: speed only beside trace: file.csv)");
+            return null;
+        }
+        if (f.has("trace")) {
+            Double speed = f.opt("speed", this::number, Defaults.TRACE_SPEED);
+            io.fanlab.harness.load.RecordedTrace trace = f.req("trace", this::trace);
+            if (speed != null && !(speed > 0 && !Double.isInfinite(speed))) {
+                problem(f.node("speed"), f.path("speed"), speed + " (expected: finite > 0; 2.0 replays twice as fast)");
+                return null;
+            }
+            return build(n, path, () -> new LoadSpec.Open(new LoadSpec.Arrival.Trace(trace, speed), fanout, join), trace, speed, fanout, join);
+        }
         if (f.has("open")) {
             LoadSpec.Arrival arrival = f.req("open", this::open);
             return build(n, path, () -> new LoadSpec.Open(arrival, fanout, join), arrival, fanout, join);
@@ -427,7 +444,23 @@ final class YamlBinder {
             Distribution think = c.opt("think", this::distribution, Defaults.THINK);
             return build(n, path, () -> new LoadSpec.Closed(users, think, fanout, join), users, think, fanout, join);
         }
-        problem(n, path, "no load model (expected: open: {arrival, rate} or closed: {users, think})");
+        problem(n, path, "no load model (expected: open: {arrival, rate}, closed: {users, think} or trace: file.csv)");
+        return null;
+    }
+
+    /** {@code load.trace}: a CSV of recorded arrivals, relative to the scenario's folder; bad rows are problems at file:line:col of the CSV. */
+    private io.fanlab.harness.load.RecordedTrace trace(Node n, String path) {
+        String s = string(n, path);
+        if (s == null) return null;
+        Path csv = baseDir.resolve(s).normalize();
+        try {
+            return io.fanlab.harness.load.RecordedTrace.load(csv);
+        } catch (io.fanlab.harness.load.RecordedTrace.BadRows e) {
+            for (var r : e.problems()) problems.add(new Problem(csv, r.line(), r.column(), path, r.message()));
+        } catch (IOException e) {
+            problem(n, path, s + " (expected: a readable CSV of arrivals, relative to the scenario's folder; "
+                    + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getClass().getSimpleName() + " " + e.getMessage()) + ")");
+        }
         return null;
     }
 

@@ -90,8 +90,8 @@ class ScenarioLibraryTest {
         keys.addAll(FormatKeys.WORK);
         keys.addAll(FormatKeys.FAULTS);
         keys.addAll(FormatKeys.SLOS.subList(2, FormatKeys.SLOS.size()));
-        // exclusive alternatives: kitchen-sink uses open spike arrivals, so closed-load and ramp/steps keys cannot appear
-        keys.removeAll(Set.of("closed", "users", "think", "over", "steps"));
+        // exclusive alternatives: kitchen-sink uses open spike arrivals, so closed-load, trace-replay and ramp/steps keys cannot appear
+        keys.removeAll(Set.of("closed", "users", "think", "over", "steps", "trace", "speed"));
         List<String> missing = keys.stream().filter(k -> !text.matches("(?s).*[\\s{,]" + k + ":.*")).toList();
         assertThat(missing).isEmpty();
         assertThat(text).contains("nothing_lost", "no_leaked_threads");

@@ -44,7 +44,8 @@ public final class SweepAnalysis {
     /** Analyses {@code run} with {@code rule}. */
     public static Analysis analyse(RunRecord run, WidthRule rule) {
         List<String> warnings = new ArrayList<>();
-        if (!run.finished()) warnings.add("run not finished (finished: false): the sweep is incomplete");
+        if (!run.finished()) warnings.add("run not finished (finished: false): the sweep is incomplete"
+            + " (a killed sweep continues with 'fanlab run --resume RUN_DIR')");
         // points that started but never ended
         TreeSet<String> known = new TreeSet<>();
         run.points().forEach(p -> known.add(p.id()));

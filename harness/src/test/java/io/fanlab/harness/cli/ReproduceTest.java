@@ -1,0 +1,73 @@
+package io.fanlab.harness.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fanlab.reports.run.RunJson;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code fanlab reproduce RUN_DIR}: a new run directory with the recorded scenario (same resolved text: seed, phases,
+ * designs, widths), the same points, the recorded point mode, and the compare command that judges agreement.
+ */
+class ReproduceTest {
+    @TempDir Path tmp;
+
+    static List<String> ids(Path dir) throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (JsonNode p : RunJson.MAPPER.readTree(dir.resolve("results.json").toFile()).path("points")) ids.add(p.path("id").asText());
+        return ids;
+    }
+
+    @Test
+    void reproduceRerunsTheRecordedScenarioIntoANewRunDirectory() throws Exception {
+        Path file = tmp.resolve("resumable.yaml");
+        Files.writeString(file, ResumeTest.SCENARIO.replace("widths: [2, 4, 8]", "widths: [2, 4]"));
+        Path original = tmp.resolve("runs/original");
+        // overrides belong to the recorded run: the reproduction must not need them again
+        FanlabCliTest.Result first = FanlabCliTest.cli("run", file.toString(), "--in-process", "--run-dir", original.toString(), "--seed", "99", "--no-report");
+        assertThat(first.code()).as(first.out() + first.err()).isEqualTo(ExitCodes.OK);
+        Files.delete(file); // the scenario file is gone: the run directory alone is enough
+
+        FanlabCliTest.Result r = FanlabCliTest.cli("reproduce", original.toString(), "--no-report");
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCodes.OK);
+        List<Path> dirs;
+        try (var s = Files.list(tmp.resolve("runs"))) {
+            dirs = s.filter(p -> p.getFileName().toString().startsWith("original-repro-")).toList();
+        }
+        assertThat(dirs).hasSize(1);
+        Path repro = dirs.get(0);
+        assertThat(Files.readString(repro.resolve("scenario.resolved.yaml"))).isEqualTo(Files.readString(original.resolve("scenario.resolved.yaml")))
+                .contains("seed: 99");
+        assertThat(ids(repro)).isEqualTo(ids(original)).containsExactly("engine-w2-r0", "engine-w4-r0");
+        assertThat(RunJson.MAPPER.readTree(repro.resolve("results.json").toFile()).path("finished").asBoolean()).isTrue();
+        // the recorded run was in-process, so is the reproduction
+        assertThat(RunJson.MAPPER.readTree(repro.resolve("environment.json").toFile()).path("command").asText()).contains("--in-process");
+        assertThat(r.out()).contains("fanlab compare " + repro + " --baseline " + original);
+        // closed load with the same seed: the same items are offered in order; both runs conserve every item
+        for (String id : ids(repro)) {
+            JsonNode a = RunJson.MAPPER.readTree(original.resolve("points").resolve(id).resolve("point.json").toFile());
+            JsonNode b = RunJson.MAPPER.readTree(repro.resolve("points").resolve(id).resolve("point.json").toFile());
+            assertThat(b.path("conservation_ok").asBoolean()).isTrue();
+            assertThat(b.path("design").asText()).isEqualTo(a.path("design").asText());
+            assertThat(b.path("width").asInt()).isEqualTo(a.path("width").asInt());
+        }
+    }
+
+    @Test
+    void aFolderWithoutARunIsBadInput() throws Exception {
+        FanlabCliTest.Result none = FanlabCliTest.cli("reproduce", tmp.resolve("nope").toString());
+        assertThat(none.code()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(none.err()).contains("no such run directory").doesNotContain("\tat ");
+        Files.createDirectories(tmp.resolve("empty"));
+        FanlabCliTest.Result empty = FanlabCliTest.cli("reproduce", tmp.resolve("empty").toString());
+        assertThat(empty.code()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(empty.err()).contains("no scenario.resolved.yaml");
+        assertThat(FanlabCliTest.cli("reproduce", "--help").code()).isEqualTo(ExitCodes.OK);
+    }
+}
