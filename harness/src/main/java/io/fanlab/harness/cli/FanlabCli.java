@@ -200,8 +200,14 @@ public final class FanlabCli implements Callable<Integer> {
             } catch (ScenarioException e) {
                 throw BadInput.of(e);
             }
-            s = captureOverride(s, capture, inProcess);
-            if (resume != null) Resume.requireRecorded(resume, ScenarioWriter.toYaml(s), scenarioFile);
+            if (resume != null) {
+                // a resumed sweep captures as its recorded points did, unless --capture/--no-capture says otherwise
+                Scenario recorded = load(Resume.recordedScenario(resume), known);
+                s = s.withCapture(capture == null ? recorded.capture() : captureOverride(s, capture, inProcess).capture());
+                Resume.requireRecorded(resume, ScenarioWriter.toYaml(s), scenarioFile);
+            } else {
+                s = captureOverride(s, capture, inProcess);
+            }
             String command = "scripts/fanlab " + String.join(" ", classpath.reproducible(spec.commandLine().getParseResult().originalArgs()));
             Map<String, Object> environment = io.fanlab.harness.run.Environment.capture(command, Path.of("").toAbsolutePath());
             environment.put("designs_classpath", classpath.absolute().stream().map(Path::toString).toList());

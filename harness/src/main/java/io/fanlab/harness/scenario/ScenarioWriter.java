@@ -56,7 +56,7 @@ public final class ScenarioWriter {
         root.put("capture", map("jfr", s.capture().jfr(), "profiler", s.capture().profiler().stream().map(e -> e.key).toList(),
                 "interval", d(s.capture().interval()), "required", s.capture().required()));
         DumpSettings settings = DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).setWidth(120).build();
-        return "# Resolved scenario: every default explicit. Format: scenarios/README.md\n" + new Dump(settings).dumpToString(root);
+        return "# Resolved scenario: every default explicit. Format: scenarios/README.md\n" + new Dump(settings).dumpToString(distinct(root));
     }
 
     /** The YAML key of a fault kind ({@code latency_spike}, ...), from {@link io.fanlab.harness.fault.FaultKind}. */
@@ -220,6 +220,24 @@ public final class ScenarioWriter {
     private static String d(Duration d) { return Units.formatDuration(d); }
 
     private static String rate(double perSecond) { return Units.formatRate(perSecond); }
+
+    /**
+     * A copy in which no collection instance appears twice: the dumper writes a shared instance (two empty
+     * {@code List.of()}s are one object) as an anchor and an alias, which makes the same scenario print two ways.
+     */
+    private static Object distinct(Object o) {
+        if (o instanceof Map<?, ?> m) {
+            Map<Object, Object> c = new LinkedHashMap<>();
+            m.forEach((k, v) -> c.put(k, distinct(v)));
+            return c;
+        }
+        if (o instanceof List<?> l) {
+            List<Object> c = new ArrayList<>();
+            for (Object v : l) c.add(distinct(v));
+            return c;
+        }
+        return o;
+    }
 
     private static Map<String, Object> map(Object... kv) {
         Map<String, Object> m = new LinkedHashMap<>();

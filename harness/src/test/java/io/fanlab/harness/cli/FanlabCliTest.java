@@ -105,7 +105,9 @@ class FanlabCliTest {
                     + p.path("timed_out").asLong() + p.path("cancelled").asLong() + p.path("dead_lettered").asLong();
             assertThat(terminal).isEqualTo(p.path("offered").asLong());
             assertThat(p.path("failed").asLong()).as("1% injected errors").isPositive();
-            assertThat(p.path("little").path("rel_error").asDouble()).isBetween(-0.2, 0.2);
+            // Little's law within the validity rule's tolerance, or flagged by it (a busy machine moves a short point's L)
+            if (Math.abs(p.path("little").path("rel_error").asDouble()) > p.path("validity").path("little_tolerance").asDouble())
+                assertThat(p.path("warnings").toString()).as(p.path("id").asText()).contains("Little");
         }
         assertThat(dir.resolve("report.html")).exists();
         assertThat(dir.resolve("junit.xml")).exists();
