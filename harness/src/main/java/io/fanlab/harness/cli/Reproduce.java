@@ -1,6 +1,10 @@
 package io.fanlab.harness.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fanlab.reports.compare.CompareFiles;
+import io.fanlab.reports.compare.Comparison;
+import io.fanlab.reports.compare.Metric;
+import io.fanlab.reports.compare.Tolerances;
 import io.fanlab.reports.run.RunJson;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -10,6 +14,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,12 +26,22 @@ import picocli.CommandLine.Parameters;
  * run directory: the recorded {@code scenario.resolved.yaml} (every default explicit, so the same seed, phases,
  * designs, widths and repeats; a trace by its absolute path), the recorded design classpath
  * ({@code environment.json designs_classpath}) unless {@code --classpath} is given, and the recorded point mode
- * (in-process when the recorded command was, forked otherwise). It judges nothing itself: it prints the
- * {@code fanlab compare NEW --baseline RUN_DIR} command, whose noise-aware comparison says whether the figures agree.
- * Exit codes are those of {@code fanlab run}.
+ * (in-process when the recorded command was, forked otherwise). Then it judges the reproduction with the comparison
+ * {@code fanlab compare NEW --baseline RUN_DIR} runs ({@link CompareFiles}: the same rows, tolerances and noise rule,
+ * {@code compare.html} and {@code compare.json} written into the new run directory): the figures agree when no row
+ * is marked regressed or improved. A change in either direction is a failure to reproduce.
+ *
+ * <p>Exit codes: 0 the figures agree within noise; 1 they do not; 2 bad input (nothing was run); 3 the rerun failed
+ * (a point crashed or was aborted, or it left no results.json), so there was nothing to compare. The rerun's own SLO
+ * verdict does not decide the exit code: a run that missed its SLO and a reproduction that misses it the same way agree.
  */
 @Command(name = "reproduce", mixinStandardHelpOptions = true,
-        description = "Rerun the scenario, seed, designs and widths recorded in RUN_DIR into a new run directory; prints the compare command that judges agreement.")
+        description = {"Rerun the scenario, seed, designs and widths recorded in RUN_DIR into a new run directory, then compare the new run with",
+                "RUN_DIR as 'fanlab compare NEW --baseline RUN_DIR' does (compare.html and compare.json in the new run directory) and say",
+                "whether the figures agree within noise: no metric regressed or improved."},
+        footerHeading = "%nExit codes:%n", footer = {"  0  reproduced: the figures agree within noise", "  1  did not reproduce: a metric regressed or improved",
+                "  2  bad input (not a run directory, a bad --tolerance); nothing was run",
+                "  3  the rerun failed (a point crashed or was aborted, no results.json): nothing to compare"})
 final class Reproduce implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @Parameters(index = "0", paramLabel = "RUN_DIR") Path dir;
@@ -34,6 +49,8 @@ final class Reproduce implements Callable<Integer> {
     @Option(names = "--run-dir", paramLabel = "DIR", description = "exact new run directory (default: <out>/<RUN_DIR's name>-repro-<timestamp>)") Path runDir;
     @Option(names = "--in-process", description = "run points in this JVM even if the recorded run forked them") boolean inProcess;
     @Option(names = "--no-report", description = "skip report.html and junit.xml") boolean noReport;
+    @Option(names = "--tolerance", paramLabel = "METRIC=SHARE,...",
+            description = "override the recorded scenario's compare tolerances, as in 'fanlab compare' (e.g. throughput=0.1,p999=off)") String tolerance;
     @Option(names = {"--classpath", "-cp"}, paramLabel = "JAR:DIR", description = "design jars or folders (default: the recorded designs_classpath)") String classpath;
 
     @Override public Integer call() {
@@ -41,6 +58,12 @@ final class Reproduce implements Callable<Integer> {
         Path scenario = dir.resolve("scenario.resolved.yaml");
         if (!Files.isDirectory(dir)) throw new FanlabCli.BadInput(List.of(dir + ": no such run directory (expected: a run directory written by 'fanlab run')"));
         if (!Files.isRegularFile(scenario)) throw new FanlabCli.BadInput(List.of(dir + ": no scenario.resolved.yaml (expected: a run directory written by 'fanlab run')"));
+        Map<Metric, Double> overrides;
+        try {
+            overrides = Tolerances.parseOverrides(tolerance);
+        } catch (IllegalArgumentException e) {
+            throw new FanlabCli.BadInput(List.of(e.getMessage()));
+        }
         JsonNode env = readEnvironment();
         Path target = runDir != null ? runDir : (out != null ? out : parentOf(dir))
                 .resolve(dir.toAbsolutePath().normalize().getFileName() + "-repro-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -59,11 +82,39 @@ final class Reproduce implements Callable<Integer> {
                 + (env.path("git_revision").isTextual() ? "; recorded at revision " + env.path("git_revision").asText() : "") + ")");
         int code = FanlabCli.execute(args.toArray(String[]::new), o, err);
         if (code == ExitCodes.BAD_INPUT) return code;
-        if (Files.isRegularFile(target.resolve("results.json"))) {
-            o.println("reproduction: " + target);
-            o.println("to judge whether the figures agree within noise: fanlab compare " + target + " --baseline " + dir);
+        if (code == ExitCodes.RUN_FAILED || !Files.isRegularFile(target.resolve("results.json"))) {
+            err.println("fanlab reproduce: the rerun failed (exit " + code + "); nothing to compare with " + dir);
+            return ExitCodes.RUN_FAILED;
         }
-        return code;
+        o.println("reproduction: " + target);
+        CompareFiles.Output cmp;
+        try {
+            cmp = CompareFiles.write(dir, target, overrides, null);
+        } catch (IOException e) {
+            err.println("fanlab reproduce: cannot compare " + target + " with " + dir + ": " + RunJson.describe(e));
+            return ExitCodes.RUN_FAILED;
+        }
+        Comparison c = cmp.comparison();
+        CompareCommand.print(o, c);
+        o.println("compare: " + cmp.html() + " (the same as: fanlab compare " + target + " --baseline " + dir + ")");
+        List<String> moved = disagreements(c);
+        if (moved.isEmpty()) {
+            o.println("reproduced: the figures agree within noise (" + c.summary() + ")");
+            return ExitCodes.OK;
+        }
+        o.println("did not reproduce: " + String.join("; ", moved));
+        return ExitCodes.SLO_FAILED;
+    }
+
+    /** The rows that moved beyond noise, either way, as {@code "engine w=4 throughput regressed (-31.0%)"}. */
+    static List<String> disagreements(Comparison c) {
+        List<String> out = new ArrayList<>();
+        for (Comparison.Row r : c.rows()) {
+            if (r.mark() != Comparison.Mark.REGRESSED && r.mark() != Comparison.Mark.IMPROVED) continue;
+            String change = Double.isNaN(r.change()) ? "" : String.format(java.util.Locale.ROOT, r.metric().absolute() ? " (%+.2fpt)" : " (%+.1f%%)", r.change() * 100);
+            out.add(r.design() + " w=" + r.width() + " " + r.metric().key() + " " + r.mark().key() + change);
+        }
+        return out;
     }
 
     private JsonNode readEnvironment() {

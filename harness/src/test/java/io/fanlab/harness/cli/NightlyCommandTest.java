@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code fanlab nightly} end to end, in-process: a suite, a baseline carried forward, a rerun that is not flagged,
- * a deliberate slowdown that is, bad input before anything runs, and the history growing by one line per scenario.
+ * a deliberate slowdown that is, bad input before anything runs, the history growing by one line per scenario, and
+ * a self-test that cannot vouch for the machine turning a regression into "this machine cannot measure now".
  */
 class NightlyCommandTest {
     @TempDir Path tmp;
@@ -90,6 +91,113 @@ class NightlyCommandTest {
         assertThat(last.path("regressed").asBoolean()).isTrue();
         assertThat(last.path("points").get(0).path("throughput").asDouble()).isPositive();
         assertThat(n3.resolve("index.html")).content().contains("REGRESSED").contains("<svg");
+    }
+
+    /**
+     * An M/M/c self-test at rho 0.9 (1800/s into 4 workers of 2 ms): above the verdict's rho bound at every point
+     * whatever the machine, so no point is judged and nothing vouches for the machine, deterministically.
+     */
+    static final String SATURATED_SELF_TEST = """
+            name: selftest
+            seed: 1
+            phases: {warmup: 200ms, measure: 1s, cooldown: 200ms}
+            load:
+              open: {arrival: poisson, rate: 1800/s}
+            pipeline:
+              - name: server
+                threads: platform
+                queue: 4096
+                work: {sleep: {exponential: 2ms}}
+            slos:
+              - nothing_lost
+              - no_leaked_threads
+            sweep: {stage: server, widths: [4], designs: [engine], repeats: 1}
+            """;
+
+    @Test
+    void aMachineThatCannotMeasureFlagsNoRegression() throws Exception {
+        Path base = tmp.resolve("base");
+        Files.createDirectories(base);
+        Files.writeString(base.resolve("a.yaml"), SCENARIO.formatted("alpha", "2ms"));
+        Path hist = tmp.resolve("history.jsonl");
+        Path n1 = tmp.resolve("n1");
+        Result first = cli("nightly", base.toString(), "--in-process", "--out", n1.toString(), "--history", hist.toString(), "--tolerance", TOL);
+        assertThat(first.code()).as(first.out() + first.err()).isZero();
+        assertThat(RunJson.MAPPER.readTree(n1.resolve("nightly.json").toFile()).path("self_test").isNull()).isTrue();
+
+        // twice the work per item (a regression compare flags), behind a self-test that cannot vouch for the machine
+        Path slow = tmp.resolve("slow");
+        Files.createDirectories(slow);
+        Files.writeString(slow.resolve("a.yaml"), SCENARIO.formatted("alpha", "4ms"));
+        Files.writeString(slow.resolve(NightlyCommand.SELF_TEST_FILE), SATURATED_SELF_TEST);
+        Path n2 = tmp.resolve("n2");
+        Result r = cli("nightly", slow.toString(), "--in-process", "--out", n2.toString(), "--baseline", n1.toString(), "--history", hist.toString(), "--tolerance", TOL);
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCodes.RUN_FAILED);
+        // the self-test ran first
+        assertThat(r.out().indexOf("=== selftest")).isNotNegative().isLessThan(r.out().indexOf("=== alpha"));
+        assertThat(r.out()).contains("this machine cannot measure now").contains("judged no point").doesNotContain("REGRESSED");
+        // the comparison is still written for the post-mortem, and it did see the slowdown
+        assertThat(RunJson.MAPPER.readTree(n2.resolve("alpha/compare.json").toFile()).path("regressed").asBoolean()).isTrue();
+        assertThat(r.out()).contains("not judged (this machine cannot measure now)");
+        JsonNode summary = RunJson.MAPPER.readTree(n2.resolve("nightly.json").toFile());
+        assertThat(summary.path("exit_code").asInt()).isEqualTo(ExitCodes.RUN_FAILED);
+        assertThat(summary.path("self_test").path("can_measure").asBoolean()).isFalse();
+        assertThat(summary.path("self_test").path("message").asText()).isEqualTo("this machine cannot measure now");
+        assertThat(summary.path("scenarios")).anySatisfy(x -> {
+            assertThat(x.path("scenario").asText()).isEqualTo("alpha");
+            assertThat(x.path("regressed").isNull()).isTrue();
+        });
+        assertThat(n2.resolve("index.html")).content().contains("id=\"cannot-measure\"").contains("this machine cannot measure now")
+                .contains("data-exit=\"3\"").doesNotContain("REGRESSED");
+        assertThat(n2.resolve("junit.xml")).content().contains("name=\"self-test: this machine can measure now\"")
+                .doesNotContain("no regression vs baseline");
+        // nothing learned from this machine's figures: the history holds the first nightly's line only
+        assertThat(Files.readAllLines(hist)).hasSize(1);
+
+        // the same judgement over the real self-test run, its recorded verdicts altered on disk
+        Path st = n2.resolve("selftest");
+        var run = io.fanlab.reports.run.RunDirectory.read(st);
+        assertThat(run.points()).isNotEmpty().allSatisfy(p -> assertThat(p.raw().path("self_test").path("verdict").asText()).isEqualTo("not_judged"));
+        // the floor as recorded may be too high on a busy machine: set it either way, to judge one cause at a time
+        Path events = st.resolve("events.jsonl");
+        String ev = Files.readString(events);
+        assertThat(ev).contains("\"type\":\"calibration\"").containsPattern("\"too_high\":(true|false)");
+        Files.writeString(events, ev.replaceAll("\"too_high\":true", "\"too_high\":false"));
+        setSelfTestVerdict(st, "pass");
+        assertThat(NightlyCommand.cannotMeasure(io.fanlab.reports.run.RunDirectory.read(st), ExitCodes.OK, null)).isEmpty();
+        assertThat(NightlyCommand.cannotMeasure(io.fanlab.reports.run.RunDirectory.read(st), ExitCodes.SLO_FAILED, null))
+                .singleElement().asString().contains("the self-test run exited 1");
+        setSelfTestVerdict(st, "fail");
+        assertThat(NightlyCommand.cannotMeasure(io.fanlab.reports.run.RunDirectory.read(st), ExitCodes.OK, null))
+                .singleElement().asString().contains("self-test engine w=4 r0 failed");
+        setSelfTestVerdict(st, "pass");
+        Files.writeString(events, ev.replaceAll("\"too_high\":false", "\"too_high\":true"));
+        assertThat(NightlyCommand.cannotMeasure(io.fanlab.reports.run.RunDirectory.read(st), ExitCodes.OK, null))
+                .singleElement().asString().contains("harness floor");
+    }
+
+    /** Rewrites the {@code self_test.verdict} of every point in results.json (the points the reader uses). */
+    static void setSelfTestVerdict(Path runDir, String verdict) throws Exception {
+        Path f = runDir.resolve("results.json");
+        JsonNode results = RunJson.MAPPER.readTree(f.toFile());
+        for (JsonNode p : results.path("points")) ((com.fasterxml.jackson.databind.node.ObjectNode) p.path("self_test")).put("verdict", verdict);
+        Files.writeString(f, RunJson.MAPPER.writeValueAsString(results));
+    }
+
+    /** The shipped suite's self-test is an M/M/c scenario judged at every width (rho <= the verdict's bound). */
+    @Test
+    void theShippedSelfTestIsJudgedAtEveryWidth() throws Exception {
+        Path file = Path.of("../scenarios/nightly/" + NightlyCommand.SELF_TEST_FILE);
+        assertThat(NightlyCommand.suiteFiles(Path.of("../scenarios/nightly"))).anyMatch(NightlyCommand::isSelfTest);
+        var s = io.fanlab.harness.scenario.ScenarioLoader.load(file, io.fanlab.harness.design.Designs.discover().keySet());
+        assertThat(s.pipeline()).hasSize(1);
+        assertThat(s.faults()).isEmpty();
+        var open = (io.fanlab.harness.load.LoadSpec.Open) s.load();
+        double rate = ((io.fanlab.harness.load.LoadSpec.Arrival.Poisson) open.arrival()).rate().perSecond();
+        var sleep = (io.fanlab.harness.work.WorkSpec.Sleep) s.pipeline().get(0).work();
+        double meanS = ((io.fanlab.harness.dist.Distribution.Exponential) sleep.time()).meanNanos() / 1e9;
+        for (int c : s.sweep().widths())
+            assertThat(rate * meanS / c).as("rho at c=%d", c).isLessThanOrEqualTo(io.fanlab.harness.validity.SelfTestVerdict.RHO_BOUND);
     }
 
     @Test

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code fanlab reproduce RUN_DIR}: a new run directory with the recorded scenario (same resolved text: seed, phases,
- * designs, widths), the same points, the recorded point mode, and the compare command that judges agreement.
+ * designs, widths), the same points, the recorded point mode, and the judgement of {@code fanlab compare} written into
+ * it: exit 0 when the figures agree within noise, 1 when they do not (a recorded figure altered on disk).
  */
 class ReproduceTest {
     @TempDir Path tmp;
@@ -23,6 +24,9 @@ class ReproduceTest {
         for (JsonNode p : RunJson.MAPPER.readTree(dir.resolve("results.json").toFile()).path("points")) ids.add(p.path("id").asText());
         return ids;
     }
+
+    // loose tolerances: the property is agreement vs a change of the recorded figures, not this shared machine's tail noise
+    static final String TOL = "throughput=0.3,p50=off,p99=off,p999=off";
 
     @Test
     void reproduceRerunsTheRecordedScenarioIntoANewRunDirectory() throws Exception {
@@ -34,7 +38,7 @@ class ReproduceTest {
         assertThat(first.code()).as(first.out() + first.err()).isEqualTo(ExitCodes.OK);
         Files.delete(file); // the scenario file is gone: the run directory alone is enough
 
-        FanlabCliTest.Result r = FanlabCliTest.cli("reproduce", original.toString(), "--no-report");
+        FanlabCliTest.Result r = FanlabCliTest.cli("reproduce", original.toString(), "--no-report", "--tolerance", TOL);
         assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCodes.OK);
         List<Path> dirs;
         try (var s = Files.list(tmp.resolve("runs"))) {
@@ -48,7 +52,14 @@ class ReproduceTest {
         assertThat(RunJson.MAPPER.readTree(repro.resolve("results.json").toFile()).path("finished").asBoolean()).isTrue();
         // the recorded run was in-process, so is the reproduction
         assertThat(RunJson.MAPPER.readTree(repro.resolve("environment.json").toFile()).path("command").asText()).contains("--in-process");
-        assertThat(r.out()).contains("fanlab compare " + repro + " --baseline " + original);
+        assertThat(r.out()).contains("fanlab compare " + repro + " --baseline " + original)
+                .contains("reproduced: the figures agree within noise").doesNotContain("did not reproduce");
+        // the judgement is compare's, written where compare writes it
+        JsonNode cmp = RunJson.MAPPER.readTree(repro.resolve("compare.json").toFile());
+        assertThat(cmp.path("regressed").asBoolean()).isFalse();
+        assertThat(cmp.path("baseline").asText()).isNotEqualTo(cmp.path("candidate").asText());
+        assertThat(cmp.path("rows")).isNotEmpty().allSatisfy(row -> assertThat(row.path("mark").asText()).isIn("within_noise", "not_compared"));
+        assertThat(repro.resolve("compare.html")).exists();
         // closed load with the same seed: the same items are offered in order; both runs conserve every item
         for (String id : ids(repro)) {
             JsonNode a = RunJson.MAPPER.readTree(original.resolve("points").resolve(id).resolve("point.json").toFile());
@@ -57,6 +68,39 @@ class ReproduceTest {
             assertThat(b.path("design").asText()).isEqualTo(a.path("design").asText());
             assertThat(b.path("width").asInt()).isEqualTo(a.path("width").asInt());
         }
+    }
+
+    @Test
+    void figuresThatMovedBeyondNoiseDoNotReproduce() throws Exception {
+        Path file = tmp.resolve("one.yaml");
+        Files.writeString(file, ResumeTest.SCENARIO.replace("widths: [2, 4, 8]", "widths: [2]"));
+        Path original = tmp.resolve("runs/original");
+        FanlabCliTest.Result first = FanlabCliTest.cli("run", file.toString(), "--in-process", "--run-dir", original.toString(), "--no-report");
+        assertThat(first.code()).as(first.out() + first.err()).isEqualTo(ExitCodes.OK);
+        // the recorded figure says the run did twice the throughput it did: a rerun cannot agree with it
+        // (results.json holds the points the reader uses; point.json is altered alike to keep the directory consistent)
+        double measured = 0;
+        for (Path f : List.of(original.resolve("results.json"), original.resolve("points/engine-w2-r0/point.json"))) {
+            var json = (com.fasterxml.jackson.databind.node.ObjectNode) RunJson.MAPPER.readTree(f.toFile());
+            var p = (com.fasterxml.jackson.databind.node.ObjectNode) (json.has("points") ? json.path("points").get(0) : json);
+            measured = p.path("throughput").asDouble();
+            assertThat(measured).isPositive();
+            p.put("throughput", measured * 2);
+            Files.writeString(f, RunJson.MAPPER.writeValueAsString(json));
+        }
+
+        Path repro = tmp.resolve("runs/repro");
+        FanlabCliTest.Result r = FanlabCliTest.cli("reproduce", original.toString(), "--run-dir", repro.toString(), "--no-report", "--tolerance", TOL);
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCodes.SLO_FAILED);
+        assertThat(r.out()).contains("did not reproduce: engine w=2 throughput regressed").doesNotContain("reproduced: the figures agree");
+        JsonNode cmp = RunJson.MAPPER.readTree(repro.resolve("compare.json").toFile());
+        assertThat(cmp.path("regressed").asBoolean()).isTrue();
+        // the same judgement as 'fanlab compare' on the same two directories
+        FanlabCliTest.Result compare = FanlabCliTest.cli("compare", repro.toString(), "--baseline", original.toString(), "--tolerance", TOL,
+                "--out", tmp.resolve("cmp").toString());
+        assertThat(compare.code()).isEqualTo(ExitCodes.SLO_FAILED);
+        assertThat(RunJson.MAPPER.readTree(tmp.resolve("cmp/compare.json").toFile()).path("rows")).isEqualTo(cmp.path("rows"));
+        assertThat(FanlabCliTest.cli("reproduce", original.toString(), "--tolerance", "speed=0.1").code()).isEqualTo(ExitCodes.BAD_INPUT);
     }
 
     @Test
