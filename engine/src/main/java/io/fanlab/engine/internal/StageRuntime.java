@@ -381,6 +381,11 @@ public final class StageRuntime {
             if (claim(w, i, e)) end(e, Outcome.CANCELLED, null, queueNanos, 0);
             return;
         }
+        ItemCancellation ic = e.cancellation;
+        if (ic != null && ic.isCancelled()) { // cancelled alone while queued: never started
+            skipCancelled(w, i, e, queueNanos);
+            return;
+        }
         if (queueNanos > deadlineNanos) {
             if (claim(w, i, e)) {
                 if (reorder != null) settle(e.sequence, ReorderBuffer.SKIP);
@@ -407,8 +412,17 @@ public final class StageRuntime {
             }
             return;
         }
-        w.context.begin(e.sequence);
-        invoker.invoke(e.value, w.context, inv);
+        if (ic != null && !ic.enter(w.thread)) { // cancelled alone while it waited at the gate
+            if (gate != StartGate.OPEN) gate.release(permit, Outcome.CANCELLED, null);
+            skipCancelled(w, i, e, queueNanos);
+            return;
+        }
+        w.context.begin(e.sequence, ic);
+        try {
+            invoker.invoke(e.value, w.context, inv);
+        } finally {
+            if (ic != null) ic.exit(); // clears the interrupt its cancel sent, before anything else runs here
+        }
         long service = timed ? pipe.clock.getAsLong() - start : 0;
         if (gate != StartGate.OPEN) {
             gate.release(permit, inv.outcome, inv.cause);
@@ -442,6 +456,13 @@ public final class StageRuntime {
             }
         } else {
             end(e, o, null, queueNanos, service);
+        }
+    }
+
+    private void skipCancelled(Worker w, int i, Envelope e, long queueNanos) {
+        if (claim(w, i, e)) {
+            if (reorder != null) settle(e.sequence, ReorderBuffer.SKIP);
+            end(e, Outcome.CANCELLED, null, queueNanos, 0);
         }
     }
 
