@@ -25,8 +25,19 @@ import java.util.function.LongSupplier;
  *   <li><b>Idle workers.</b> A worker that found the ring empty spins briefly ({@link SpinThenPark}; one spinner
  *       per stage), then parks in {@link Sleepers} after re-checking the ring. A producer publishes, fences, then
  *       reads the sleepers' count; a sleeper counts itself, then re-reads the ring (Dekker: one of the two sees the
- *       other). A producer wakes as many sleepers as the queued runs need beyond those already woken ({@code woken})
- *       and the spinner.</li>
+ *       other).</li>
+ *   <li><b>Wake-ups: one on the way at a time.</b> A producer that published while workers sleep wakes one, unless
+ *       one is already on its way to the ring (woken and not yet running, counted in {@code woken}, or spinning).
+ *       A worker that took a run and sees items left, sleepers and nobody on the way wakes the next one
+ *       ({@link #passOn}). So the awake workers grow one wake-up at a time while the backlog lasts (blocking work:
+ *       every worker ends up awake) and stop growing as soon as a woken worker finds the ring empty because the
+ *       awake ones keep up (CPU work past the cores). Waking as many as the queued runs could feed (the rule before
+ *       this one) woke up to {@code width} workers per published run; on 2 cores at width 16 and 64 most found
+ *       nothing, and park/unpark took about 75% of the stage's CPU (async-profiler), throughput falling to a
+ *       fraction of width 1. Liveness: an item is published either while nobody is on the way (the producer wakes
+ *       one) or while someone is: that one's claim of the wake-up ({@code woken} lowered, or the spinner flag
+ *       cleared) comes before its poll, the producer's publish before its read of the count, so it takes the item or
+ *       a run, and whoever takes a run that leaves items passes the wake-up on.</li>
  *   <li><b>Blocked producers</b> (WAIT): spin, then park on {@code notFull}; a taker that freed slots fences, reads
  *       {@code blockedProducers}, and signals once half the ring is free (one wake-up per half ring, not per item).
  *       An ordered stage's producer waits for the reorder window instead, in the buffer.</li>
@@ -183,15 +194,23 @@ final class RingStageQueue implements StageQueue {
     }
 
     /**
-     * Wakes parked workers, as many as the queued runs need beyond those already woken and the spinner, computed
-     * once: a loop that re-read {@code woken} (which a woken worker lowers as soon as it runs) kept waking workers
-     * that found nothing left, a livelock seen with 1024 platform workers.
+     * Wakes one parked worker unless one is already on its way (woken and not yet taking, or spinning): that one
+     * takes a run and, if items remain, passes the wake-up on ({@link #passOn}). See the class notes.
      */
     private void wakeWorkers() {
-        int queued = ring.size() + overflowCount;
-        int per = perTake(queued);
-        int feeds = (queued + per - 1) / per - spinners.get(); // a spinning worker takes the first run
-        for (int n = feeds - woken.get(); n > 0 && sleeping.wakeOne(); n--) woken.incrementAndGet();
+        if (woken.get() + spinners.get() > 0) return;
+        if (sleeping.wakeOne()) woken.incrementAndGet();
+    }
+
+    /**
+     * After a successful take (the caller fenced): items remain, workers sleep and nobody is on the way to them, so
+     * this taker wakes one. A chain of wake-ups that stops by itself once the awake workers keep up: a woken worker
+     * that finds the ring empty passes nothing on.
+     */
+    private void passOn() {
+        if ((!ring.isEmpty() || overflowCount > 0) && sleeping.count() > 0 && woken.get() + spinners.get() == 0
+                && sleeping.wakeOne())
+            woken.incrementAndGet();
     }
 
     private int perTake(int size) {
@@ -254,6 +273,7 @@ final class RingStageQueue implements StageQueue {
                         lock.unlock();
                     }
                 }
+                passOn();
                 return k;
             }
             if (host.stopWhenEmpty()) return 0;
@@ -314,6 +334,10 @@ final class RingStageQueue implements StageQueue {
     }
 
     @Override public int depth() { return ring.size() + overflowCount; }
+
+    /** Workers parked now, and wake-ups made so far (tests). */
+    int sleepingNow() { return sleeping.count(); }
+    long wakeUps() { return sleeping.wakeUps(); }
 
     @Override
     public void wakeAll() {

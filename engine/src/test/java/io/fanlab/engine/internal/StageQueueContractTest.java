@@ -460,4 +460,40 @@ class StageQueueContractTest {
         assertThat(StageQueue.forStage(s.withDispatch(new Dispatch.Sharded()), false, host)).isInstanceOf(ShardedStageQueue.class);
         assertThat(StageQueue.forStage(s.withDispatch(new Dispatch.WorkStealing()), false, host)).isInstanceOf(ShardedStageQueue.class);
     }
+
+    /**
+     * No wake-up storm: a run published to many sleeping takers wakes one, and the chain of wake-ups stops once the
+     * awake takers keep up. 100 runs of 64 items to 16 sleeping takers, each run drained before the next: the rule
+     * this replaced woke up to 16 takers per run (1,600); here it must stay far below (the bound is loose: under
+     * load an awake taker can be descheduled and the chain go on).
+     */
+    @org.junit.jupiter.api.Test
+    void aRunPublishedToSleepingTakersWakesOneAtATime() throws Exception {
+        TestQueueHost host = new TestQueueHost();
+        host.width = 16;
+        RingStageQueue q = (RingStageQueue) StageQueue.forStage(StageSpec.named("q").withWidth(16).withQueueCapacity(1024)
+                .withDispatch(new Dispatch.Batched(64, true)), false, host);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<LoggingTaker> takers = startTakers(q, 16, failure);
+        int runs = 100;
+        for (int r = 0; r < runs; r++) {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (q.sleepingNow() < 16) { // every taker asleep before the run: the worst case for a storm
+                assertThat(System.nanoTime()).as("takers asleep").isLessThan(deadline);
+                Thread.yield();
+            }
+            Envelope[] run = new Envelope[64];
+            for (int j = 0; j < 64; j++) run[j] = item(0, r * 64 + j, 0);
+            assertThat(q.offerAll(run)).isEqualTo(64);
+            while (q.depth() > 0) {
+                assertThat(System.nanoTime()).as("run %d taken", r).isLessThan(deadline);
+                Thread.yield();
+            }
+        }
+        stop(host, q, takers);
+        assertThat(failure.get()).isNull();
+        assertThat(takers.stream().mapToInt(t -> t.log.size()).sum()).isEqualTo(runs * 64);
+        long wakeUps = q.wakeUps() - 16; // the stop's wakeAll woke each once
+        assertThat(wakeUps).as("wake-ups for %d runs", runs).isLessThanOrEqualTo(runs * 16 / 3);
+    }
 }
