@@ -23,7 +23,10 @@ import java.util.function.LongSupplier;
  * <p>Implementation notes.
  * <ul>
  *   <li><b>Placement.</b> Producers pick a shard round-robin, or by key (per-key stages: all items of a key go to one
- *       shard, so one worker at a time holds them, in order).</li>
+ *       shard, so one worker at a time holds them, in order). Under WAIT, an item free to go to any shard (no key)
+ *       that finds its shard full goes to another shard with room (each tried once with {@code tryLock}, never
+ *       blocking while a shard lock is held); when none has room the producer waits on its shard at most 1 ms at a
+ *       time and tries the others again, so it never waits long on one full shard while another has room.</li>
  *   <li><b>Spinning.</b> A worker with an empty shard (not stealing) may spin briefly ({@link SpinThenPark}; one
  *       spinner per stage) with its shard's {@code spinning} flag set under the lock; an offer then sets the
  *       shard's {@code hint} instead of signalling.</li>
@@ -125,8 +128,20 @@ final class ShardedStageQueue implements StageQueue {
                     int size = s.q.size();
                     if (size >= s.cap && !reentry) { // full (a loop's re-entry is admitted over capacity)
                         if (overflow.whenFull == OverflowDecision.WhenFull.WAIT) {
+                            boolean placed = n > 1 && !(perKey && e.key >= 0); // may go to any shard
+                            if (placed) {
+                                int alt = offerElsewhere(qs, shardIndex, e, external);
+                                if (alt >= 0) {
+                                    shardIndex = alt;
+                                    accepted = true;
+                                    break outer;
+                                }
+                            }
                             try {
-                                s.awaitNotFull();
+                                // a producer free to use any shard re-checks the others every 1 ms: it never waits
+                                // long on one full shard while another has room (their takers do not signal here)
+                                if (placed) s.awaitNotFull(TimeUnit.MILLISECONDS.toNanos(1));
+                                else s.awaitNotFull();
                             } catch (InterruptedException ie) {
                                 if (external) throw ie;
                                 Thread.currentThread().interrupt();
@@ -169,6 +184,31 @@ final class ShardedStageQueue implements StageQueue {
             host.end(victim, Outcome.SHED);
         }
         if (stealing) wakeThief(shardIndex);
+    }
+
+    /**
+     * Under the lock of the full shard {@code full}: adds {@code e} to another shard of {@code qs} that has room,
+     * trying each once with {@code tryLock} (never blocking while holding a shard lock: no lock-order deadlock).
+     * @return the shard it went to, or -1 when none had room or was free to lock
+     */
+    private int offerElsewhere(Queues qs, int full, Envelope e, boolean external) {
+        Shard[] shards = qs.shards;
+        for (int d = 1; d < shards.length; d++) {
+            int i = (full + d) % shards.length;
+            Shard o = shards[i];
+            if (!o.lock.tryLock()) continue;
+            try {
+                if (o.q.size() >= o.cap) continue;
+                host.count(external, 1); // before any taker can see it (see the StageQueue contract)
+                o.q.addLast(e);
+                if (stealing) queued.incrementAndGet();
+                o.added(1, perTake(o.q.size()));
+                return i;
+            } finally {
+                o.lock.unlock();
+            }
+        }
+        return -1;
     }
 
     private void wakeThief(int target) {
@@ -473,6 +513,15 @@ final class ShardedStageQueue implements StageQueue {
             producers++;
             try {
                 notFull.await();
+            } finally {
+                producers--;
+            }
+        }
+
+        void awaitNotFull(long nanos) throws InterruptedException {
+            producers++;
+            try {
+                notFull.awaitNanos(nanos);
             } finally {
                 producers--;
             }

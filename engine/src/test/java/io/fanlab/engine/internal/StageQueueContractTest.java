@@ -441,7 +441,11 @@ class StageQueueContractTest {
                 saw.set(t);
             }
         });
-        while (p.getState() != Thread.State.WAITING && p.isAlive()) Thread.onSpinWait(); // parked for room
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (p.getState() != Thread.State.WAITING && p.getState() != Thread.State.TIMED_WAITING && p.isAlive()) { // parked for room
+            assertThat(System.nanoTime()).as("producer parked for room within 30 s").isLessThan(deadline);
+            Thread.yield();
+        }
         p.interrupt();
         p.join(30_000);
         assertThat(saw.get()).isInstanceOf(InterruptedException.class);
@@ -495,5 +499,26 @@ class StageQueueContractTest {
         assertThat(takers.stream().mapToInt(t -> t.log.size()).sum()).isEqualTo(runs * 64);
         long wakeUps = q.wakeUps() - 16; // the stop's wakeAll woke each once
         assertThat(wakeUps).as("wake-ups for %d runs", runs).isLessThanOrEqualTo(runs * 16 / 3);
+    }
+
+    /**
+     * Sharded BLOCK admission: a producer whose round-robin shard is full puts an unkeyed item on a shard with room
+     * instead of waiting (a wait here would time the test out: nobody takes from the full shard).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("layouts")
+    void anUnkeyedItemNeverWaitsOnAFullShardWhileAnotherHasRoom(Layout layout) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(layout.ring, "one ring: no shards");
+        TestQueueHost host = new TestQueueHost();
+        StageQueue q = layout.make(host, WIDTH, Admission.BLOCK); // one slot per shard
+        for (int i = 0; i < WIDTH; i++) q.offer(item(0, i, 0), true, false); // round-robin: every shard full
+        LoggingTaker second = new LoggingTaker(2, q, 1, new AtomicReference<>());
+        second.sleeper = new Sleepers.Sleeper(Thread.currentThread());
+        assertThat(q.take(second)).isEqualTo(1); // shard 2 has room now
+        q.offer(item(1, 0, 0), true, false); // round-robin points at shard 0 (full): goes to shard 2
+        assertThat(q.depth()).isEqualTo(WIDTH);
+        assertThat(host.admitted.get()).isEqualTo(WIDTH + 1);
+        assertThat(q.take(second)).isEqualTo(1);
+        assertThat(id(second.hand()[0])).as("the new item sits on the shard that had room").containsExactly(1, 0);
     }
 }
