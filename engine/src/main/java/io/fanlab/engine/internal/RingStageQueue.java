@@ -198,7 +198,7 @@ final class RingStageQueue implements StageQueue {
      * takes a run and, if items remain, passes the wake-up on ({@link #passOn}). See the class notes.
      */
     private void wakeWorkers() {
-        if (woken.get() + spinners.get() > 0) return;
+        if (onTheWay()) return;
         if (sleeping.wakeOne()) woken.incrementAndGet();
     }
 
@@ -208,9 +208,18 @@ final class RingStageQueue implements StageQueue {
      * that finds the ring empty passes nothing on.
      */
     private void passOn() {
-        if ((!ring.isEmpty() || overflowCount > 0) && sleeping.count() > 0 && woken.get() + spinners.get() == 0
-                && sleeping.wakeOne())
+        if ((!ring.isEmpty() || overflowCount > 0) && sleeping.count() > 0 && !onTheWay() && sleeping.wakeOne())
             woken.incrementAndGet();
+    }
+
+    /**
+     * Whether a worker is on its way to the ring: woken and not yet running, or spinning. {@code woken} is raised by
+     * the waker after its claim and lowered by the woken worker as soon as it runs, so it is -1 for a moment when the
+     * woken one runs first; read as 0 then (a taker that compared it with 0 saw -1 as "someone on the way" and
+     * passed nothing on: a stall found by StartPoliciesTest, width 8 with items blocking at a gate).
+     */
+    private boolean onTheWay() {
+        return Math.max(0, woken.get()) + spinners.get() > 0;
     }
 
     private int perTake(int size) {

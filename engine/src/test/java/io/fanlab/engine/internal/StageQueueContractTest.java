@@ -521,4 +521,47 @@ class StageQueueContractTest {
         assertThat(q.take(second)).isEqualTo(1);
         assertThat(id(second.hand()[0])).as("the new item sits on the shard that had room").containsExactly(1, 0);
     }
+
+    /**
+     * Takers that never come back (each holds its item, as a worker blocked in its work or at a gate does): items
+     * offered one by one must still all be taken, so no wake-up may count on an awake taker returning. 40
+     * rounds of WIDTH takers and WIDTH items; a stall leaves an item queued and times out.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("layouts")
+    void itemsReachEveryTakerWhenNoTakerComesBack(Layout layout) throws Exception {
+        for (int round = 0; round < 40; round++) {
+            TestQueueHost host = new TestQueueHost();
+            StageQueue q = layout.make(host, 64, Admission.BLOCK);
+            CountDownLatch release = new CountDownLatch(1);
+            AtomicInteger took = new AtomicInteger();
+            List<Thread> ts = new ArrayList<>();
+            for (int i = 0; i < WIDTH; i++) {
+                LoggingTaker t = new LoggingTaker(i, q, 16, new AtomicReference<>());
+                ts.add(Thread.ofPlatform().daemon().start(() -> {
+                    t.sleeper = new Sleepers.Sleeper(Thread.currentThread());
+                    try {
+                        took.addAndGet(q.take(t)); // a fixed batch may take several
+                        release.await(); // never comes back for more
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
+            }
+            for (int i = 0; i < WIDTH; i++) q.offer(item(0, i, 0), true, false);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (took.get() < WIDTH) {
+                assertThat(System.nanoTime()).as("round %d: %d of %d items taken", round, took.get(), WIDTH).isLessThan(deadline);
+                Thread.yield();
+            }
+            assertThat(q.depth()).isZero();
+            release.countDown();
+            host.stopWhenEmpty = true; // takers still waiting for an item (a fixed batch took several) leave
+            q.wakeAll();
+            for (Thread t : ts) {
+                t.join(10_000);
+                assertThat(t.isAlive()).isFalse();
+            }
+        }
+    }
 }
