@@ -47,7 +47,7 @@ public final class Designs {
     /** The engine variants of the main table: 5 dispatch settings x 2 thread kinds x unordered/ordered. */
     public static final List<String> ENGINE_VARIANTS = engineVariants();
     /** The peer designs of the CPU table. */
-    public static final List<String> CPU_PEERS = List.of("tpe", "abq-pool", "vt-semaphore", "reactor-flatmap",
+    public static final List<String> CPU_PEERS = List.of("tpe", "abq-pool", "abq-chunked64", "vt-semaphore", "reactor-flatmap",
             "reactor-parallel", "disruptor-sleeping", "jctools-pool");
 
     private Designs() {}

@@ -32,7 +32,7 @@ import java.util.function.Consumer;
  * The JIT stays warm across windows (the classes are shared); the first {@code warmupRounds} rounds are discarded.
  *
  * <p>Usage: {@code java -cp bench/target/benchmarks.jar io.fanlab.bench.Paired --designs a,b,c [--width 1]
- * [--tokens 0] [--rounds 15] [--warmup-rounds 2] [--window-ms 400] [--items 20000] [--out file.json]}. Prints the
+ * [--tokens 0] [--rounds 15] [--warmup-rounds 2] [--window-ms 400] [--items 20000] [--park-us 0] [--out file.json]}. Prints the
  * markdown; {@code --out} also writes every window and ratio as JSON, rewritten after each window so that a run
  * stopped half-way leaves its finished windows readable. Bad arguments exit 2 with the reason.
  */
@@ -43,8 +43,16 @@ public final class Paired {
      * @param window       one design's turn per round (a third warms up, the rest is measured)
      * @param warmupRounds leading rounds run but not counted (JIT compilation)
      */
-    public record Config(List<String> designs, int width, int tokens, int rounds, int warmupRounds, Duration window, int items) {
+    public record Config(List<String> designs, int width, int tokens, int rounds, int warmupRounds, Duration window, int items,
+                         int parkMicros) {
+        /** CPU work only ({@code tokens}); no park. */
+        public Config(List<String> designs, int width, int tokens, int rounds, int warmupRounds, Duration window, int items) {
+            this(designs, width, tokens, rounds, warmupRounds, window, items, 0);
+        }
+
         public Config {
+            if (parkMicros < 0) throw new IllegalArgumentException("park: " + parkMicros + " us (expected: >= 0)");
+            if (parkMicros > 0 && tokens > 0) throw new IllegalArgumentException("park: " + parkMicros + " us with tokens " + tokens + " (expected: one kind of work)");
             designs = List.copyOf(designs);
             if (designs.size() < 2) throw new IllegalArgumentException("designs: " + designs + " (expected: at least 2 to compare)");
             if (designs.stream().distinct().count() != designs.size()) throw new IllegalArgumentException("designs: " + designs + " (expected: each once)");
@@ -86,7 +94,8 @@ public final class Paired {
     }
 
     private static Window window(Config c, String design, int round) throws Exception {
-        try (FanOutRun run = new FanOutRun(design, c.width(), ItemWork.cpu(c.tokens()), c.items())) {
+        ItemWork work = c.parkMicros() > 0 ? ItemWork.park(c.parkMicros() * 1_000L) : ItemWork.cpu(c.tokens());
+        try (FanOutRun run = new FanOutRun(design, c.width(), work, c.items())) {
             long windowNanos = c.window().toNanos();
             long start = System.nanoTime();
             long warmEnd = start + windowNanos / 3;
@@ -174,8 +183,9 @@ public final class Paired {
     /** The markdown: each design's median (quartiles), then the first design against each other one. */
     public static String render(Config c, List<Window> windows) {
         StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "### Paired, width %d, work %d tokens: %d rounds x %d ms per design%n%n",
-                c.width(), c.tokens(), c.rounds(), c.window().toMillis()));
+        String work = c.parkMicros() > 0 ? "park " + c.parkMicros() + " us" : c.tokens() + " tokens";
+        md.append(String.format(Locale.ROOT, "### Paired, width %d, work %s: %d rounds x %d ms per design%n%n",
+                c.width(), work, c.rounds(), c.window().toMillis()));
         md.append("| design | median M items/s | quartiles |\n|---|---:|---:|\n");
         for (String d : c.designs()) {
             double[] q = quartiles(windows, d);
@@ -228,12 +238,12 @@ public final class Paired {
             out = a.containsKey("out") ? Path.of(a.remove("out")) : null;
             c = new Config(Arrays.asList(required(a, "designs").split(",")), intOpt(a, "width", 1), intOpt(a, "tokens", 0),
                     intOpt(a, "rounds", 15), intOpt(a, "warmup-rounds", 2), Duration.ofMillis(intOpt(a, "window-ms", 400)),
-                    intOpt(a, "items", 20_000));
+                    intOpt(a, "items", 20_000), intOpt(a, "park-us", 0));
             if (!a.isEmpty()) throw new IllegalArgumentException("unknown option(s): --" + String.join(", --", a.keySet()));
             for (String d : c.designs()) Designs.create(d, 1, ItemWork.cpu(0), new CompletionGate()).close(); // names valid?
         } catch (IllegalArgumentException bad) {
             System.err.println("fanlab paired: " + bad.getMessage());
-            System.err.println("usage: Paired --designs a,b[,c...] [--width 1] [--tokens 0] [--rounds 15] [--warmup-rounds 2] [--window-ms 400] [--items 20000] [--out file.json]");
+            System.err.println("usage: Paired --designs a,b[,c...] [--width 1] [--tokens 0] [--rounds 15] [--warmup-rounds 2] [--window-ms 400] [--items 20000] [--park-us 0] [--out file.json]");
             System.exit(2);
             return;
         }
@@ -246,8 +256,10 @@ public final class Paired {
     /** Writes the config, every window and the reference's ratios as JSON (replaced whole: a reader never sees half a file). */
     static void write(Path out, Config c, List<Window> windows) throws IOException {
         Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("config", Map.of("designs", c.designs(), "width", c.width(), "tokens", c.tokens(), "rounds", c.rounds(),
-                "warmupRounds", c.warmupRounds(), "windowMs", c.window().toMillis(), "items", c.items()));
+        Map<String, Object> config = new LinkedHashMap<>(Map.of("designs", c.designs(), "width", c.width(), "tokens", c.tokens(),
+                "rounds", c.rounds(), "warmupRounds", c.warmupRounds(), "windowMs", c.window().toMillis(), "items", c.items()));
+        config.put("parkMicros", c.parkMicros());
+        doc.put("config", config);
         doc.put("windows", windows);
         List<Ratio> ratios = new ArrayList<>();
         for (String d : c.designs().subList(1, c.designs().size())) ratios.add(ratio(windows, c.designs().get(0), d));

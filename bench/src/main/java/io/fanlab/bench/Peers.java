@@ -33,6 +33,10 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@code tpe}: {@link ThreadPoolExecutor} with N core threads (prestarted), an {@link ArrayBlockingQueue} of
  *       1024 and a rejection handler that blocks the submitter on the queue; one {@code execute} per item.</li>
  *   <li>{@code abq-pool}: N platform threads taking items from one {@link ArrayBlockingQueue}(1024).</li>
+ *   <li>{@code abq-chunked64}: the yardstick for batching: N platform threads taking chunks of up to
+ *       {@value ChunkedQueuePool#CHUNK} items from one {@link ArrayBlockingQueue} of 1024 / 64 = 16 chunks (the same
+ *       1024 items of input bound); the producer copies each run of 64 into a fresh array and puts it; a worker works
+ *       on its chunk's items one by one, each reported to the gate (one lock and at most one wake-up per chunk).</li>
  *   <li>{@code vt-semaphore}: a new virtual thread per item, at most N at once by a {@link Semaphore}; the
  *       dispatcher that acquires permits is itself a virtual thread (a platform dispatcher is far slower).</li>
  *   <li>{@code vt-loop}: not a hand-off design but the <em>ceiling</em> of the I/O series (see {@link VirtualLoop}):
@@ -56,6 +60,7 @@ public final class Peers {
         return switch (name) {
             case "tpe" -> new ThreadPool(width, work, gate);
             case "abq-pool" -> new BlockingQueuePool(width, work, gate);
+            case "abq-chunked64" -> new ChunkedQueuePool(width, work, gate);
             case "vt-semaphore" -> new VirtualPerItem(width, work, gate);
             case "vt-loop" -> new VirtualLoop(width, work, gate);
             case "reactor-flatmap" -> new ReactorFlatMap(Schedulers.newParallel("rx-flatmap", width, true), width, work, gate);
@@ -66,7 +71,7 @@ public final class Peers {
             case "disruptor-yielding" -> new DisruptorHandlers(width, work, gate, new YieldingWaitStrategy());
             case "jctools-pool" -> new SpinningQueuePool(width, work, gate);
             default -> throw new IllegalArgumentException("design: " + name
-                    + " (expected: engine-..., tpe, abq-pool, vt-semaphore, vt-loop, reactor-flatmap, reactor-flatmap-elastic,"
+                    + " (expected: engine-..., tpe, abq-pool, abq-chunked64, vt-semaphore, vt-loop, reactor-flatmap, reactor-flatmap-elastic,"
                     + " reactor-parallel, disruptor-sleeping, disruptor-yielding, jctools-pool)");
         };
     }
@@ -153,6 +158,41 @@ public final class Peers {
         @Override
         public void push(Integer[] items) throws InterruptedException {
             for (Integer x : items) queue.put(x);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            for (int i = 0; i < workers.size(); i++) queue.put(STOP);
+            joinAll(workers);
+        }
+    }
+
+    static final class ChunkedQueuePool implements FanOutDesign {
+        static final int CHUNK = 64;
+        private static final Integer[] STOP = new Integer[0];
+        private final ArrayBlockingQueue<Integer[]> queue = new ArrayBlockingQueue<>(Math.max(1, Designs.QUEUE / CHUNK));
+        private final List<Thread> workers = new ArrayList<>();
+
+        ChunkedQueuePool(int width, ItemWork work, CompletionGate gate) {
+            ThreadFactory f = platformDaemons("abq-chunked");
+            for (int i = 0; i < width; i++) {
+                Thread t = f.newThread(() -> {
+                    try {
+                        for (Integer[] c = queue.take(); c != STOP; c = queue.take())
+                            for (Integer x : c) runOne(work, x, gate);
+                    } catch (InterruptedException e) {
+                        gate.fail(e);
+                    }
+                });
+                workers.add(t);
+                t.start();
+            }
+        }
+
+        @Override
+        public void push(Integer[] items) throws InterruptedException {
+            for (int i = 0; i < items.length; i += CHUNK)
+                queue.put(java.util.Arrays.copyOfRange(items, i, Math.min(items.length, i + CHUNK)));
         }
 
         @Override

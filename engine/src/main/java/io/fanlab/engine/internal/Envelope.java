@@ -19,6 +19,8 @@ public final class Envelope {
     long enqueuedAt;
     /** Set by a loop going round: the next stage admits it even over capacity (see {@link LoopNode}); cleared there. */
     boolean reentry;
+    /** The item's own cancellation (a caller's CancelToken), or null; not carried to branch copies. */
+    ItemCancellation cancellation;
     /** Loop permits held, innermost first (null when outside every loop). */
     LoopHold loops;
 

@@ -23,10 +23,16 @@ public final class ItemContext implements WorkContext, BooleanSupplier {
         this.worker = worker;
     }
 
-    void begin(long seq) { this.sequence = seq; }
+    /** The item's own cancellation, or null; same publication as {@link #sequence}. */
+    private ItemCancellation cancellation;
 
-    @Override public boolean isCancelled() { return stage.cancelled; }
-    @Override public boolean getAsBoolean() { return stage.cancelled; }
+    void begin(long seq, ItemCancellation itemCancellation) {
+        this.sequence = seq;
+        this.cancellation = itemCancellation;
+    }
+
+    @Override public boolean isCancelled() { return stage.cancelled || (cancellation != null && cancellation.isCancelled()); }
+    @Override public boolean getAsBoolean() { return isCancelled(); }
     @Override public int attempt() { return 0; }
     @Override public boolean isHedge() { return false; }
     @Override public int worker() { return worker; }

@@ -184,10 +184,15 @@ public final class PipelineRuntime {
     // ------------------------------------------------------------------ items
 
     /** Submits an item from outside; see {@code FanOutEngine#submit}. */
-    public void submit(Object item) throws InterruptedException {
+    public void submit(Object item, ItemCancellation cancellation) throws InterruptedException {
         State s = state.get();
         if (s != State.RUNNING) throw notRunning(s);
-        head.offer(new Envelope(item, io.fanlab.engine.pipeline.Pipeline.MAIN_EXIT, item), true);
+        Envelope e = new Envelope(item, io.fanlab.engine.pipeline.Pipeline.MAIN_EXIT, item);
+        if (cancellation != null) {
+            cancellation.attach();
+            e.cancellation = cancellation;
+        }
+        head.offer(e, true);
     }
 
     /** Submits several items; see {@code FanOutEngine#submitAll}. */

@@ -11,7 +11,7 @@ import java.lang.invoke.VarHandle;
  * <p>Contract: FIFO by position; every published envelope is returned by exactly one {@link #poll}; an envelope's
  * {@code sequence} is set to its ring position before it is published (positions are unique and increasing). At
  * most {@code capacity} envelopes are held (the array is the next power of two; the logical capacity is enforced on
- * claims). Never blocks: a full or empty ring returns 0 and the caller decides how to wait (see {@link StageRuntime}).
+ * claims). Never blocks: a full or empty ring returns 0 and the caller decides how to wait (see {@link RingStageQueue}).
  *
  * <p>Memory ordering: a slot's sequence is written with release after its element (publish) and read with acquire
  * before its element; the caller adds the full fence its wake-up protocol needs ({@link VarHandle#fullFence()}).

@@ -45,6 +45,7 @@ final class Sleepers {
     private final ConcurrentLinkedQueue<Sleeper> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger count = new AtomicInteger();
     private final AtomicInteger stale = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong wakeUps = new java.util.concurrent.atomic.AtomicLong();
 
     /** Sleepers waiting now (claimed ones no longer count). */
     int count() { return count.get(); }
@@ -76,11 +77,15 @@ final class Sleepers {
         }
     }
 
+    /** Wake-ups made so far (each costs an unpark; tests and profiles read it). */
+    long wakeUps() { return wakeUps.get(); }
+
     /** Wakes one sleeper if any. @return whether one was woken */
     boolean wakeOne() {
         for (Sleeper s; (s = queue.poll()) != null; ) {
             if (STATE.compareAndSet(s, 1, 0)) {
                 count.decrementAndGet();
+                wakeUps.incrementAndGet();
                 LockSupport.unpark(s.thread);
                 return true;
             }

@@ -41,7 +41,17 @@ public final class FanOutEngine<I> implements AutoCloseable {
      * @throws InterruptedException  when interrupted while waiting; the item is not admitted
      */
     public void submit(I item) throws InterruptedException {
-        runtime.submit(item);
+        runtime.submit(item, null);
+    }
+
+    /**
+     * As {@link #submit(Object)}, with a token that cancels this item alone (see {@link CancelToken}).
+     *
+     * @throws IllegalStateException when the engine is not RUNNING, or the token was given with another item
+     * @throws InterruptedException  when interrupted while waiting; the item is not admitted
+     */
+    public void submit(I item, CancelToken token) throws InterruptedException {
+        runtime.submit(item, java.util.Objects.requireNonNull(token, "token").cancellation());
     }
 
     /**

@@ -48,13 +48,15 @@ class ScatterGatherTest {
         ScatterGather<Integer, Integer> sg = ScatterGather.start(StageSpec.named("sg-first").withWidth(4), (x, c) -> {
             if (x != 1) slow.await();
             return x;
-        });
+        }, System::nanoTime, ScatterGather.Losers.LET_FINISH);
         Gathered<Integer> g = sg.submit(List.of(1, 2, 3, 4), Join.FIRST).get(10, TimeUnit.SECONDS);
         assertThat(g.results()).containsExactly(1);
         assertThat(g.satisfied()).isTrue();
         slow.countDown();
         sg.close(Duration.ofSeconds(10));
         assertThat(sg.lateParts()).isEqualTo(3);
+        assertThat(sg.losersFinished()).isEqualTo(3);
+        assertThat(sg.cancelledLosers()).isZero();
         assertThat(sg.tally().completed()).isEqualTo(4);
         assertThat(sg.tally().inFlight()).isZero();
     }
@@ -64,7 +66,7 @@ class ScatterGatherTest {
         ScatterGather<Integer, Integer> sg = ScatterGather.start(StageSpec.named("sg-q").withWidth(2), (x, c) -> {
             if (x < 0) throw new IllegalArgumentException("negative");
             return x;
-        });
+        }, System::nanoTime, ScatterGather.Losers.LET_FINISH);
         Gathered<Integer> ok = sg.submit(List.of(1, 2, 3, -4, 5), new Join.Quorum(3)).get(10, TimeUnit.SECONDS);
         assertThat(ok.satisfied()).isTrue();
         assertThat(ok.results()).hasSize(3);

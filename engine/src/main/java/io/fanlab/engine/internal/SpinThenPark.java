@@ -1,0 +1,36 @@
+package io.fanlab.engine.internal;
+
+import java.util.function.BooleanSupplier;
+
+/**
+ * The spin phase of every idle wait in a stage (a worker with no items, a producer facing a full ring or a full
+ * reorder window): a wake-up (park + unpark) costs several microseconds of CPU on each side, more than a run of small
+ * items, so a waiter first busy-waits a little for its condition and parks only if it did not come.
+ *
+ * <p>Bounded: {@value #SPINS} {@link Thread#onSpinWait} hints (about a microsecond each on these machines), then
+ * {@value #YIELDS} {@link Thread#yield}s (which hand the core to a runnable thread, e.g. the producer it waits for);
+ * then the caller parks in its own way ({@link Sleepers}, a condition, the reorder buffer). Callers also bound how
+ * many threads spin at once (a stage lets one worker spin), so idle threads never burn the cores the work needs.
+ */
+final class SpinThenPark {
+    /** Spin hints before yielding. */
+    static final int SPINS = 128;
+    /** Yields after the spin hints, before the caller parks. */
+    static final int YIELDS = 16;
+
+    private SpinThenPark() {}
+
+    /**
+     * Spins, then yields, until {@code ready} holds.
+     * @param ready read once per round; must be cheap and must not block
+     * @return true as soon as {@code ready} held, false when the rounds ran out (the caller re-checks and parks)
+     */
+    static boolean spin(BooleanSupplier ready) {
+        for (int i = 0; i < SPINS + YIELDS; i++) {
+            if (ready.getAsBoolean()) return true;
+            if (i < SPINS) Thread.onSpinWait();
+            else Thread.yield();
+        }
+        return false;
+    }
+}

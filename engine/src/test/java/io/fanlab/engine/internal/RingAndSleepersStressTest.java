@@ -1,0 +1,223 @@
+package io.fanlab.engine.internal;
+
+import io.fanlab.engine.spec.Admission;
+import io.fanlab.engine.spec.Dispatch;
+import io.fanlab.engine.spec.StageSpec;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Concurrency stress for the lock-free parts of a ring stage, with the outcomes each one forbids stated and checked.
+ * Each runs for a time budget: a short one in the default suite, a long one under {@code -Pslow}.
+ *
+ * <ul>
+ *   <li>{@link Ring}, many tiny rings (capacity 1-4, so every few claims wrap a lap) with two producers and two
+ *       consumers. Forbidden: an element taken twice; an element never taken; a consumer seeing positions go
+ *       backwards; {@code size()} outside {@code [0, capacity]}; a consumer taking an element whose position is not
+ *       its {@code sequence}.</li>
+ *   <li>The {@link Sleepers} Dekker handshake, one round per trial between a publisher (publish, full fence, read the
+ *       count, wake one if any) and a sleeper (count itself, re-read the flag, park). Forbidden: the publisher read a
+ *       count of 0 AND the sleeper's last check read the flag unpublished (it would park for ever: a lost wake-up).
+ *       Observed as a sleeper still parked 5 s after the publisher finished.</li>
+ *   <li>{@link RingStageQueue} hand-off, a capacity-1 or -2 queue with one producer and three takers: every item
+ *       offered one at a time must be taken; forbidden: an item stranded in the queue while every taker sleeps
+ *       (the wake-up protocol's lost wake-up), observed as no progress for 5 s.</li>
+ * </ul>
+ */
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
+class RingAndSleepersStressTest {
+    static final long SHORT = 1_500_000_000L, LONG = 60_000_000_000L;
+
+    @Test void ringShort() throws Exception { ring(SHORT); }
+    @Test @Tag("slow") void ringLong() throws Exception { ring(LONG); }
+    @Test void sleepersHandshakeShort() throws Exception { sleepersHandshake(SHORT); }
+    @Test @Tag("slow") void sleepersHandshakeLong() throws Exception { sleepersHandshake(LONG); }
+    @Test void ringQueueHandOffShort() throws Exception { ringQueueHandOff(SHORT); }
+    @Test @Tag("slow") void ringQueueHandOffLong() throws Exception { ringQueueHandOff(LONG); }
+
+    // ------------------------------------------------------------------ Ring
+
+    void ring(long budgetNanos) throws Exception {
+        long end = System.nanoTime() + budgetNanos;
+        int rounds = 0;
+        while (System.nanoTime() < end || rounds < 8) {
+            ringRound(1 + rounds % 4, 500);
+            rounds++;
+        }
+    }
+
+    private void ringRound(int capacity, int perProducer) throws Exception {
+        Ring ring = new Ring(capacity);
+        int producers = 2, consumers = 2, total = producers * perProducer;
+        AtomicLongArray takenBy = new AtomicLongArray(total); // 0: not taken, else consumer id + 1
+        AtomicInteger taken = new AtomicInteger();
+        AtomicReference<String> forbidden = new AtomicReference<>();
+        CyclicBarrier start = new CyclicBarrier(producers + consumers);
+        List<Thread> ts = new ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            int pid = p;
+            ts.add(Thread.ofPlatform().start(() -> {
+                await(start);
+                int i = 0;
+                Envelope[] run = new Envelope[3];
+                while (i < perProducer) {
+                    if (i % 5 == 0 && perProducer - i >= 3) { // runs of 3 now and then
+                        for (int j = 0; j < 3; j++) run[j] = new Envelope(null, "x", pid * perProducer + i + j);
+                        int k = ring.offer(run, 0, 3, Long.MAX_VALUE);
+                        i += k;
+                        if (k < 3) { // the rest is offered one by one
+                            for (int j = k; j < 3; j++) { while (!ring.offer(run[j], Long.MAX_VALUE)) Thread.yield(); i++; }
+                        }
+                    } else {
+                        Envelope e = new Envelope(null, "x", pid * perProducer + i);
+                        while (!ring.offer(e, Long.MAX_VALUE)) Thread.yield();
+                        i++;
+                    }
+                    int size = ring.size();
+                    if (size < 0 || size > capacity) forbidden.compareAndSet(null, "size " + size + " outside [0, " + capacity + "]");
+                }
+            }));
+        }
+        for (int c = 0; c < consumers; c++) {
+            int cid = c;
+            ts.add(Thread.ofPlatform().start(() -> {
+                await(start);
+                Envelope[] hand = new Envelope[2];
+                long lastPos = -1;
+                while (taken.get() < total) {
+                    int k = ring.poll(hand, 1 + cid);
+                    for (int j = 0; j < k; j++) {
+                        Envelope e = hand[j];
+                        int v = (Integer) e.value;
+                        if (!takenBy.compareAndSet(v, 0, cid + 1)) forbidden.compareAndSet(null, "element " + v + " taken twice");
+                        if (e.sequence <= lastPos) forbidden.compareAndSet(null, "consumer " + cid + " saw position " + e.sequence + " after " + lastPos);
+                        lastPos = e.sequence;
+                        taken.incrementAndGet();
+                    }
+                    if (k == 0) Thread.yield();
+                }
+            }));
+        }
+        for (Thread t : ts) {
+            t.join(30_000);
+            assertThat(t.isAlive()).as("ring round (capacity %d) finished: an element was lost if not", capacity).isFalse();
+        }
+        assertThat(forbidden.get()).isNull();
+        for (int v = 0; v < total; v++) assertThat(takenBy.get(v)).as("element %d taken", v).isNotZero();
+        assertThat(ring.isEmpty()).isTrue();
+        assertThat(ring.size()).isZero();
+    }
+
+    // ------------------------------------------------------------------ Sleepers handshake
+
+    void sleepersHandshake(long budgetNanos) throws Exception {
+        long end = System.nanoTime() + budgetNanos;
+        int trials = 0;
+        while (System.nanoTime() < end || trials < 100) {
+            handshakeTrial(trials % 2 == 0);
+            trials++;
+        }
+    }
+
+    private volatile int flag;
+
+    private void handshakeTrial(boolean virtualSleeper) throws Exception {
+        Sleepers sleepers = new Sleepers();
+        flag = 0;
+        int[] publisherSawCount = {-1};
+        int[] sleeperLastSaw = {-1};
+        CyclicBarrier start = new CyclicBarrier(2);
+        Runnable sleeperBody = () -> {
+            await(start);
+            Sleepers.Sleeper me = new Sleepers.Sleeper(Thread.currentThread());
+            try {
+                sleepers.await(me, () -> {
+                    int f = flag;
+                    sleeperLastSaw[0] = f;
+                    return f == 0;
+                });
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        };
+        Thread sleeper = virtualSleeper ? Thread.ofVirtual().start(sleeperBody) : Thread.ofPlatform().start(sleeperBody);
+        Thread publisher = Thread.ofPlatform().start(() -> {
+            await(start);
+            flag = 1;
+            VarHandle.fullFence();
+            int c = sleepers.count();
+            publisherSawCount[0] = c;
+            if (c > 0) sleepers.wakeOne();
+        });
+        publisher.join();
+        sleeper.join(5_000);
+        if (sleeper.isAlive()) {
+            sleeper.interrupt();
+            sleeper.join(5_000);
+        }
+        assertThat(publisherSawCount[0] == 0 && sleeperLastSaw[0] == 0)
+                .as("forbidden: the publisher saw no sleeper and the sleeper saw no flag (a lost wake-up)").isFalse();
+        assertThat(sleeper.isAlive()).isFalse();
+        assertThat(sleepers.count()).isZero();
+    }
+
+    // ------------------------------------------------------------------ RingStageQueue hand-off
+
+    void ringQueueHandOff(long budgetNanos) throws Exception {
+        long end = System.nanoTime() + budgetNanos;
+        int rounds = 0;
+        while (System.nanoTime() < end || rounds < 4) {
+            handOffRound(1 + rounds % 2, rounds % 3 == 0 ? new Dispatch.Batched(4, true) : Dispatch.SHARED);
+            rounds++;
+        }
+    }
+
+    private void handOffRound(int capacity, Dispatch dispatch) throws Exception {
+        TestQueueHost host = new TestQueueHost();
+        host.width = 3;
+        StageQueue q = StageQueue.forStage(StageSpec.named("s").withWidth(3).withQueueCapacity(capacity)
+                .withDispatch(dispatch).withAdmission(Admission.BLOCK), false, host);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<StageQueueContractTest.LoggingTaker> takers = StageQueueContractTest.startTakers(q, 3, failure);
+        int items = 1_000;
+        Thread producer = Thread.ofPlatform().start(() -> {
+            try {
+                for (int i = 0; i < items; i++) {
+                    q.offer(StageQueueContractTest.item(0, i, 0), true, false);
+                    if (i % 7 == 0) { // let it drain now and then, so takers go to sleep between items
+                        long deadline = System.nanoTime() + 5_000_000_000L;
+                        while (q.depth() > 0 && System.nanoTime() < deadline) Thread.yield();
+                        if (q.depth() > 0) throw new AssertionError("forbidden: item " + i + " stranded for 5 s with takers asleep");
+                    }
+                }
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+            }
+        });
+        producer.join(60_000);
+        assertThat(producer.isAlive()).isFalse();
+        StageQueueContractTest.stop(host, q, takers);
+        assertThat(failure.get()).isNull();
+        assertThat(takers.stream().mapToInt(t -> t.log.size()).sum()).isEqualTo(items);
+    }
+
+    private static void await(CyclicBarrier b) {
+        try {
+            b.await();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}
