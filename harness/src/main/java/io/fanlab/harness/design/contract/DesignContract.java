@@ -19,7 +19,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Pattern;
 
 /**
  * The contract every design keeps, as checks a test calls:
@@ -40,16 +39,6 @@ import java.util.regex.Pattern;
  * left behind. Run the checks one at a time (not concurrently with other tests that start threads).
  */
 public final class DesignContract {
-    /**
-     * Threads the JDK starts lazily for its own use (the JDK part of the point runner's housekeeping list): they
-     * may appear while a design runs without belonging to it.
-     */
-    static final Pattern JDK_THREADS = Pattern.compile(
-            "Attach Listener|Common-Cleaner|process reaper|Signal Dispatcher|Finalizer|Reference Handler|Notification Thread|"
-                    + "C[12] CompilerThread\\d*|Sweeper thread|Monitor Deflation Thread|Service Thread|VM Periodic Task Thread|JFR.*|"
-                    + "ForkJoinPool\\.commonPool-worker-\\d+|ForkJoinPool-\\d+-worker-\\d+|ForkJoinPool-\\d+-delayScheduler|"
-                    + "InnocuousThread-\\d+|VirtualThread-unblocker|.*-Poller|MasterPoller|SubPoller-\\d+");
-
     private final Design design;
     private int items = 5_000;
     private int width = 4;
@@ -207,13 +196,9 @@ public final class DesignContract {
     }
 
     private void noThreadLeftBehind(String check, List<ThreadCensus.Seen> before) throws InterruptedException {
-        long deadline = System.nanoTime() + threadGrace.toNanos();
-        List<ThreadCensus.Seen> left;
-        while (true) {
-            left = ThreadCensus.newSince(before).stream().filter(t -> !JDK_THREADS.matcher(t.name()).matches()).toList();
-            if (left.isEmpty() || System.nanoTime() > deadline) break;
-            Thread.sleep(20);
-        }
+        // the point runner's rule: threads judged by what owns them (the JVM's own pools, pollers and carriers are
+        // not the design's), never by name, so a forgotten default-named ForkJoinPool is caught
+        List<ThreadCensus.Seen> left = ThreadCensus.leakedSince(before, t -> false, threadGrace.toNanos());
         if (!left.isEmpty())
             throw fail(check, left.size() + " thread(s) still alive " + threadGrace.toMillis() + " ms after the design stopped: "
                     + left.stream().limit(10).map(t -> (t.virtual() ? "virtual " : "") + (t.name().isEmpty() ? "#" + t.tid() : t.name())).toList());
