@@ -12,9 +12,9 @@ import java.util.Optional;
  */
 public record Admission(Overflow overflow, Optional<Duration> queueDeadline) {
     public Admission {
-        Check.notNull("admission.overflow", overflow);
+        Check.notNull("admission", "overflow", overflow);
         queueDeadline = queueDeadline == null ? Optional.empty() : queueDeadline;
-        queueDeadline.ifPresent(d -> Check.positive("admission.queue_deadline", d));
+        queueDeadline.ifPresent(d -> Check.positive("admission", "queue_deadline", d));
     }
 
     public static final Admission BLOCK = new Admission(new Overflow.Block(), Optional.empty());
@@ -32,7 +32,7 @@ public record Admission(Overflow overflow, Optional<Duration> queueDeadline) {
          * rising linearly to 1 at a full queue (RED-style early drop).
          */
         record Probabilistic(double threshold) implements Overflow {
-            public Probabilistic { Check.share("admission.threshold", threshold); }
+            public Probabilistic { Check.share("admission", "threshold", threshold); }
         }
     }
 }

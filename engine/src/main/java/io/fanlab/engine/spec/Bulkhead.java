@@ -1,5 +1,6 @@
 package io.fanlab.engine.spec;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,13 +13,14 @@ import java.util.Map;
  */
 public record Bulkhead(Map<String, Double> shares, boolean burst) {
     public Bulkhead {
-        shares = Map.copyOf(Check.notNull("bulkhead.shares", shares));
+        shares = Map.copyOf(Check.notNull("bulkhead", "shares", shares));
         double sum = 0;
         for (var e : shares.entrySet()) {
-            Check.positive("bulkhead.shares." + e.getKey(), e.getValue());
-            Check.share("bulkhead.shares." + e.getKey(), e.getValue());
+            double v = e.getValue();
+            if (!(v > 0.0 && v <= 1.0))
+                throw new InvalidField("bulkhead", List.of("shares", e.getKey()), String.valueOf(v), v > 1.0 ? "0..1" : "> 0");
             sum += e.getValue();
         }
-        if (sum > 1.0 + 1e-9) throw new IllegalArgumentException("bulkhead.shares: sum " + sum + " (expected: <= 1)");
+        if (sum > 1.0 + 1e-9) throw new InvalidField("bulkhead", List.of("shares"), "sum " + sum, "<= 1");
     }
 }

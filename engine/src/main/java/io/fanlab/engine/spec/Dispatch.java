@@ -13,7 +13,7 @@ public sealed interface Dispatch {
      * while the queue is deep and shrinks it to 1 when the queue is shallow (latency first at low load).
      */
     record Batched(int size, boolean adaptive) implements Dispatch {
-        public Batched { Check.atLeast("dispatch.batch", size, 1); }
+        public Batched { Check.atLeast("dispatch.batched", "size", size, 1); }
     }
 
     Dispatch SHARED = new SharedQueue();

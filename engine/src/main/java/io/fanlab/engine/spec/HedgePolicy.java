@@ -15,9 +15,9 @@ import java.util.Optional;
 public record HedgePolicy(Optional<Duration> fixedDelay, double percentile, double budget) {
     public HedgePolicy {
         fixedDelay = fixedDelay == null ? Optional.empty() : fixedDelay;
-        fixedDelay.ifPresent(d -> Check.positive("hedge.delay", d));
+        fixedDelay.ifPresent(d -> Check.positive("hedge", "delay", d));
         if (fixedDelay.isEmpty() && !(percentile > 0 && percentile < 100))
-            throw new IllegalArgumentException("hedge.percentile: " + percentile + " (expected: 0 < p < 100)");
-        Check.share("hedge.budget", budget);
+            throw new InvalidField("hedge", java.util.List.of("percentile"), String.valueOf(percentile), "0 < p < 100");
+        Check.share("hedge", "budget", budget);
     }
 }

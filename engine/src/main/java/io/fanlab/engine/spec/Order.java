@@ -11,7 +11,7 @@ public sealed interface Order {
      * its reorder buffer. The buffer depth is reported as a gauge.
      */
     record Ordered(int window) implements Order {
-        public Ordered { Check.atLeast("order.window", window, 1); }
+        public Ordered { Check.atLeast("order", "window", window, 1); }
     }
 
     Order UNORDERED = new Unordered();

@@ -6,7 +6,7 @@ package io.fanlab.engine.spec;
  */
 public record RateLimit(double ratePerSecond, int burst) {
     public RateLimit {
-        Check.positive("rate_limit.rate", ratePerSecond);
-        Check.atLeast("rate_limit.burst", burst, 1);
+        Check.positive("rate_limit", "rate", ratePerSecond);
+        Check.atLeast("rate_limit", "burst", burst, 1);
     }
 }

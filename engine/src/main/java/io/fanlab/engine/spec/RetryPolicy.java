@@ -14,13 +14,13 @@ import java.time.Duration;
  */
 public record RetryPolicy(int maxAttempts, Duration backoff, Duration maxBackoff, double jitter, double budget) {
     public RetryPolicy {
-        Check.atLeast("retry.max_attempts", maxAttempts, 1);
-        Check.nonNegative("retry.backoff", backoff);
-        Check.nonNegative("retry.max_backoff", maxBackoff);
+        Check.atLeast("retry", "max_attempts", maxAttempts, 1);
+        Check.nonNegative("retry", "backoff", backoff);
+        Check.nonNegative("retry", "max_backoff", maxBackoff);
         if (maxBackoff.compareTo(backoff) < 0)
-            throw new IllegalArgumentException("retry.max_backoff: " + maxBackoff + " (expected: >= retry.backoff " + backoff + ")");
-        Check.share("retry.jitter", jitter);
-        Check.share("retry.budget", budget);
+            throw new InvalidField("retry", java.util.List.of("max_backoff"), Check.show(maxBackoff), ">= retry.backoff " + Check.show(backoff));
+        Check.share("retry", "jitter", jitter);
+        Check.share("retry", "budget", budget);
     }
 
     public static final RetryPolicy NONE = new RetryPolicy(1, Duration.ZERO, Duration.ZERO, 0, 0);

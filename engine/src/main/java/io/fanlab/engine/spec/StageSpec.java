@@ -33,24 +33,24 @@ public record StageSpec(String name, int width, ThreadKind threads, int queueCap
                         Optional<Bulkhead> bulkhead, boolean perKey) {
 
     public StageSpec {
-        if (name == null || name.isBlank()) throw new IllegalArgumentException("stage.name: '" + name + "' (expected: non-empty)");
-        Check.atLeast("stage." + name + ".width", width, 1);
-        Check.notNull("stage." + name + ".threads", threads);
-        Check.atLeast("stage." + name + ".queue", queueCapacity, 1);
-        Check.notNull("stage." + name + ".order", order);
-        Check.notNull("stage." + name + ".dispatch", dispatch);
-        Check.notNull("stage." + name + ".admission", admission);
-        Check.notNull("stage." + name + ".on_error", onError);
+        if (name == null || name.isBlank()) throw new InvalidField("stage", java.util.List.of("name"), "'" + name + "'", "non-empty");
+        Check.atLeast("stage." + name, "width", width, 1);
+        Check.notNull("stage." + name, "threads", threads);
+        Check.atLeast("stage." + name, "queue", queueCapacity, 1);
+        Check.notNull("stage." + name, "order", order);
+        Check.notNull("stage." + name, "dispatch", dispatch);
+        Check.notNull("stage." + name, "admission", admission);
+        Check.notNull("stage." + name, "on_error", onError);
         timeout = timeout == null ? Optional.empty() : timeout;
-        timeout.ifPresent(t -> Check.positive("stage." + name + ".timeout", t));
-        Check.notNull("stage." + name + ".retry", retry);
+        timeout.ifPresent(t -> Check.positive("stage." + name, "timeout", t));
+        Check.notNull("stage." + name, "retry", retry);
         hedge = hedge == null ? Optional.empty() : hedge;
         limit = limit == null ? Optional.empty() : limit;
         rateLimit = rateLimit == null ? Optional.empty() : rateLimit;
         bulkhead = bulkhead == null ? Optional.empty() : bulkhead;
         if (perKey && !(dispatch instanceof Dispatch.SharedQueue) && !(dispatch instanceof Dispatch.Sharded))
-            throw new IllegalArgumentException("stage." + name + ".per_key: true with dispatch " + dispatch
-                    + " (expected: per-key stages use shard-per-worker dispatch; leave dispatch at shared or sharded)");
+            throw new InvalidField("stage." + name, java.util.List.of("per_key"), "true with dispatch " + dispatch,
+                    "per-key stages use shard-per-worker dispatch; leave dispatch at shared or sharded");
     }
 
     /** Defaults: width 1, platform threads, queue 1024, unordered, shared queue, block, continue, no timeout/retry/hedge/limits. */

@@ -1,5 +1,7 @@
 package io.fanlab.harness.dist;
 
+import io.fanlab.engine.spec.Check;
+import io.fanlab.engine.spec.InvalidField;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,34 +35,25 @@ public sealed interface Distribution {
         return nanos >= CAP_NANOS ? CAP_NANOS : Math.round(nanos);
     }
 
-    private static Duration nonNegative(String field, Duration d) {
-        if (d == null || d.isNegative()) throw new IllegalArgumentException(field + ": " + d + " (expected: >= 0ms)");
-        return d;
-    }
-
-    private static Duration positive(String field, Duration d) {
-        if (d == null || d.isNegative() || d.isZero()) throw new IllegalArgumentException(field + ": " + d + " (expected: > 0ms)");
-        return d;
-    }
 
     record Constant(Duration value) implements Distribution {
-        public Constant { nonNegative("constant", value); }
+        public Constant { Check.nonNegative("constant", value); }
         public long sampleNanos(double u) { return cap(value.toNanos()); }
         public double meanNanos() { return value.toNanos(); }
     }
 
     record Uniform(Duration min, Duration max) implements Distribution {
         public Uniform {
-            nonNegative("uniform.min", min);
-            nonNegative("uniform.max", max);
-            if (max.compareTo(min) < 0) throw new IllegalArgumentException("uniform.max: " + max + " (expected: >= uniform.min " + min + ")");
+            Check.nonNegative("uniform", "min", min);
+            Check.nonNegative("uniform", "max", max);
+            if (max.compareTo(min) < 0) throw new InvalidField("uniform", List.of("max"), Check.show(max), ">= uniform.min " + Check.show(min));
         }
         public long sampleNanos(double u) { return cap(min.toNanos() + u * (max.toNanos() - min.toNanos())); }
         public double meanNanos() { return (min.toNanos() + max.toNanos()) / 2.0; }
     }
 
     record Exponential(Duration mean) implements Distribution {
-        public Exponential { positive("exponential.mean", mean); }
+        public Exponential { Check.positive("exponential", "mean", mean); }
         public long sampleNanos(double u) { return cap(-mean.toNanos() * Math.log1p(-u)); }
         public double meanNanos() { return mean.toNanos(); }
     }
@@ -69,9 +62,9 @@ public sealed interface Distribution {
     record LogNormal(Duration median, Duration p99) implements Distribution {
         static final double Z99 = 2.3263478740408408;
         public LogNormal {
-            positive("lognormal.median", median);
-            positive("lognormal.p99", p99);
-            if (p99.compareTo(median) <= 0) throw new IllegalArgumentException("lognormal.p99: " + p99 + " (expected: > lognormal.median " + median + ")");
+            Check.positive("lognormal", "median", median);
+            Check.positive("lognormal", "p99", p99);
+            if (p99.compareTo(median) <= 0) throw new InvalidField("lognormal", List.of("p99"), Check.show(p99), "> lognormal.median " + Check.show(median));
         }
         public double mu() { return Math.log(median.toNanos()); }
         public double sigma() { return Math.log((double) p99.toNanos() / median.toNanos()) / Z99; }
@@ -82,8 +75,8 @@ public sealed interface Distribution {
     /** Pareto with scale x_m and shape alpha; the mean is finite only for alpha > 1. */
     record Pareto(Duration scale, double shape) implements Distribution {
         public Pareto {
-            positive("pareto.scale", scale);
-            if (!(shape > 0) || Double.isInfinite(shape)) throw new IllegalArgumentException("pareto.shape: " + shape + " (expected: > 0)");
+            Check.positive("pareto", "scale", scale);
+            if (!(shape > 0) || Double.isInfinite(shape)) throw new InvalidField("pareto", List.of("shape"), String.valueOf(shape), "> 0");
         }
         public long sampleNanos(double u) { return cap(scale.toNanos() / Math.pow(1 - u, 1 / shape)); }
         public double meanNanos() { return shape > 1 ? shape * scale.toNanos() / (shape - 1) : Double.POSITIVE_INFINITY; }
@@ -93,15 +86,15 @@ public sealed interface Distribution {
     record Mixture(List<Component> components) implements Distribution {
         public record Component(double weight, Distribution distribution) {
             public Component {
-                if (!(weight > 0 && weight <= 1)) throw new IllegalArgumentException("mixture.weight: " + weight + " (expected: 0 < w <= 1)");
-                if (distribution == null) throw new IllegalArgumentException("mixture.distribution: null (expected: a distribution)");
+                if (!(weight > 0 && weight <= 1)) throw new InvalidField("mixture", List.of("weight"), String.valueOf(weight), "0 < w <= 1");
+                if (distribution == null) throw new InvalidField("mixture", List.of("distribution"), "null", "a distribution");
             }
         }
         public Mixture {
             components = List.copyOf(components);
-            if (components.isEmpty()) throw new IllegalArgumentException("mixture: [] (expected: at least one component)");
+            if (components.isEmpty()) throw new InvalidField("", List.of("mixture"), "[]", "at least one component");
             double sum = components.stream().mapToDouble(Component::weight).sum();
-            if (Math.abs(sum - 1) > 1e-6) throw new IllegalArgumentException("mixture: weights sum to " + sum + " (expected: 1)");
+            if (Math.abs(sum - 1) > 1e-6) throw new InvalidField("", List.of("mixture"), "weights sum to " + sum, "1");
         }
         /** Picks the component by cumulative weight and rescales {@code u} into it, so one draw suffices. */
         public long sampleNanos(double u) {

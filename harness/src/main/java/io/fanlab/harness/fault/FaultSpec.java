@@ -1,6 +1,7 @@
 package io.fanlab.harness.fault;
 
 import io.fanlab.engine.spec.Check;
+import io.fanlab.engine.spec.InvalidField;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -39,7 +40,7 @@ public sealed interface FaultSpec {
     }
     /** A background allocation storm of {@code bytesPerSecond}. */
     record GcPressure(Duration at, Duration duration, long bytesPerSecond) implements FaultSpec {
-        public GcPressure { Check.nonNegative("at", at); Check.positive("duration", duration); if (bytesPerSecond < 1) throw new IllegalArgumentException("rate: " + bytesPerSecond + "B/s (expected: >= 1B/s)"); }
+        public GcPressure { Check.nonNegative("at", at); Check.positive("duration", duration); if (bytesPerSecond < 1) throw new InvalidField("rate", bytesPerSecond + "B/s", ">= 1B/s"); }
     }
     /** {@code threads} busy threads steal CPU. */
     record CpuHog(Duration at, Duration duration, int threads) implements FaultSpec {
@@ -53,11 +54,11 @@ public sealed interface FaultSpec {
         public LoadSpike {
             Check.nonNegative("at", at);
             Check.positive("duration", duration);
-            if (!(factor >= 0) || Double.isInfinite(factor)) throw new IllegalArgumentException("factor: " + factor + " (expected: finite >= 0)");
+            if (!(factor >= 0) || Double.isInfinite(factor)) throw new InvalidField("factor", String.valueOf(factor), "finite >= 0");
         }
     }
     /** The point's JVM is killed at {@code at} (tests that finished points survive); duration is zero. */
     record Abort(Duration at, Duration duration) implements FaultSpec {
-        public Abort { Check.nonNegative("at", at); if (duration == null || !duration.isZero()) throw new IllegalArgumentException("duration: " + duration + " (expected: 0ms, an abort is instantaneous)"); }
+        public Abort { Check.nonNegative("at", at); if (duration == null || !duration.isZero()) throw new InvalidField("duration", io.fanlab.engine.spec.Check.show(duration), "0ms, an abort is instantaneous"); }
     }
 }

@@ -1,6 +1,7 @@
 package io.fanlab.harness.load;
 
 import io.fanlab.engine.spec.Check;
+import io.fanlab.engine.spec.InvalidField;
 import io.fanlab.harness.dist.Distribution;
 import java.time.Duration;
 import java.util.List;
@@ -50,7 +51,7 @@ public sealed interface LoadSpec {
         record Steps(List<Step> steps) implements Arrival {
             public Steps {
                 steps = List.copyOf(Check.notNull("steps", steps));
-                if (steps.isEmpty()) throw new IllegalArgumentException("steps: [] (expected: at least one step)");
+                if (steps.isEmpty()) throw new InvalidField("steps", "[]", "at least one step");
             }
             public record Step(Rate rate, Duration duration) {
                 public Step { Check.notNull("rate", rate); Check.positive("duration", duration); }
@@ -63,7 +64,7 @@ public sealed interface LoadSpec {
         record Spike(Rate base, double factor, Duration at, Duration duration) implements Arrival {
             public Spike {
                 Check.notNull("rate", base);
-                if (!(factor >= 0) || Double.isInfinite(factor)) throw new IllegalArgumentException("factor: " + factor + " (expected: finite >= 0)");
+                if (!(factor >= 0) || Double.isInfinite(factor)) throw new InvalidField("factor", String.valueOf(factor), "finite >= 0");
                 Check.nonNegative("at", at);
                 Check.positive("duration", duration);
             }
@@ -76,7 +77,7 @@ public sealed interface LoadSpec {
         record Trace(RecordedTrace trace, double speed) implements Arrival {
             public Trace {
                 Check.notNull("trace", trace);
-                if (!(speed > 0) || Double.isInfinite(speed)) throw new IllegalArgumentException("speed: " + speed + " (expected: finite > 0)");
+                if (!(speed > 0) || Double.isInfinite(speed)) throw new InvalidField("speed", String.valueOf(speed), "finite > 0");
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.fanlab.harness.scenario;
 
+import io.fanlab.engine.spec.InvalidField;
 import java.time.Duration;
 
 /**
@@ -28,7 +29,7 @@ public sealed interface CancelAt {
     record At(Duration offset) implements CancelAt {
         public At {
             if (offset == null || offset.isNegative() || offset.isZero())
-                throw new IllegalArgumentException("cancel: " + offset + " (expected: > 0s)");
+                throw new InvalidField("cancel", io.fanlab.engine.spec.Check.show(offset), "> 0s");
         }
         @Override public String toString() { return Units.formatDuration(offset); }
     }

@@ -1,6 +1,7 @@
 package io.fanlab.harness.scenario;
 
 import io.fanlab.engine.spec.Check;
+import io.fanlab.engine.spec.InvalidField;
 import java.time.Duration;
 import java.util.List;
 
@@ -35,14 +36,14 @@ public record CaptureSpec(boolean jfr, List<Event> profiler, Duration interval, 
     public static final CaptureSpec NONE = new CaptureSpec(false, List.of(), Duration.ofMillis(10), false);
 
     public CaptureSpec {
-        profiler = List.copyOf(Check.notNull("capture.profiler", profiler));
+        profiler = List.copyOf(Check.notNull("capture", "profiler", profiler));
         if (profiler.stream().distinct().count() != profiler.size())
-            throw new IllegalArgumentException("profiler: " + keys(profiler) + " (expected: each event once)");
+            throw new InvalidField("profiler", String.valueOf(keys(profiler)), "each event once");
         if (profiler.contains(Event.CPU) && profiler.contains(Event.ITIMER))
-            throw new IllegalArgumentException("profiler: " + keys(profiler) + " (expected: cpu or itimer, not both: both sample CPU time)");
-        Check.notNull("capture.interval", interval);
+            throw new InvalidField("profiler", String.valueOf(keys(profiler)), "cpu or itimer, not both: both sample CPU time");
+        Check.notNull("capture", "interval", interval);
         if (interval.isNegative() || interval.isZero() || interval.compareTo(Duration.ofSeconds(1)) > 0)
-            throw new IllegalArgumentException("interval: " + interval.toMillis() + "ms (expected: > 0ms and <= 1s)");
+            throw new InvalidField("interval", interval.toMillis() + "ms", "> 0ms and <= 1s");
     }
 
     private static java.util.List<String> keys(List<Event> events) { return events.stream().map(e -> e.key).toList(); }

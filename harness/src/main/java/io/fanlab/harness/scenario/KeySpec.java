@@ -1,6 +1,7 @@
 package io.fanlab.harness.scenario;
 
 import io.fanlab.engine.spec.Check;
+import io.fanlab.engine.spec.InvalidField;
 
 /** How item keys are drawn (a function of seed and item index). */
 public sealed interface KeySpec {
@@ -14,7 +15,7 @@ public sealed interface KeySpec {
     record Zipf(int n, double s) implements KeySpec {
         public Zipf {
             Check.atLeast("n", n, 1);
-            if (!(s >= 0) || Double.isInfinite(s)) throw new IllegalArgumentException("s: " + s + " (expected: finite >= 0)");
+            if (!(s >= 0) || Double.isInfinite(s)) throw new InvalidField("s", String.valueOf(s), "finite >= 0");
         }
     }
     /** {@code share} of items get key 0, the rest uniform over [1, n). */

@@ -1,6 +1,7 @@
 package io.fanlab.harness.scenario;
 
 import io.fanlab.engine.spec.Check;
+import io.fanlab.engine.spec.InvalidField;
 import java.time.Duration;
 
 /**
@@ -15,10 +16,10 @@ public record Phases(Duration warmup, Duration measure, Duration cooldown, Cance
         Check.notNull("cancel", cancel);
         if (cancel instanceof CancelAt.At at) {
             if (at.offset().compareTo(warmup) <= 0)
-                throw new IllegalArgumentException("cancel: " + cancel + " (expected: after the warmup, > " + Units.formatDuration(warmup) + ")");
+                throw new InvalidField("cancel", String.valueOf(cancel), "after the warmup, > " + Units.formatDuration(warmup));
             if (at.offset().compareTo(warmup.plus(measure).plus(cooldown)) > 0)
-                throw new IllegalArgumentException("cancel: " + cancel + " (expected: at most the end of the cooldown, "
-                        + Units.formatDuration(warmup.plus(measure).plus(cooldown)) + ")");
+                throw new InvalidField("cancel", String.valueOf(cancel), "at most the end of the cooldown, "
+                        + Units.formatDuration(warmup.plus(measure).plus(cooldown)));
         }
     }
 

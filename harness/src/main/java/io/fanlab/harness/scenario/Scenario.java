@@ -1,6 +1,7 @@
 package io.fanlab.harness.scenario;
 
 import io.fanlab.engine.spec.Check;
+import io.fanlab.engine.spec.InvalidField;
 import io.fanlab.harness.fault.FaultSpec;
 import io.fanlab.harness.load.LoadSpec;
 import io.fanlab.reports.analysis.Gate;
@@ -39,7 +40,7 @@ public record Scenario(String name, String description, long seed, Phases phases
     }
 
     public Scenario {
-        if (name == null || name.isBlank()) throw new IllegalArgumentException("name: '" + name + "' (expected: non-empty)");
+        if (name == null || name.isBlank()) throw new InvalidField("name", "'" + name + "'", "non-empty");
         Check.notNull("description", description);
         Check.notNull("phases", phases);
         Check.notNull("load", load);
@@ -48,7 +49,7 @@ public record Scenario(String name, String description, long seed, Phases phases
         Check.notNull("sweep", sweep);
         Check.notNull("gate", gate);
         Check.notNull("compare", compare);
-        if (Check.notNull("pipeline", pipeline).isEmpty()) throw new IllegalArgumentException("pipeline: [] (expected: at least one stage)");
+        if (Check.notNull("pipeline", pipeline).isEmpty()) throw new InvalidField("pipeline", "[]", "at least one stage");
         pipeline = List.copyOf(pipeline);
         faults = List.copyOf(faults);
         slos = List.copyOf(slos);

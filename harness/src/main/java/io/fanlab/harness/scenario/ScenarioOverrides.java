@@ -1,5 +1,6 @@
 package io.fanlab.harness.scenario;
 
+import io.fanlab.engine.spec.InvalidField;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,8 +63,8 @@ public record ScenarioOverrides(Optional<List<Integer>> widths, Optional<List<St
                 Duration v = Units.parseDuration(duration);
                 if (v.isNegative() || v.isZero()) problems.add(cli("--duration", duration + " (expected: > 0ms)"));
                 else m = Optional.of(v);
-            } catch (IllegalArgumentException e) {
-                problems.add(cli("--duration", duration + " " + e.getMessage()));
+            } catch (InvalidField e) {
+                problems.add(new Problem(null, 0, 0, "--duration", e.value(), e.rule()));
             }
         }
         Optional<Long> s = Optional.empty();
@@ -90,13 +91,13 @@ public record ScenarioOverrides(Optional<List<Integer>> widths, Optional<List<St
         Phases ph = s.phases();
         try {
             sw = new SweepSpec(sw.stage(), widths.orElse(sw.widths()), designs.orElse(sw.designs()), sw.repeats(), sw.abortOnFail());
-        } catch (IllegalArgumentException e) {
-            problems.add(cli(widths.isPresent() ? "--widths" : "--designs", e.getMessage().replaceFirst("^[a-z]+: ", "")));
+        } catch (InvalidField e) {
+            problems.add(new Problem(null, 0, 0, widths.isPresent() ? "--widths" : "--designs", e.value(), e.rule()));
         }
         try {
             ph = new Phases(ph.warmup(), duration.orElse(ph.measure()), ph.cooldown(), ph.cancel());
-        } catch (IllegalArgumentException e) {
-            problems.add(cli("--duration", e.getMessage().replaceFirst("^[a-z]+: ", "")));
+        } catch (InvalidField e) {
+            problems.add(new Problem(null, 0, 0, "--duration", e.value(), e.rule()));
         }
         if (!problems.isEmpty()) throw new ScenarioException(problems);
         Scenario out = new Scenario(s.name(), s.description(), seed.orElse(s.seed()), ph, s.load(), s.keys(), s.pipeline(),

@@ -1,6 +1,7 @@
 package io.fanlab.harness.scenario;
 
 import io.fanlab.engine.spec.Check;
+import io.fanlab.engine.spec.InvalidField;
 import io.fanlab.harness.load.Rate;
 import java.time.Duration;
 
@@ -13,7 +14,7 @@ public sealed interface SloSpec {
     record Latency(Metric metric, double percentile, Duration max) implements SloSpec {
         public Latency {
             Check.notNull("metric", metric);
-            if (!(percentile > 0 && percentile <= 100)) throw new IllegalArgumentException("percentile: " + percentile + " (expected: 0 < p <= 100)");
+            if (!(percentile > 0 && percentile <= 100)) throw new InvalidField("percentile", String.valueOf(percentile), "0 < p <= 100");
             Check.positive("max", max);
         }
     }

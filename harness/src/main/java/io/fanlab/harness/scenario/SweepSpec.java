@@ -1,6 +1,7 @@
 package io.fanlab.harness.scenario;
 
 import io.fanlab.engine.spec.Check;
+import io.fanlab.engine.spec.InvalidField;
 import java.util.List;
 
 /**
@@ -20,12 +21,12 @@ public record SweepSpec(String stage, List<Integer> widths, List<String> designs
     }
 
     public SweepSpec {
-        if (stage == null || stage.isBlank()) throw new IllegalArgumentException("stage: '" + stage + "' (expected: a stage name)");
+        if (stage == null || stage.isBlank()) throw new InvalidField("stage", "'" + stage + "'", "a stage name");
         widths = List.copyOf(Check.notNull("widths", widths));
         designs = List.copyOf(Check.notNull("designs", designs));
-        if (widths.isEmpty()) throw new IllegalArgumentException("widths: [] (expected: at least one width)");
+        if (widths.isEmpty()) throw new InvalidField("widths", "[]", "at least one width");
         for (int w : widths) Check.atLeast("widths", w, 1);
-        if (designs.isEmpty()) throw new IllegalArgumentException("designs: [] (expected: at least one design)");
+        if (designs.isEmpty()) throw new InvalidField("designs", "[]", "at least one design");
         Check.atLeast("repeats", repeats, 1);
     }
 }

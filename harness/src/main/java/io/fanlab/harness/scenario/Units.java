@@ -1,7 +1,9 @@
 package io.fanlab.harness.scenario;
 
+import io.fanlab.engine.spec.InvalidField;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -11,8 +13,8 @@ import java.util.regex.Pattern;
  * scenario format writes them. A unit is always required: a bare number is rejected with a message saying so,
  * because {@code timeout: 100} could mean 100 ms or 100 s and a guess would silently change the experiment.
  *
- * <p>Parsers throw {@link IllegalArgumentException} whose message is {@code (expected: ...)} only (the caller
- * prefixes path and value). Formatters pick the largest unit that represents the value exactly, so
+ * <p>Parsers throw {@link InvalidField} with an empty field, the text as value and the rule as what is expected
+ * (the caller knows the path). Formatters pick the largest unit that represents the value exactly, so
  * {@code parse(format(x)).equals(x)}. Stateless and thread-safe.
  */
 public final class Units {
@@ -36,7 +38,7 @@ public final class Units {
     /** Parses a duration; sub-nanosecond parts are rejected rather than rounded. */
     public static Duration parseDuration(String text) {
         Matcher m = DURATION.matcher(text.trim());
-        if (!m.matches()) throw new IllegalArgumentException(expected(text, DURATION_RULE));
+        if (!m.matches()) throw expected(text, DURATION_RULE);
         long unit = switch (m.group(2)) {
             case "ns" -> 1L;
             case "us", "µs" -> 1_000L;
@@ -49,26 +51,19 @@ public final class Units {
         try {
             return Duration.ofNanos(nanos.longValueExact());
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("(expected: " + DURATION_RULE + ", a whole number of nanoseconds, at most 292 years)");
+            throw new InvalidField("", List.of(), text, DURATION_RULE + ", a whole number of nanoseconds, at most 292 years");
         }
     }
 
     /** The shortest exact text for {@code d}: the largest of h, m, s, ms, us, ns that divides it. */
     public static String formatDuration(Duration d) {
-        if (d.getSeconds() >= Long.MAX_VALUE / 1_000_000_000L || d.getSeconds() <= Long.MIN_VALUE / 1_000_000_000L)
-            return d.getNano() == 0 ? d.getSeconds() + "s" : d.toString(); // beyond 2^63 ns: only in messages about it
-        long n = d.toNanos();
-        if (n == 0) return "0ms";
-        long[] units = {3_600_000_000_000L, 60_000_000_000L, 1_000_000_000L, 1_000_000L, 1_000L, 1L};
-        String[] names = {"h", "m", "s", "ms", "us", "ns"};
-        for (int i = 0; i < units.length; i++) if (n % units[i] == 0) return (n / units[i]) + names[i];
-        throw new AssertionError();
+        return io.fanlab.engine.spec.Check.show(d);
     }
 
     /** Parses a rate into items per second (may be zero or negative: the {@code Rate} record decides). */
     public static double parseRatePerSecond(String text) {
         Matcher m = RATE.matcher(text.trim());
-        if (!m.matches()) throw new IllegalArgumentException(expected(text, RATE_RULE));
+        if (!m.matches()) throw expected(text, RATE_RULE);
         double v = Double.parseDouble(m.group(1));
         return switch (m.group(2)) {
             case "s", "sec" -> v;
@@ -85,15 +80,15 @@ public final class Units {
     /** Parses a size in bytes; KiB/MiB/GiB are powers of 1024, KB/MB/GB powers of 1000. */
     public static long parseSize(String text) {
         Matcher m = SIZE.matcher(text.trim());
-        if (!m.matches()) throw new IllegalArgumentException(expected(text, SIZE_RULE));
-        return bytes(m.group(1), m.group(2), SIZE_RULE);
+        if (!m.matches()) throw expected(text, SIZE_RULE);
+        return bytes(text, m.group(1), m.group(2), SIZE_RULE);
     }
 
     /** Parses a byte rate ({@code 512MiB/s}) into bytes per second. */
     public static long parseByteRate(String text) {
         Matcher m = BYTE_RATE.matcher(text.trim());
-        if (!m.matches()) throw new IllegalArgumentException(expected(text, BYTE_RATE_RULE));
-        return bytes(m.group(1), m.group(2), BYTE_RATE_RULE);
+        if (!m.matches()) throw expected(text, BYTE_RATE_RULE);
+        return bytes(text, m.group(1), m.group(2), BYTE_RATE_RULE);
     }
 
     /** The largest binary unit that divides {@code bytes} exactly ({@code 65536} is {@code 64KiB}). */
@@ -108,7 +103,7 @@ public final class Units {
 
     public static String formatByteRate(long bytesPerSecond) { return formatSize(bytesPerSecond) + "/s"; }
 
-    private static long bytes(String number, String unit, String rule) {
+    private static long bytes(String text, String number, String unit, String rule) {
         long mult = switch (unit) {
             case "B" -> 1L;
             case "KiB" -> 1L << 10;
@@ -121,11 +116,11 @@ public final class Units {
         try {
             return Math.multiplyExact(Long.parseLong(number), mult);
         } catch (ArithmeticException | NumberFormatException e) {
-            throw new IllegalArgumentException("(expected: " + rule + ", at most 8EiB)");
+            throw new InvalidField("", List.of(), text, rule + ", at most 8EiB");
         }
     }
 
-    private static String expected(String text, String rule) {
-        return isBareNumber(text) ? "(expected: " + rule + "; a bare number has no unit)" : "(expected: " + rule + ")";
+    private static InvalidField expected(String text, String rule) {
+        return new InvalidField("", List.of(), text, isBareNumber(text) ? rule + "; a bare number has no unit" : rule);
     }
 }

@@ -5,6 +5,7 @@ import io.fanlab.engine.spec.Bulkhead;
 import io.fanlab.engine.spec.Dispatch;
 import io.fanlab.engine.spec.ErrorPolicy;
 import io.fanlab.engine.spec.HedgePolicy;
+import io.fanlab.engine.spec.InvalidField;
 import io.fanlab.engine.spec.LimitSpec;
 import io.fanlab.engine.spec.Order;
 import io.fanlab.engine.spec.RateLimit;
@@ -44,16 +45,16 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * position of its node instead of stopping at the first.
  *
  * <p>Implementation notes. Every reader returns {@code null} after recording a problem; a record is only built
- * when all its parts are non-null ({@link #build}), so one bad field reports once and does not cascade. A record
- * constructor's {@link IllegalArgumentException} ({@code field: value (expected: rule)}) is turned into a problem
- * at the YAML node the field came from: the field's dotted name is matched, longest suffix first, against the keys
- * below the node being built, and the value is shown as the user wrote it ({@code -1s}, not {@code PT-1S}).
+ * when all its parts are non-null ({@link #build}), so one bad field reports once and does not cascade. Problems are
+ * typed where they are found ({@link Problem}: path, position, what is wrong, what is allowed); a record
+ * constructor's {@link InvalidField} carries its key below the record and its rule, so the problem lands on the
+ * YAML node the key names and shows the value as the user wrote it ({@code -1s}, not {@code PT-1S}). No message is
+ * parsed back.
  * Positions of every bound path are kept for {@link ScenarioRules}. Single use, not thread-safe.
  */
 final class YamlBinder {
     interface Reader<T> { T read(Node n, String path); }
 
-    private static final Pattern FIELD_MESSAGE = Pattern.compile("^([A-Za-z0-9_.*\\[\\]-]+): (.*)$", Pattern.DOTALL);
     private static final Pattern INTEGER = Pattern.compile("[-+]?[0-9]+");
     private static final Pattern NUMBER = Pattern.compile("[-+]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[eE][-+]?[0-9]+)?");
     private static final Pattern QUORUM = Pattern.compile("quorum\\(\\s*([-+]?[0-9]+)\\s*\\)");
@@ -74,9 +75,12 @@ final class YamlBinder {
 
     // ---------------------------------------------------------------- problems and positions
 
-    void problem(Node n, String path, String message) {
+    void problem(Node n, String path, String message) { problem(n, path, message, ""); }
+
+    /** A problem at {@code n}: {@code wrong} (usually the value as written) and what is {@code allowed}. */
+    void problem(Node n, String path, Object wrong, String allowed) {
         Mark m = n == null ? null : n.getStartMark().orElse(null);
-        problems.add(new Problem(file, m == null ? 1 : m.getLine() + 1, m == null ? 1 : m.getColumn() + 1, path, message));
+        problems.add(new Problem(file, m == null ? 1 : m.getLine() + 1, m == null ? 1 : m.getColumn() + 1, path, String.valueOf(wrong), allowed));
     }
 
     private void mark(Node n, String path) { n.getStartMark().ifPresent(m -> marks.putIfAbsent(path, m)); }
@@ -93,49 +97,36 @@ final class YamlBinder {
 
     static String child(String path, String key) { return path.isEmpty() ? key : path + "." + key; }
 
-    /** Builds a record once all parts are present; maps its constructor's complaint onto the node it came from. */
+    /**
+     * Builds a record once all parts are present. A constructor's {@link InvalidField} becomes a problem at the node
+     * its key names below {@code ctx} (the value shown as written); when that key is not in the file (a default
+     * broke a rule with another value) or the rule is about the record, at {@code ctx}. Any other
+     * {@link IllegalArgumentException} is reported at {@code ctx} with its message as is.
+     */
     <T> T build(Node ctx, String path, Supplier<T> ctor, Object... parts) {
         for (Object p : parts) if (p == null) return null;
         try {
             return ctor.get();
+        } catch (InvalidField e) {
+            reportInvalid(ctx, path, e);
+            return null;
         } catch (IllegalArgumentException e) {
-            reportConstructor(ctx, path, e.getMessage());
+            problem(ctx, path, String.valueOf(e.getMessage()));
             return null;
         }
     }
 
-    private static final Pattern ISO_DURATION = Pattern.compile("-?PT[-0-9.HMS]+");
-
-    /** Shows {@code PT0.05S} from a record's message as {@code 50ms}, the way the format writes it. */
-    private static String formatDurations(String message) {
-        return ISO_DURATION.matcher(message).replaceAll(r -> {
-            try { return Matcher.quoteReplacement(Units.formatDuration(Duration.parse(r.group()))); } catch (RuntimeException e) { return Matcher.quoteReplacement(r.group()); }
-        });
-    }
-
-    private void reportConstructor(Node ctx, String path, String rawMessage) {
-        String message = rawMessage == null ? "" : formatDurations(rawMessage);
-        Matcher m = FIELD_MESSAGE.matcher(message);
-        if (!m.matches()) { problem(ctx, path, String.valueOf(message)); return; }
-        String[] segments = m.group(1).split("\\.");
-        String rest = m.group(2);
-        for (int start = 0; start < segments.length; start++) {
-            Node at = ctx;
-            String atPath = path;
-            for (int i = start; i < segments.length && at != null; i++) {
-                at = valueOf(at, segments[i]);
-                atPath = child(atPath, segments[i]);
-            }
-            if (at != null) { problem(at, atPath, at instanceof ScalarNode ? show(at) + expectedPart(rest) : rest); return; }
+    private void reportInvalid(Node ctx, String path, InvalidField e) {
+        Node at = ctx;
+        String atPath = path;
+        for (String k : e.key()) {
+            at = valueOf(at, k);
+            if (at == null) break;
+            atPath = child(atPath, k);
         }
-        if (ctx instanceof ScalarNode) problem(ctx, path, show(ctx) + expectedPart(rest));
-        else problem(ctx, path, message);
-    }
-
-    private static String expectedPart(String rest) {
-        int i = rest.lastIndexOf(" (expected: ");
-        if (i >= 0) return rest.substring(i);
-        return rest.startsWith("(expected: ") ? " " + rest : " (" + rest + ")";
+        if (at != null && at != ctx) problem(at, atPath, at instanceof ScalarNode ? show(at) : e.value(), e.rule());
+        else if (ctx instanceof ScalarNode) problem(ctx, path, show(ctx), e.rule());
+        else problem(ctx, path, e.field().isEmpty() ? e.value() : e.field() + ": " + e.value(), e.rule());
     }
 
     private static Node valueOf(Node mapping, String key) {
@@ -186,7 +177,7 @@ final class YamlBinder {
 
     Fields fields(Node n, String path, Collection<String> allowed, String what) {
         if (!(n instanceof MappingNode m)) {
-            problem(n, path, show(n) + " (expected: " + what + ")");
+            problem(n, path, show(n), what);
             return null;
         }
         mark(n, path);
@@ -223,7 +214,7 @@ final class YamlBinder {
             List<String> names = new ArrayList<>(scalars);
             names.addAll(mappings);
             String guess = mappings.contains(s.getValue()) ? null : Suggest.closest(s.getValue(), names);
-            problem(n, path, s.getValue() + " (expected: " + expected + (guess == null ? "" : "; did you mean '" + guess + "'?") + ")");
+            problem(n, path, s.getValue(), expected + (guess == null ? "" : "; did you mean '" + guess + "'?"));
             return null;
         }
         if (n instanceof MappingNode m && m.getValue().size() == 1 && m.getValue().get(0).getKeyNode() instanceof ScalarNode k) {
@@ -237,16 +228,16 @@ final class YamlBinder {
         }
         if (n instanceof MappingNode m && !m.getValue().isEmpty()) {
             String keys = m.getValue().stream().map(t -> show(t.getKeyNode())).collect(Collectors.joining(", "));
-            problem(n, path, "a mapping with keys " + keys + " (expected: exactly one key, " + expected + ")");
+            problem(n, path, "a mapping with keys " + keys, "exactly one key, " + expected);
             return null;
         }
-        problem(n, path, show(n) + " (expected: " + expected + ")");
+        problem(n, path, show(n), expected);
         return null;
     }
 
     <T> Reader<List<T>> list(Reader<T> element, String what, boolean nonEmpty) {
         return (n, path) -> {
-            if (!(n instanceof SequenceNode s)) { problem(n, path, show(n) + " (expected: a list of " + what + ")"); return null; }
+            if (!(n instanceof SequenceNode s)) { problem(n, path, show(n), "a list of " + what); return null; }
             if (nonEmpty && s.getValue().isEmpty()) { problem(n, path, "[] (expected: at least one of " + what + ")"); return null; }
             List<T> out = new ArrayList<>();
             boolean failed = false;
@@ -265,7 +256,7 @@ final class YamlBinder {
 
     private String scalar(Node n, String path, String expected) {
         if (n instanceof ScalarNode s && !isNull(s)) return s.getValue();
-        problem(n, path, show(n) + " (expected: " + expected + ")");
+        problem(n, path, show(n), expected);
         return null;
     }
 
@@ -277,14 +268,14 @@ final class YamlBinder {
         if (INTEGER.matcher(s).matches()) {
             try { return Integer.parseInt(s.startsWith("+") ? s.substring(1) : s); } catch (NumberFormatException ignored) { /* too large */ }
         }
-        problem(n, path, s + " (expected: an integer" + (INTEGER.matcher(s).matches() ? " of at most " + Integer.MAX_VALUE : "") + ")");
+        problem(n, path, s, "an integer" + (INTEGER.matcher(s).matches() ? " of at most " + Integer.MAX_VALUE : ""));
         return null;
     }
 
     Reader<Integer> atLeast(int min) {
         return (n, path) -> {
             Integer v = integer(n, path);
-            if (v != null && v < min) { problem(n, path, show(n) + " (expected: >= " + min + ")"); return null; }
+            if (v != null && v < min) { problem(n, path, show(n), ">= " + min); return null; }
             return v;
         };
     }
@@ -295,7 +286,7 @@ final class YamlBinder {
         if (INTEGER.matcher(s).matches()) {
             try { return Long.parseLong(s.startsWith("+") ? s.substring(1) : s); } catch (NumberFormatException ignored) { /* too large */ }
         }
-        problem(n, path, s + " (expected: a 64-bit integer)");
+        problem(n, path, s, "a 64-bit integer");
         return null;
     }
 
@@ -303,7 +294,7 @@ final class YamlBinder {
         String s = scalar(n, path, "a number");
         if (s == null) return null;
         if (!NUMBER.matcher(s).matches()) {
-            problem(n, path, s + " (expected: a number" + (s.endsWith("%") ? ", a share is written 0.05 not 5%" : "") + ")");
+            problem(n, path, s, "a number" + (s.endsWith("%") ? ", a share is written 0.05 not 5%" : ""));
             return null;
         }
         return Double.parseDouble(s);
@@ -314,14 +305,14 @@ final class YamlBinder {
         if (s == null) return null;
         if (s.equals("true")) return true;
         if (s.equals("false")) return false;
-        problem(n, path, s + " (expected: true or false)");
+        problem(n, path, s, "true or false");
         return null;
     }
 
     Duration duration(Node n, String path) {
         String s = scalar(n, path, Units.DURATION_RULE);
         if (s == null) return null;
-        try { return Units.parseDuration(s); } catch (IllegalArgumentException e) { problem(n, path, s + " " + e.getMessage()); return null; }
+        try { return Units.parseDuration(s); } catch (InvalidField e) { problem(n, path, s, e.rule()); return null; }
     }
 
     Rate rate(Node n, String path) {
@@ -329,21 +320,21 @@ final class YamlBinder {
         if (s == null) return null;
         try {
             double perSecond = Units.parseRatePerSecond(s);
-            if (!(perSecond > 0) || Double.isInfinite(perSecond)) { problem(n, path, s + " (expected: > 0/s)"); return null; }
+            if (!(perSecond > 0) || Double.isInfinite(perSecond)) { problem(n, path, s, "> 0/s"); return null; }
             return new Rate(perSecond);
-        } catch (IllegalArgumentException e) { problem(n, path, s + " " + e.getMessage()); return null; }
+        } catch (InvalidField e) { problem(n, path, s, e.rule()); return null; }
     }
 
     Long size(Node n, String path) {
         String s = scalar(n, path, Units.SIZE_RULE);
         if (s == null) return null;
-        try { return Units.parseSize(s); } catch (IllegalArgumentException e) { problem(n, path, s + " " + e.getMessage()); return null; }
+        try { return Units.parseSize(s); } catch (InvalidField e) { problem(n, path, s, e.rule()); return null; }
     }
 
     Long byteRate(Node n, String path) {
         String s = scalar(n, path, Units.BYTE_RATE_RULE);
         if (s == null) return null;
-        try { return Units.parseByteRate(s); } catch (IllegalArgumentException e) { problem(n, path, s + " " + e.getMessage()); return null; }
+        try { return Units.parseByteRate(s); } catch (InvalidField e) { problem(n, path, s, e.rule()); return null; }
     }
 
     <E> Reader<E> choice(Map<String, E> options) {
@@ -353,7 +344,7 @@ final class YamlBinder {
             E e = options.get(s);
             if (e != null) return e;
             String guess = Suggest.closest(s, options.keySet());
-            problem(n, path, s + " (expected: one of " + String.join(", ", options.keySet()) + (guess == null ? "" : "; did you mean '" + guess + "'?") + ")");
+            problem(n, path, s, "one of " + String.join(", ", options.keySet()) + (guess == null ? "" : "; did you mean '" + guess + "'?"));
             return null;
         };
     }
@@ -402,7 +393,7 @@ final class YamlBinder {
         try {
             return new CancelAt.At(Units.parseDuration(s));
         } catch (IllegalArgumentException e) {
-            problem(n, path, s + " (expected: " + CANCEL_RULE + ")");
+            problem(n, path, s, CANCEL_RULE);
             return null;
         }
     }
@@ -417,7 +408,7 @@ final class YamlBinder {
             return null;
         }
         if (f.has("trace") && (f.has("open") || f.has("closed"))) {
-            problem(f.keyNode("trace"), f.path("trace"), "given with " + (f.has("open") ? "open" : "closed") + " (expected: exactly one load model, open, closed or trace)");
+            problem(f.keyNode("trace"), f.path("trace"), "given with " + (f.has("open") ? "open" : "closed"), "exactly one load model, open, closed or trace");
             return null;
         }
         if (f.has("speed") && !f.has("trace")) {
@@ -428,7 +419,7 @@ final class YamlBinder {
             Double speed = f.opt("speed", this::number, Defaults.TRACE_SPEED);
             io.fanlab.harness.load.RecordedTrace trace = f.req("trace", this::trace);
             if (speed != null && !(speed > 0 && !Double.isInfinite(speed))) {
-                problem(f.node("speed"), f.path("speed"), speed + " (expected: finite > 0; 2.0 replays twice as fast)");
+                problem(f.node("speed"), f.path("speed"), speed, "finite > 0; 2.0 replays twice as fast");
                 return null;
             }
             return build(n, path, () -> new LoadSpec.Open(new LoadSpec.Arrival.Trace(trace, speed), fanout, join), trace, speed, fanout, join);
@@ -458,8 +449,8 @@ final class YamlBinder {
         } catch (io.fanlab.harness.load.RecordedTrace.BadRows e) {
             for (var r : e.problems()) problems.add(new Problem(csv, r.line(), r.column(), path, r.message()));
         } catch (IOException e) {
-            problem(n, path, s + " (expected: a readable CSV of arrivals, relative to the scenario's folder; "
-                    + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getClass().getSimpleName() + " " + e.getMessage()) + ")");
+            problem(n, path, s, "a readable CSV of arrivals, relative to the scenario's folder; "
+                    + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getClass().getSimpleName() + " " + e.getMessage()));
         }
         return null;
     }
@@ -521,7 +512,7 @@ final class YamlBinder {
                 return build(n, path, () -> new LoadSpec.Join.Quorum(q));
             } catch (NumberFormatException e) { /* falls through to the problem below */ }
         }
-        problem(n, path, s + " (expected: one of all, first, quorum(N))");
+        problem(n, path, s, "one of all, first, quorum(N)");
         return null;
     }
 
@@ -705,7 +696,7 @@ final class YamlBinder {
     }
 
     private Map<String, Double> shares(Node n, String path) {
-        if (!(n instanceof MappingNode m) || m.getValue().isEmpty()) { problem(n, path, show(n) + " (expected: a mapping tenant: share, e.g. {gold: 0.5})"); return null; }
+        if (!(n instanceof MappingNode m) || m.getValue().isEmpty()) { problem(n, path, show(n), "a mapping tenant: share, e.g. {gold: 0.5}"); return null; }
         Map<String, Double> out = new LinkedHashMap<>();
         boolean failed = false;
         for (NodeTuple t : m.getValue()) {
@@ -792,10 +783,10 @@ final class YamlBinder {
                 try {
                     return Distribution.Empirical.load(csv);
                 } catch (IOException e) {
-                    problem(vn, vp, s + " (expected: a readable CSV of durations in ms, relative to the scenario's folder; "
-                            + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getClass().getSimpleName() + " " + e.getMessage()) + ")");
+                    problem(vn, vp, s, "a readable CSV of durations in ms, relative to the scenario's folder; "
+                            + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getClass().getSimpleName() + " " + e.getMessage()));
                 } catch (IllegalArgumentException e) {
-                    problem(vn, vp, s + " (expected: a CSV of durations in ms; " + e.getMessage() + ")");
+                    problem(vn, vp, s, "a CSV of durations in ms; " + e.getMessage());
                 }
                 return null;
             }
@@ -808,8 +799,7 @@ final class YamlBinder {
         Double weight = f.req("weight", this::number);
         List<String> kinds = FormatKeys.DISTRIBUTIONS.stream().filter(f::has).toList();
         if (kinds.size() != 1) {
-            problem(n, path, (kinds.isEmpty() ? "no distribution" : "distributions " + String.join(", ", kinds))
-                    + " (expected: exactly one of " + String.join(", ", FormatKeys.DISTRIBUTIONS) + " beside weight)");
+            problem(n, path, (kinds.isEmpty() ? "no distribution" : "distributions " + String.join(", ", kinds)), "exactly one of " + String.join(", ", FormatKeys.DISTRIBUTIONS) + " beside weight");
             return null;
         }
         String kind = kinds.get(0);
@@ -948,7 +938,7 @@ final class YamlBinder {
             if (s == null) { ok = false; continue; }
             if (s.equals("off")) { m.put(metric, Double.POSITIVE_INFINITY); continue; }
             if (!NUMBER.matcher(s).matches() || !(Double.parseDouble(s) >= 0)) {
-                problem(vn, f.path(metric.key()), s + " (expected: a share >= 0 such as 0.1 for 10%" + (s.endsWith("%") ? ", written 0.1 not 10%" : "") + ", or off)");
+                problem(vn, f.path(metric.key()), s, "a share >= 0 such as 0.1 for 10%" + (s.endsWith("%") ? ", written 0.1 not 10%" : "") + ", or off");
                 ok = false;
                 continue;
             }
@@ -997,7 +987,7 @@ final class YamlBinder {
             CaptureSpec.Event ev = CaptureSpec.Event.of(s);
             if (ev == null) {
                 String guess = Suggest.closest(s, names);
-                problem(e, p, s + " (expected: one of " + String.join(", ", names) + (guess == null ? "" : "; did you mean '" + guess + "'?") + ")");
+                problem(e, p, s, "one of " + String.join(", ", names) + (guess == null ? "" : "; did you mean '" + guess + "'?"));
             }
             return ev;
         }, "async-profiler events", false).read(n, path);
@@ -1014,8 +1004,8 @@ final class YamlBinder {
         Double factor = f.req("factor", this::number);
         if (from == null || to == null || factor == null) return null;
         boolean ok = true;
-        if (to < from) { problem(f.node("to"), f.path("to"), to + " (expected: >= from " + from + ")"); ok = false; }
-        if (!(factor > 1) || Double.isInfinite(factor)) { problem(f.node("factor"), f.path("factor"), show(f.node("factor")) + " (expected: > 1)"); ok = false; }
+        if (to < from) { problem(f.node("to"), f.path("to"), to, ">= from " + from); ok = false; }
+        if (!(factor > 1) || Double.isInfinite(factor)) { problem(f.node("factor"), f.path("factor"), show(f.node("factor")), "> 1"); ok = false; }
         if (!ok) return null;
         List<Integer> out = new ArrayList<>();
         for (long w = from; w <= to; w = Math.max(w + 1, (long) Math.ceil(w * factor))) out.add((int) w);
