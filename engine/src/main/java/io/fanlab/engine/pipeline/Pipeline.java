@@ -72,6 +72,12 @@ public final class Pipeline<I, O> {
         return Pipeline.<I>empty().then(spec, work, key);
     }
 
+    /**
+     * A pipeline with no step yet, for building one whose first step is a {@link #route} or a {@link #loop} (or
+     * from a description walked node by node); {@link #start} fails until it has a stage.
+     */
+    public static <T> Pipeline<T, T> identity() { return empty(); }
+
     private static <T> Pipeline<T, T> empty() {
         return new Pipeline<>(List.of(), "pipeline", StageObserver.NOOP, System::nanoTime, 1024, Sleeper.SYSTEM);
     }

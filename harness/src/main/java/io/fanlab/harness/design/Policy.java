@@ -43,7 +43,14 @@ public enum Policy {
      * A pipeline of more than one stage run as separate stages (each with its own queue and workers); a design
      * without it runs every stage's work in one task at the swept width.
      */
-    PIPELINE("pipeline");
+    PIPELINE("pipeline"),
+    /**
+     * Routes and loops ({@code pipeline: [..., {route: ...}, {loop: ...}]}): the design runs
+     * {@link DesignContext#router()}'s graph, asking the router at every route and at every loop's end. Not a
+     * policy that can be ignored with a warning: a design without it is refused for a scenario with routes or loops
+     * (it would run every stage in sequence, a different pipeline).
+     */
+    GRAPH("graph");
 
     private final String key;
 

@@ -9,6 +9,7 @@ import io.fanlab.harness.capture.CaptureUnavailableException;
 import io.fanlab.harness.capture.WindowCapture;
 import io.fanlab.harness.design.Design;
 import io.fanlab.harness.design.DesignContext;
+import io.fanlab.harness.design.GraphRouter;
 import io.fanlab.harness.design.RunningDesign;
 import io.fanlab.harness.design.StageWork;
 import io.fanlab.harness.dist.Distribution;
@@ -152,7 +153,11 @@ public final class PointRunner {
 
         String[] captureFailure = new String[1];
         List<ThreadCensus.Seen> baseline = ThreadCensus.take();
-        RunningDesign running = design.start(new DesignContext(specs, work, sink, swept));
+        if (scenario.isGraph() && !design.capabilities().contains(io.fanlab.harness.design.Policy.GRAPH))
+            throw new IllegalStateException("design " + design.name() + " does not declare the graph capability (Policy.GRAPH): it cannot run"
+                    + " this scenario's routes and loops and would run every stage in sequence (use a design that does: engine*, tpe, vt-per-item)");
+        GraphRouter router = new GraphRouter(scenario.graph(), scenario.seed());
+        RunningDesign running = design.start(new DesignContext(specs, work, sink, swept, router));
         long runStart = System.nanoTime();
         long runStartEpochMs = System.currentTimeMillis();
         window[0] = runStart + phaseWarm;
@@ -300,7 +305,8 @@ public final class PointRunner {
                 reorder[0] < 0 ? null : new PointResult.Reorder(reorder[0], reorder[2] == 0 ? 0 : round3(reorder[1] / (double) reorder[2])),
                 workers(sampler.workersAtStart(), sampler.workersAtEnd(), phaseMeasure),
                 sink.windowKeys().top(CompletionSink.TOP_KEYS, false).stream().map(kc -> new PointResult.KeyCount(kc.key(), kc.count(), kc.error())).toList(),
-                deadLettersWritten, captured);
+                deadLettersWritten, captured,
+                router.counts().stream().map(c -> new PointResult.GraphNode(c.node(), c.kind(), c.exits(), c.passes())).toList());
         Map<SloSpec.Metric, Histogram> exact = new LinkedHashMap<>();
         exact.put(SloSpec.Metric.RESPONSE, resp);
         exact.put(SloSpec.Metric.SERVICE, svc);
@@ -361,7 +367,7 @@ public final class PointRunner {
                 p.responseMs(), p.serviceMs(), p.requestMs(), p.stages(), p.little(), p.conservationOk(), p.leakedThreads(),
                 p.leakedThreadNames(), p.cancelMs(), p.generator(), p.valid(), p.warnings(), slos, p.erlangC(), p.counters(),
                 p.validity(), p.selfTest(),
-                p.unfinished(), p.requests(), p.cancellation(), p.reorderDepth(), p.workers(), p.topKeys(), p.deadLettersWritten(), p.capture());
+                p.unfinished(), p.requests(), p.cancellation(), p.reorderDepth(), p.workers(), p.topKeys(), p.deadLettersWritten(), p.capture(), p.graph());
     }
 
     static PointResult.Latency summary(Histogram h) { return summary(h, 0); }

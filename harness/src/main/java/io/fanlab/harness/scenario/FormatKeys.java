@@ -35,6 +35,10 @@ public final class FormatKeys {
         put(m, "stage", "name", "width", "threads", "queue", "order", "dispatch", "admission", "on_error", "timeout",
                 "retry", "hedge", "limit", "rate_limit", "bulkhead", "per_key", "work", "error_rate");
         put(m, "order_ordered", "window");
+        put(m, "route", "name", "when", "a", "b");
+        put(m, "route_when", "fraction", "key_below");
+        put(m, "loop", "name", "body", "again");
+        put(m, "loop_again", "probability", "max");
         put(m, "dispatch_batched", "size", "adaptive");
         put(m, "admission", "overflow", "queue_deadline");
         put(m, "overflow_probabilistic", "threshold");

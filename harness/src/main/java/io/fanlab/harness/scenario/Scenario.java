@@ -2,6 +2,7 @@ package io.fanlab.harness.scenario;
 
 import io.fanlab.engine.spec.Check;
 import io.fanlab.engine.spec.InvalidField;
+import io.fanlab.harness.design.PipelineGraph;
 import io.fanlab.harness.fault.FaultSpec;
 import io.fanlab.harness.load.LoadSpec;
 import io.fanlab.reports.analysis.Gate;
@@ -17,7 +18,15 @@ import java.util.List;
  */
 public record Scenario(String name, String description, long seed, Phases phases, LoadSpec load, KeySpec keys,
                        List<StageConfig> pipeline, DownstreamSpec downstream, List<FaultSpec> faults,
-                       List<SloSpec> slos, SweepSpec sweep, Gate gate, Tolerances compare, CaptureSpec capture) {
+                       List<SloSpec> slos, SweepSpec sweep, Gate gate, Tolerances compare, CaptureSpec capture,
+                       PipelineGraph graph) {
+    /** A scenario whose stages run in sequence (a linear pipeline). */
+    public Scenario(String name, String description, long seed, Phases phases, LoadSpec load, KeySpec keys,
+                    List<StageConfig> pipeline, DownstreamSpec downstream, List<FaultSpec> faults,
+                    List<SloSpec> slos, SweepSpec sweep, Gate gate, Tolerances compare, CaptureSpec capture) {
+        this(name, description, seed, phases, load, keys, pipeline, downstream, faults, slos, sweep, gate, compare, capture, null);
+    }
+
     /** A scenario with the default gate, tolerances and capture. */
     public Scenario(String name, String description, long seed, Phases phases, LoadSpec load, KeySpec keys,
                     List<StageConfig> pipeline, DownstreamSpec downstream, List<FaultSpec> faults,
@@ -54,10 +63,16 @@ public record Scenario(String name, String description, long seed, Phases phases
         faults = List.copyOf(faults);
         slos = List.copyOf(slos);
         Check.notNull("capture", capture);
+        if (graph == null) graph = PipelineGraph.linear(pipeline.size());
+        if (graph.stageCount() != pipeline.size())
+            throw new InvalidField("graph", "a shape over " + graph.stageCount() + " stages", "the " + pipeline.size() + " stages of pipeline");
     }
+
+    /** True when the pipeline has routes or loops (not every design runs those). */
+    public boolean isGraph() { return !graph.isLinear(); }
 
     /** The same scenario capturing {@code c} ({@code --capture} / {@code --no-capture}). */
     public Scenario withCapture(CaptureSpec c) {
-        return new Scenario(name, description, seed, phases, load, keys, pipeline, downstream, faults, slos, sweep, gate, compare, c);
+        return new Scenario(name, description, seed, phases, load, keys, pipeline, downstream, faults, slos, sweep, gate, compare, c, graph);
     }
 }

@@ -101,7 +101,7 @@ public record ScenarioOverrides(Optional<List<Integer>> widths, Optional<List<St
         }
         if (!problems.isEmpty()) throw new ScenarioException(problems);
         Scenario out = new Scenario(s.name(), s.description(), seed.orElse(s.seed()), ph, s.load(), s.keys(), s.pipeline(),
-                s.downstream(), s.faults(), s.slos(), sw, s.gate(), s.compare(), s.capture());
+                s.downstream(), s.faults(), s.slos(), sw, s.gate(), s.compare(), s.capture(), s.graph());
         List<Problem> rules = ScenarioRules.check(out, knownDesigns, (path, message) -> cli(optionFor(path), message));
         if (!rules.isEmpty()) throw new ScenarioException(rules);
         return out;

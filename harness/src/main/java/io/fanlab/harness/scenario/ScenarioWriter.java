@@ -1,5 +1,6 @@
 package io.fanlab.harness.scenario;
 
+import io.fanlab.harness.design.PipelineGraph;
 import io.fanlab.engine.spec.Admission;
 import io.fanlab.engine.spec.Dispatch;
 import io.fanlab.engine.spec.HedgePolicy;
@@ -43,7 +44,7 @@ public final class ScenarioWriter {
                 "cancel", s.phases().cancel().toString()));
         root.put("load", load(s.load()));
         root.put("keys", keys(s.keys()));
-        root.put("pipeline", s.pipeline().stream().map(ScenarioWriter::stage).toList());
+        root.put("pipeline", path(s.graph().nodes(), s.pipeline()));
         root.put("downstream", map("connections", s.downstream().connections(), "error_rate", s.downstream().errorRate()));
         root.put("faults", s.faults().stream().map(ScenarioWriter::fault).toList());
         root.put("slos", s.slos().stream().map(ScenarioWriter::slo).toList());
@@ -102,6 +103,25 @@ public final class ScenarioWriter {
             case KeySpec.Zipf z -> map("zipf", map("n", z.n(), "s", z.s()));
             case KeySpec.HotKey h -> map("hot_key", map("n", h.n(), "share", h.share()));
         };
+    }
+
+    /** A path of the graph: stages as mappings, routes and loops nested as the user drew them. */
+    private static List<Object> path(List<PipelineGraph.Node> nodes, List<StageConfig> stages) {
+        List<Object> out = new ArrayList<>();
+        for (PipelineGraph.Node n : nodes) {
+            switch (n) {
+                case PipelineGraph.Stage st -> out.add(stage(stages.get(st.stage())));
+                case PipelineGraph.Route r -> out.add(map("route", map("name", r.name(),
+                        "when", switch (r.when()) {
+                            case PipelineGraph.Fraction fr -> map("fraction", fr.share());
+                            case PipelineGraph.KeyBelow kb -> map("key_below", kb.n());
+                        },
+                        "a", path(r.a(), stages), "b", path(r.b(), stages))));
+                case PipelineGraph.Loop l -> out.add(map("loop", map("name", l.name(), "body", path(l.body(), stages),
+                        "again", map("probability", l.again(), "max", l.max()))));
+            }
+        }
+        return out;
     }
 
     private static Object stage(StageConfig c) {

@@ -12,6 +12,7 @@ import io.fanlab.engine.spec.RateLimit;
 import io.fanlab.engine.spec.RetryPolicy;
 import io.fanlab.engine.spec.StageSpec;
 import io.fanlab.engine.spec.ThreadKind;
+import io.fanlab.harness.design.PipelineGraph;
 import io.fanlab.harness.dist.Distribution;
 import io.fanlab.harness.fault.FaultKind;
 import io.fanlab.harness.fault.FaultSpec;
@@ -360,17 +361,20 @@ final class YamlBinder {
         Phases phases = f.opt("phases", this::phases, new Phases(Defaults.WARMUP, Defaults.MEASURE, Defaults.COOLDOWN));
         LoadSpec load = f.req("load", this::load);
         KeySpec keys = f.opt("keys", this::keys, Defaults.KEYS);
-        List<StageConfig> pipeline = f.req("pipeline", list(this::stage, "stages", true));
+        List<StageConfig> pipeline = new ArrayList<>();
+        List<PipelineGraph.Node> nodes = f.req("pipeline", (n, p) -> path(n, p, pipeline));
+        PipelineGraph graph = nodes == null ? null : build(f.node("pipeline"), "pipeline", () -> new PipelineGraph(nodes), nodes);
+        if (graph == null) pipeline.clear();
         DownstreamSpec downstream = f.opt("downstream", this::downstream, new DownstreamSpec(Defaults.DOWNSTREAM_CONNECTIONS, Defaults.DOWNSTREAM_ERROR_RATE));
         List<FaultSpec> faults = f.opt("faults", list(this::fault, "faults", false), List.of());
         List<SloSpec> slos = f.opt("slos", list(this::slo, "SLOs", false), Defaults.SLOS);
-        SweepSpec sweep = pipeline == null ? null : f.opt("sweep", (n, p) -> sweep(n, p, pipeline), defaultSweep(pipeline));
-        if (pipeline == null && f.has("sweep")) sweep(f.node("sweep"), "sweep", null); // still report its own problems
+        SweepSpec sweep = pipeline.isEmpty() ? null : f.opt("sweep", (n, p) -> sweep(n, p, pipeline), defaultSweep(pipeline));
+        if (pipeline.isEmpty() && f.has("sweep")) sweep(f.node("sweep"), "sweep", null); // still report its own problems
         io.fanlab.reports.analysis.Gate gate = f.opt("gate", this::gate, Defaults.GATE);
         io.fanlab.reports.compare.Tolerances compare = f.opt("compare", this::compare, Defaults.COMPARE);
         CaptureSpec capture = f.opt("capture", this::capture, Defaults.CAPTURE);
-        return build(root, "", () -> new Scenario(name, description, seed, phases, load, keys, pipeline, downstream, faults, slos, sweep, gate, compare, capture),
-                name, description, seed, phases, load, keys, pipeline, downstream, faults, slos, sweep, gate, compare, capture);
+        return build(root, "", () -> new Scenario(name, description, seed, phases, load, keys, pipeline, downstream, faults, slos, sweep, gate, compare, capture, graph),
+                name, description, seed, phases, load, keys, graph, downstream, faults, slos, sweep, gate, compare, capture);
     }
 
     private Phases phases(Node n, String path) {
@@ -540,6 +544,89 @@ final class YamlBinder {
                 return build(v.value(), v.path(), () -> new KeySpec.HotKey(k, share), k, share);
             }
         }
+    }
+
+    // ---------------------------------------------------------------- pipeline graph
+
+    /** Route and loop names seen so far, with their name node (duplicates are reported at the second). */
+    private final Map<String, Node> graphNames = new HashMap<>();
+
+    /**
+     * A path of the pipeline: stages, {@code route: {...}} and {@code loop: {...}} steps. Stages are appended to
+     * {@code flat} in document order and referred to by index. Null after a problem.
+     */
+    private List<PipelineGraph.Node> path(Node n, String path, List<StageConfig> flat) {
+        if (!(n instanceof SequenceNode s)) { problem(n, path, show(n), "a list of stages, routes and loops"); return null; }
+        if (s.getValue().isEmpty()) { problem(n, path, "[]", "at least one stage"); return null; }
+        List<PipelineGraph.Node> out = new ArrayList<>();
+        boolean failed = false;
+        for (int i = 0; i < s.getValue().size(); i++) {
+            Node e = s.getValue().get(i);
+            String p = path + "[" + i + "]";
+            mark(e, p);
+            PipelineGraph.Node node;
+            if (e instanceof MappingNode m && !m.getValue().isEmpty() && m.getValue().get(0).getKeyNode() instanceof ScalarNode k
+                    && (k.getValue().equals("route") || k.getValue().equals("loop"))) {
+                Variant v = variant(e, p, List.of(), List.of("route", "loop"));
+                node = v == null ? null : v.name().equals("route") ? route(v.value(), v.path(), flat) : loop(v.value(), v.path(), flat);
+            } else {
+                StageConfig c = stage(e, p);
+                if (c != null) flat.add(c);
+                node = c == null ? null : new PipelineGraph.Stage(flat.size() - 1);
+            }
+            if (node == null) failed = true; else out.add(node);
+        }
+        return failed ? null : out;
+    }
+
+    private String graphName(Fields f) {
+        String name = f.req("name", this::string);
+        if (name == null) return null;
+        Node first = graphNames.putIfAbsent(name, f.node("name"));
+        if (first != null) {
+            problem(f.node("name"), f.path("name"), name, "a name no other route or loop has (first at line "
+                    + (first.getStartMark().map(Mark::getLine).orElse(0) + 1) + ")");
+            return null;
+        }
+        return name;
+    }
+
+    private PipelineGraph.Node route(Node n, String path, List<StageConfig> flat) {
+        Fields f = fields(n, path, FormatKeys.of("route"), "a mapping {name, when, a, b}");
+        if (f == null) return null;
+        String name = graphName(f);
+        PipelineGraph.When when = f.req("when", this::when);
+        List<PipelineGraph.Node> a = f.req("a", (an, ap) -> path(an, ap, flat));
+        List<PipelineGraph.Node> b = f.req("b", (bn, bp) -> path(bn, bp, flat));
+        return build(n, path, () -> new PipelineGraph.Route(name, when, a, b), name, when, a, b);
+    }
+
+    private PipelineGraph.When when(Node n, String path) {
+        Variant v = variant(n, path, List.of(), List.copyOf(FormatKeys.of("route_when")));
+        if (v == null) return null;
+        if (v.name().equals("fraction")) {
+            Double share = number(v.value(), v.path());
+            return build(v.value(), v.path(), () -> new PipelineGraph.Fraction(share), share);
+        }
+        Long k = longInteger(v.value(), v.path());
+        return build(v.value(), v.path(), () -> new PipelineGraph.KeyBelow(k), k);
+    }
+
+    private PipelineGraph.Node loop(Node n, String path, List<StageConfig> flat) {
+        Fields f = fields(n, path, FormatKeys.of("loop"), "a mapping {name, body, again: {probability, max}}");
+        if (f == null) return null;
+        String name = graphName(f);
+        List<PipelineGraph.Node> body = f.req("body", (bn, bp) -> path(bn, bp, flat));
+        Fields again = f.req("again", (an, ap) -> fields(an, ap, FormatKeys.of("loop_again"), "a mapping {probability, max}: a loop needs a bound"));
+        if (again == null) return null;
+        Double probability = again.req("probability", this::number);
+        if (!again.has("max")) {
+            problem(again.node, again.path("max"), "missing", "a bound, the most times an item goes round again, e.g. max: 3 (a loop without one could circle forever)");
+            return null;
+        }
+        Integer max = again.req("max", atLeast(1));
+        // the record's keys are again and max; in the file both sit under again
+        return build(again.node, again.path, () -> new PipelineGraph.Loop(name, body, probability, max), name, body, probability, max);
     }
 
     // ---------------------------------------------------------------- stages

@@ -15,7 +15,36 @@ public record PointResult(
         boolean valid, List<String> warnings, List<SloVerdict> slos, ErlangC erlangC, Counters counters,
         Validity validity, SelfTest selfTest,
         long unfinished, Requests requests, Cancellation cancellation, Reorder reorderDepth, List<Workers> workers,
-        List<KeyCount> topKeys, long deadLettersWritten, Capture capture) {
+        List<KeyCount> topKeys, long deadLettersWritten, Capture capture, List<GraphNode> graph) {
+
+    /** A point without graph figures (a linear pipeline, or a record written before routes and loops). */
+    public PointResult(
+            String id, String design, int width, int repeat, String status, String error,
+            double measureS, long offered, long completed, long failed, long shed, long timedOut, long cancelled,
+            long deadLettered, double throughput, Double intendedRate, double achievedRate,
+            Latency responseMs, Latency serviceMs, Latency requestMs, List<Stage> stages, Little little,
+            boolean conservationOk, long leakedThreads, List<String> leakedThreadNames, Double cancelMs, Generator generator,
+            boolean valid, List<String> warnings, List<SloVerdict> slos, ErlangC erlangC, Counters counters,
+            Validity validity, SelfTest selfTest,
+            long unfinished, Requests requests, Cancellation cancellation, Reorder reorderDepth, List<Workers> workers,
+            List<KeyCount> topKeys, long deadLettersWritten, Capture capture) {
+        this(id, design, width, repeat, status, error, measureS, offered, completed, failed, shed, timedOut, cancelled,
+                deadLettered, throughput, intendedRate, achievedRate, responseMs, serviceMs, requestMs, stages, little,
+                conservationOk, leakedThreads, leakedThreadNames, cancelMs, generator, valid, warnings, slos, erlangC, counters,
+                validity, selfTest, unfinished, requests, cancellation, reorderDepth, workers, topKeys, deadLettersWritten,
+                capture, List.of());
+    }
+
+    /**
+     * One route or loop of the pipeline and how items left it, over the whole point (warmup, window and cooldown).
+     *
+     * @param node   the route's or loop's name in the scenario
+     * @param kind   {@code route} or {@code loop}
+     * @param exits  a route: items that took path {@code a} and {@code b}; a loop: items that left because the draw
+     *               said so ({@code done}) and because they reached the bound ({@code bound})
+     * @param passes a loop: passes through its body (so passes / (done + bound) is passes per item); a route: 0
+     */
+    public record GraphNode(String node, String kind, java.util.Map<String, Long> exits, long passes) {}
 
     public static final String OK = "ok", FAILED = "failed", CRASHED = "crashed", ABORTED = "aborted";
 
@@ -185,6 +214,6 @@ public record PointResult(
         return new PointResult(id, design, width, repeat, status, error, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, 0,
                 null, null, null, List.of(), null, false, 0, List.of(), null, null, false, List.of(status + ": " + error),
                 List.of(), null, null, null, null,
-                0, null, null, null, List.of(), List.of(), 0, null);
+                0, null, null, null, List.of(), List.of(), 0, null, List.of());
     }
 }

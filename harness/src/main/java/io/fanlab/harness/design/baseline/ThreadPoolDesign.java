@@ -24,10 +24,11 @@ public final class ThreadPoolDesign implements Design {
     @Override public String description() { return "ThreadPoolExecutor, N platform threads, bounded queue, one submit per item (baseline)"; }
 
     /**
-     * None: every stage's work runs in sequence in one task, at the swept width, and a full queue blocks the
+     * Routes and loops only (walked per item on the task's thread, see TrackedItems): otherwise every stage's work
+     * runs in sequence in one task, at the swept width, and a full queue blocks the
      * producer whatever the scenario's admission says; the runner names each ignored policy in the point's warnings.
      */
-    @Override public Set<Policy> capabilities() { return Set.of(); }
+    @Override public Set<Policy> capabilities() { return Set.of(Policy.GRAPH); }
 
     @Override public RunningDesign start(DesignContext context) {
         int n = context.width();

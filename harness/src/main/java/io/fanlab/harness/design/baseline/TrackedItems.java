@@ -48,10 +48,10 @@ final class TrackedItems {
             Outcome outcome = Outcome.COMPLETED;
             Throwable cause = null;
             try {
-                for (StageWork w : context.work()) {
+                context.router().walk(item, stage -> { // routes and loops decided by the point's router, stage by stage
                     if (cancelled || Thread.currentThread().isInterrupted()) throw new InterruptedException("cancelled");
-                    w.run(item, () -> cancelled);
-                }
+                    context.work().get(stage).run(item, () -> cancelled);
+                });
             } catch (InterruptedException e) {
                 outcome = Outcome.CANCELLED;
             } catch (Throwable e) {

@@ -10,14 +10,18 @@ import io.fanlab.engine.pipeline.ShutdownReport;
 import io.fanlab.engine.spec.StageSpec;
 import io.fanlab.harness.design.Design;
 import io.fanlab.harness.design.DesignContext;
+import io.fanlab.harness.design.GraphRouter;
 import io.fanlab.harness.design.Item;
+import io.fanlab.harness.design.PipelineGraph;
 import io.fanlab.harness.design.Policy;
 import io.fanlab.harness.design.RunningDesign;
 import io.fanlab.harness.design.StageWork;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 
 /** The reference engine driven through the design SPI; {@code variant} rewrites each stage spec (identity for {@code engine}). */
@@ -40,13 +44,7 @@ final class EngineDesign implements Design {
 
     @Override public RunningDesign start(DesignContext context) {
         List<StageSpec> specs = context.stages().stream().map(variant).toList();
-        Pipeline<Item, Item> p = null;
-        for (int i = 0; i < specs.size(); i++) {
-            StageSpec s = specs.get(i);
-            Work<Item, Item> w = asWork(context.work().get(i));
-            ItemTraits<Item> traits = traits(s);
-            p = p == null ? Pipeline.from(s, w, traits) : p.then(s, w, traits);
-        }
+        Pipeline<Item, Item> p = path(Pipeline.<Item>identity(), context.router().graph().nodes(), specs, context);
         FanOutEngine<Item> engine = p.named(name).start((exit, item, outcome, result, cause) -> context.completions().complete(item, outcome, cause));
         String swept = specs.get(context.sweptStage()).name();
         // fanlab.StageWindow JFR events (off unless a recording enables them, as the point's capture does)
@@ -96,6 +94,37 @@ final class EngineDesign implements Design {
                 return new PolicyCounters(retries, hedges, won);
             }
         };
+    }
+
+    /**
+     * Appends {@code nodes} to {@code p}: a stage as a stage, a route as the engine's diamond ({@link Pipeline#route})
+     * and a loop as its bounded loop ({@link Pipeline#loop}), every decision asked of the point's router. The loop's
+     * pass count per item lives here, keyed by item identity, from its first pass until the item leaves the loop (an
+     * item that fails inside the body leaves its entry behind: at most one small entry per failed item).
+     */
+    private static Pipeline<Item, Item> path(Pipeline<Item, Item> p, List<PipelineGraph.Node> nodes, List<StageSpec> specs, DesignContext context) {
+        GraphRouter router = context.router();
+        for (PipelineGraph.Node n : nodes) {
+            switch (n) {
+                case PipelineGraph.Stage st -> {
+                    StageSpec s = specs.get(st.stage());
+                    p = p.then(s, asWork(context.work().get(st.stage())), traits(s));
+                }
+                case PipelineGraph.Route r -> p = p.route(item -> router.takesA(r, item),
+                        a -> path(a, r.a(), specs, context), b -> path(b, r.b(), specs, context));
+                case PipelineGraph.Loop l -> {
+                    Map<Item, Integer> passes = new ConcurrentHashMap<>();
+                    p = p.loop(body -> path(body, l.body(), specs, context), item -> {
+                        int pass = passes.merge(item, 1, Integer::sum);
+                        boolean again = router.again(l, item, pass);
+                        if (!again || pass == l.max()) passes.remove(item);
+                        if (again && pass == l.max()) router.lastPass(l); // the engine runs that pass without asking
+                        return again;
+                    }, item -> item, l.max());
+                }
+            }
+        }
+        return p;
     }
 
     /**
