@@ -134,6 +134,8 @@ class LibraryScenariosRunTest {
     }
 
     static final Map<String, Claim> CLAIMS = Map.ofEntries(
+            Map.entry("diamond", Claim.of(r -> GraphScenariosRunTest.diamondClaim(r.point()))),
+            Map.entry("retry-loop", Claim.of(r -> GraphScenariosRunTest.retryLoopClaim(r.point()))),
             Map.entry("backpressure", Claim.of(r -> {
                 // width 2 < the 6 "store" needs: nothing is shed, the block reaches the generator, and the wait
                 // shows as response time (the p99 SLO fails below width 6)
