@@ -90,6 +90,10 @@ public final class PointRunner {
     }
 
     public PointResult run() throws Exception {
+        if (scenario.isGraph() && !design.capabilities().contains(io.fanlab.harness.design.Policy.GRAPH))
+            return PointResult.failedPoint(req.id(), req.design(), req.width(), req.repeat(), PointResult.FAILED, "design " + design.name()
+                    + " does not declare the graph capability (Policy.GRAPH): it cannot run this scenario's routes and loops and would run"
+                    + " every stage in sequence (use a design that does: engine*, tpe, vt-per-item)");
         Path dir = req.runDir().resolve("points").resolve(req.id());
         Files.createDirectories(dir);
         WindowCapture capture; // JFR + async-profiler of the measured window only (io.fanlab.harness.capture)
@@ -153,9 +157,6 @@ public final class PointRunner {
 
         String[] captureFailure = new String[1];
         List<ThreadCensus.Seen> baseline = ThreadCensus.take();
-        if (scenario.isGraph() && !design.capabilities().contains(io.fanlab.harness.design.Policy.GRAPH))
-            throw new IllegalStateException("design " + design.name() + " does not declare the graph capability (Policy.GRAPH): it cannot run"
-                    + " this scenario's routes and loops and would run every stage in sequence (use a design that does: engine*, tpe, vt-per-item)");
         GraphRouter router = new GraphRouter(scenario.graph(), scenario.seed());
         RunningDesign running = design.start(new DesignContext(specs, work, sink, swept, router));
         long runStart = System.nanoTime();

@@ -47,6 +47,26 @@ class GraphScenariosRunTest {
         for (JsonNode p : run("retry-loop", "engine,vt-per-item")) retryLoopClaim(p);
     }
 
+    @Test
+    void aDesignWithoutTheGraphCapabilityIsRefused() throws Exception {
+        String before = System.getProperty(io.fanlab.harness.design.Designs.PROPERTY);
+        System.setProperty(io.fanlab.harness.design.Designs.PROPERTY, "io.fanlab.harness.design.example.ForkJoinDesign");
+        try {
+            Path dir = tmp.resolve("refused");
+            StringWriter out = new StringWriter(), err = new StringWriter();
+            int code = FanlabCli.execute(new String[] {"run", "../scenarios/diamond.yaml", "--in-process", "--duration", "1s", "--widths", "2",
+                    "--designs", "example-forkjoin", "--run-dir", dir.toString(), "--no-report"}, new PrintWriter(out, true), new PrintWriter(err, true));
+            assertThat(code).as(out + "\n" + err).isNotEqualTo(ExitCodes.OK);
+            JsonNode p = RunJson.MAPPER.readTree(dir.resolve("results.json").toFile()).path("points").get(0);
+            assertThat(p.path("status").asText()).isEqualTo("failed");
+            assertThat(p.path("error").asText()).contains("does not declare the graph capability").contains("routes and loops");
+            assertThat(p.path("offered").asLong()).as("nothing was run").isZero();
+        } finally {
+            if (before == null) System.clearProperty(io.fanlab.harness.design.Designs.PROPERTY);
+            else System.setProperty(io.fanlab.harness.design.Designs.PROPERTY, before);
+        }
+    }
+
     /** diamond.yaml's header: a / (a + b) is 0.2, completed <= a + b <= offered, both paths have stage figures. */
     static void diamondClaim(JsonNode p) {
         String id = p.path("id").asText();
