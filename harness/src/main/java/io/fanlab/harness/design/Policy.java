@@ -43,7 +43,14 @@ public enum Policy {
      * A pipeline of more than one stage run as separate stages (each with its own queue and workers); a design
      * without it runs every stage's work in one task at the swept width.
      */
-    PIPELINE("pipeline");
+    PIPELINE("pipeline"),
+    /**
+     * Cancelling one submitted item alone ({@link Item#onCancel}): a first or quorum join ({@code load.join}) cancels
+     * its losers the moment the request is decided. A design without it lets the losers run to their end (their
+     * work is wasted, and counted as losers that finished anyway). Like {@link #PIPELINE}, never in
+     * {@link #usedBy} (a load setting, not a stage's).
+     */
+    CANCEL("cancel");
 
     private final String key;
 
@@ -52,7 +59,7 @@ public enum Policy {
     /** The scenario key of the policy, as in {@code stage.timeout}. */
     public String key() { return key; }
 
-    /** The policies a stage asks for beyond the format's defaults; never contains {@link #PIPELINE}. */
+    /** The policies a stage asks for beyond the format's defaults; never contains {@link #PIPELINE} or {@link #CANCEL}. */
     public static Set<Policy> usedBy(StageSpec s) {
         Set<Policy> used = EnumSet.noneOf(Policy.class);
         if (!(s.admission().overflow() instanceof Admission.Overflow.Block) || s.admission().queueDeadline().isPresent()) used.add(ADMISSION);

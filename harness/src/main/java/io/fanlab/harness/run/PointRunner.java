@@ -300,7 +300,9 @@ public final class PointRunner {
                 reorder[0] < 0 ? null : new PointResult.Reorder(reorder[0], reorder[2] == 0 ? 0 : round3(reorder[1] / (double) reorder[2])),
                 workers(sampler.workersAtStart(), sampler.workersAtEnd(), phaseMeasure),
                 sink.windowKeys().top(CompletionSink.TOP_KEYS, false).stream().map(kc -> new PointResult.KeyCount(kc.key(), kc.count(), kc.error())).toList(),
-                deadLettersWritten, captured);
+                deadLettersWritten, captured,
+                !sink.hasLosers() ? null : new PointResult.Losers(sink.losersCancelled(), sink.losersFinished(),
+                        summary(sink.loserAfterDecision().flipInterval())));
         Map<SloSpec.Metric, Histogram> exact = new LinkedHashMap<>();
         exact.put(SloSpec.Metric.RESPONSE, resp);
         exact.put(SloSpec.Metric.SERVICE, svc);
@@ -361,7 +363,8 @@ public final class PointRunner {
                 p.responseMs(), p.serviceMs(), p.requestMs(), p.stages(), p.little(), p.conservationOk(), p.leakedThreads(),
                 p.leakedThreadNames(), p.cancelMs(), p.generator(), p.valid(), p.warnings(), slos, p.erlangC(), p.counters(),
                 p.validity(), p.selfTest(),
-                p.unfinished(), p.requests(), p.cancellation(), p.reorderDepth(), p.workers(), p.topKeys(), p.deadLettersWritten(), p.capture());
+                p.unfinished(), p.requests(), p.cancellation(), p.reorderDepth(), p.workers(), p.topKeys(), p.deadLettersWritten(), p.capture(),
+                p.losers());
     }
 
     static PointResult.Latency summary(Histogram h) { return summary(h, 0); }
