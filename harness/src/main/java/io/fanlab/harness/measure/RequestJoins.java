@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * reached (more than {@code k - joinAt}). Every other event returns {@link Decision#NONE}. The request's state is
  * dropped when all {@code k} of its items are terminal, whatever their order: items of one request may end in any
  * order, the last-numbered item first (the bug this class replaces dropped the state then, so later items of the
- * request started a fresh count).
+ * request started a fresh count). With a time, {@link #itemEnded(long, boolean, long)} also tells an item that ends
+ * after its request was decided (a loser of a first or quorum join) when the decision was made.
  *
  * <p>Threading: {@link #itemEnded} may be called concurrently for items of the same or different requests; each
  * request's state changes under that request's map entry (one {@link ConcurrentHashMap#compute} per event), so two
