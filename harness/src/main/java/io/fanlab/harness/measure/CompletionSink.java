@@ -166,10 +166,12 @@ public final class CompletionSink implements Completions {
                 service.recordNanos(svcStart == 0 ? 0 : now - svcStart);
             }
             if (afterCancel) finishedAfterCancel.increment();
-        } else if (afterCancel && !loser) {
-            unfinished.increment();
+        } else if (afterCancel) {
             if (outcome == Outcome.CANCELLED) cancelledAfterCancel.increment();
-            if (window) censor(response, censoredResponse, now, intended);
+            if (!loser) {
+                unfinished.increment();
+                if (window) censor(response, censoredResponse, now, intended);
+            }
         }
         if (outcome == Outcome.DEAD_LETTERED) deadLetters.add(item.seq(), item.key(), cause, item.attempts());
         if (request != null) {
@@ -216,8 +218,8 @@ public final class CompletionSink implements Completions {
 
     /**
      * After the design's cancel returned: items it never reported (stuck: their work ignored cancellation) are
-     * unfinished too (losers excepted), censored at the current time, and so are their undecided requests. They stay non-terminal
-     * (conservation reports them). Returns how many items were censored here.
+     * unfinished too (losers excepted), censored at the current time, and so are their undecided requests. They
+     * stay non-terminal (conservation reports them). Returns how many items were censored here.
      */
     public long censorStuck() {
         long now = clock.getAsLong();
