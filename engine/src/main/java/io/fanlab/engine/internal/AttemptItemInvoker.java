@@ -12,7 +12,6 @@ import io.fanlab.engine.spec.StageSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -44,11 +43,11 @@ final class AttemptItemInvoker implements ItemInvoker {
 
     private record Running(long sequence, Object input) {}
 
-    AttemptItemInvoker(StageSpec spec, Work<Object, Object> work) {
+    AttemptItemInvoker(StageSpec spec, Work<Object, Object> work, java.util.random.RandomGenerator random) {
         this.stage = spec.name();
         this.work = work;
         this.runner = new AttemptRunner(spec.timeout(), spec.retry(), spec.hedge(), System::nanoTime, Sleeper.SYSTEM,
-                ThreadLocalRandom.current(), new AttemptLedger());
+                random, new AttemptLedger());
         this.threaded = spec.timeout().isPresent() || spec.hedge().isPresent();
         this.tracked = (input, ctx) -> {
             Thread me = Thread.currentThread();

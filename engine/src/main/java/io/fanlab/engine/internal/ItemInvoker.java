@@ -36,11 +36,11 @@ public interface ItemInvoker {
     /**
      * The invoker for a stage: the inline fast path (one attempt on the worker, no thread) unless the spec has a
      * timeout, retries ({@code maxAttempts > 1}) or a hedge policy, in which case an {@link AttemptItemInvoker}
-     * (one {@code AttemptRunner} per stage) applies them.
+     * (one {@code AttemptRunner} per stage, drawing its jitter from {@code random}) applies them.
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    static ItemInvoker forStage(StageSpec spec, Work<?, ?> work) {
-        if (AttemptItemInvoker.needed(spec)) return new AttemptItemInvoker(spec, (Work) work);
+    static ItemInvoker forStage(StageSpec spec, Work<?, ?> work, java.util.random.RandomGenerator random) {
+        if (AttemptItemInvoker.needed(spec)) return new AttemptItemInvoker(spec, (Work) work, random);
         return new InlineItemInvoker((Work) work);
     }
 }

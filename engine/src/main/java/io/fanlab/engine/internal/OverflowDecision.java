@@ -52,10 +52,22 @@ final class OverflowDecision {
      *         (never at threshold 1.0, where only a full queue sheds), false below it and for re-entries
      */
     boolean shedEarly(int size, int capacity, boolean reentry, double uniform) {
-        if (reentry || threshold > 1.0) return false;
+        return uniform < dropProbability(size, capacity, reentry);
+    }
+
+    /**
+     * As {@link #shedEarly(int, int, boolean, double)}, drawing from {@code draws} only when the outcome is uncertain
+     * ({@code 0 < drop < 1}): no draw below the threshold, at a full queue, or for a policy that never sheds early,
+     * so a seeded source's draws go only to the offers they decide.
+     */
+    boolean shedEarly(int size, int capacity, boolean reentry, StageQueue.Host draws) {
+        double drop = dropProbability(size, capacity, reentry);
+        return drop > 0 && (drop >= 1 || draws.uniform() < drop);
+    }
+
+    private double dropProbability(int size, int capacity, boolean reentry) {
+        if (reentry || threshold >= 1.0) return 0;
         double fill = (double) size / capacity;
-        if (fill < threshold) return false;
-        double drop = threshold >= 1.0 ? 0.0 : (fill - threshold) / (1.0 - threshold);
-        return uniform < drop;
+        return fill < threshold ? 0 : Math.min(1.0, (fill - threshold) / (1.0 - threshold));
     }
 }

@@ -44,6 +44,8 @@ public final class PipelineRuntime {
     final String name;
     final LongSupplier clock;
     final io.fanlab.engine.limit.Sleeper sleeper;
+    /** The random source of admission draws and retry jitter; null: {@link java.util.concurrent.ThreadLocalRandom}. */
+    private final java.util.random.RandomGenerator random;
     final StageObserver observer;
     private final TerminalListener<Object> listener;
     private final List<StageRuntime> stages = new ArrayList<>();
@@ -81,13 +83,19 @@ public final class PipelineRuntime {
 
     @SuppressWarnings("unchecked")
     private PipelineRuntime(String name, TerminalListener<?> listener, StageObserver observer, LongSupplier clock,
-                            io.fanlab.engine.limit.Sleeper sleeper, int deadLetterCapacity) {
+                            io.fanlab.engine.limit.Sleeper sleeper, int deadLetterCapacity, java.util.random.RandomGenerator random) {
         this.sleeper = sleeper;
+        this.random = random;
         this.name = name;
         this.listener = (TerminalListener<Object>) listener;
         this.observer = observer == StageObserver.NOOP ? observer : new SafeObserver(observer);
         this.clock = clock;
         this.deadLetterCapacity = deadLetterCapacity;
+    }
+
+    /** The random source: the pipeline's, or the calling thread's {@link java.util.concurrent.ThreadLocalRandom}. */
+    java.util.random.RandomGenerator random() {
+        return random != null ? random : java.util.concurrent.ThreadLocalRandom.current();
     }
 
     /** Compiles the steps into a graph and starts every stage's workers. */
@@ -99,9 +107,19 @@ public final class PipelineRuntime {
     /** As above; {@code sleeper} is how rate-limited stages wait for tokens (it should advance {@code clock}). */
     public static PipelineRuntime start(String name, List<Step> steps, TerminalListener<?> listener, StageObserver observer,
                                         LongSupplier clock, io.fanlab.engine.limit.Sleeper sleeper, int deadLetterCapacity) {
+        return start(name, steps, listener, observer, clock, sleeper, deadLetterCapacity, null);
+    }
+
+    /**
+     * As above; {@code random} (thread-safe, or null for {@link java.util.concurrent.ThreadLocalRandom}) is the source
+     * of probabilistic admission's draws and of retry jitter.
+     */
+    public static PipelineRuntime start(String name, List<Step> steps, TerminalListener<?> listener, StageObserver observer,
+                                        LongSupplier clock, io.fanlab.engine.limit.Sleeper sleeper, int deadLetterCapacity,
+                                        java.util.random.RandomGenerator random) {
         if (steps.isEmpty() || !(steps.get(0) instanceof Step.StageStep))
             throw new IllegalArgumentException("pipeline.steps: " + steps.size() + " steps (expected: a first stage)");
-        PipelineRuntime p = new PipelineRuntime(name, listener, observer, clock, sleeper, deadLetterCapacity);
+        PipelineRuntime p = new PipelineRuntime(name, listener, observer, clock, sleeper, deadLetterCapacity, random);
         p.compile(steps, new ExitNode(p), new HashSet<>());
         p.head = p.stages.get(0);
         for (StageRuntime s : p.stages) s.start();

@@ -7,7 +7,6 @@ import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -105,7 +104,7 @@ final class RingStageQueue implements StageQueue {
                 host.refused(e, external);
                 return;
             }
-            if (overflow.shedEarly(ring.size(), ring.capacity, reentry, ThreadLocalRandom.current().nextDouble())) {
+            if (overflow.shedEarly(ring.size(), ring.capacity, reentry, host)) {
                 host.end(e, Outcome.SHED);
                 return;
             }

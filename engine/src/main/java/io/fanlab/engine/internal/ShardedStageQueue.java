@@ -6,7 +6,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -152,7 +151,7 @@ final class ShardedStageQueue implements StageQueue {
                         }
                         if (overflow.whenFull == OverflowDecision.WhenFull.DROP_OLDEST) victim = s.q.pollFirst();
                         else break outer; // the arriving item is shed
-                    } else if (overflow.shedEarly(size, s.cap, reentry, ThreadLocalRandom.current().nextDouble())) {
+                    } else if (overflow.shedEarly(size, s.cap, reentry, host)) {
                         break outer;
                     }
                     s.q.addLast(e);

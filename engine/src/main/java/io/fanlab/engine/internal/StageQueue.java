@@ -50,6 +50,11 @@ interface StageQueue {
         /** Whether items are stamped with {@link #now} at admission (a deadline, an observer or a gate reads it). */
         boolean timed();
         long now();
+        /**
+         * A uniform draw in [0, 1) for probabilistic admission, on the offering thread: the pipeline's random source
+         * ({@code Pipeline.random}); by default {@link java.util.concurrent.ThreadLocalRandom}.
+         */
+        default double uniform() { return java.util.concurrent.ThreadLocalRandom.current().nextDouble(); }
         /** Counts {@code n} items admitted (negative: an admission undone before anyone could see the item). */
         void count(boolean external, int n);
         /** Tells the observer this item was admitted. */

@@ -118,7 +118,7 @@ public final class StageRuntime {
         this.pipe = pipe;
         this.spec = spec;
         this.name = spec.name();
-        this.invoker = ItemInvoker.forStage(spec, work);
+        this.invoker = ItemInvoker.forStage(spec, work, pipe.random());
         this.gate = StartGate.forStage(spec, pipe.clock, pipe.sleeper, (java.util.function.Function<Object, String>) tenantFn,
                 (java.util.function.ToIntFunction<Object>) weightFn, () -> width);
         this.lastLimit.set(gate.currentLimit());
@@ -353,6 +353,7 @@ public final class StageRuntime {
         @Override public ReorderBuffer.Sink inOrder() { return inOrder; }
         @Override public boolean timed() { return timed; }
         @Override public long now() { return pipe.clock.getAsLong(); }
+        @Override public double uniform() { return pipe.random().nextDouble(); }
 
         @Override
         public void count(boolean external, int n) {

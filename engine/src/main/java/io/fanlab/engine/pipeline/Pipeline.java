@@ -16,6 +16,7 @@ import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 import java.util.function.UnaryOperator;
+import java.util.random.RandomGenerator;
 
 /**
  * An immutable, typed description of a fan-out pipeline; {@link #start} turns it into a running
@@ -51,10 +52,12 @@ public final class Pipeline<I, O> {
     private final LongSupplier clock;
     private final int deadLetterCapacity;
     private final Sleeper sleeper;
+    private final RandomGenerator random; // null: ThreadLocalRandom
 
     private Pipeline(List<Step> steps, String name, StageObserver observer, LongSupplier clock, int deadLetterCapacity,
-                     Sleeper sleeper) {
+                     Sleeper sleeper, RandomGenerator random) {
         this.sleeper = sleeper;
+        this.random = random;
         this.steps = List.copyOf(steps);
         this.name = name;
         this.observer = observer;
@@ -79,13 +82,13 @@ public final class Pipeline<I, O> {
     public static <T> Pipeline<T, T> identity() { return empty(); }
 
     private static <T> Pipeline<T, T> empty() {
-        return new Pipeline<>(List.of(), "pipeline", StageObserver.NOOP, System::nanoTime, 1024, Sleeper.SYSTEM);
+        return new Pipeline<>(List.of(), "pipeline", StageObserver.NOOP, System::nanoTime, 1024, Sleeper.SYSTEM, null);
     }
 
     private <X> Pipeline<I, X> with(Step step) {
         List<Step> s = new ArrayList<>(steps);
         s.add(step);
-        return new Pipeline<>(s, name, observer, clock, deadLetterCapacity, sleeper);
+        return new Pipeline<>(s, name, observer, clock, deadLetterCapacity, sleeper, random);
     }
 
     /** Appends a stage. */
@@ -151,7 +154,7 @@ public final class Pipeline<I, O> {
 
     /** Same pipeline, reporting per-item events to {@code observer}. */
     public Pipeline<I, O> observer(StageObserver observer) {
-        return new Pipeline<>(steps, name, Check.notNull("pipeline.observer", observer), clock, deadLetterCapacity, sleeper);
+        return new Pipeline<>(steps, name, Check.notNull("pipeline.observer", observer), clock, deadLetterCapacity, sleeper, random);
     }
 
     /**
@@ -160,7 +163,7 @@ public final class Pipeline<I, O> {
      * (they are real-time waits).
      */
     public Pipeline<I, O> clock(LongSupplier nanoClock) {
-        return new Pipeline<>(steps, name, observer, Check.notNull("pipeline.clock", nanoClock), deadLetterCapacity, sleeper);
+        return new Pipeline<>(steps, name, observer, Check.notNull("pipeline.clock", nanoClock), deadLetterCapacity, sleeper, random);
     }
 
     /**
@@ -169,17 +172,28 @@ public final class Pipeline<I, O> {
      * its clock never refills.
      */
     public Pipeline<I, O> sleeper(Sleeper sleeper) {
-        return new Pipeline<>(steps, name, observer, clock, deadLetterCapacity, Check.notNull("pipeline.sleeper", sleeper));
+        return new Pipeline<>(steps, name, observer, clock, deadLetterCapacity, Check.notNull("pipeline.sleeper", sleeper), random);
+    }
+
+    /**
+     * Same pipeline drawing its random numbers from {@code random}: probabilistic admission's early sheds (drawn on
+     * the submitting thread) and retry jitter (on workers). Default: {@link java.util.concurrent.ThreadLocalRandom},
+     * each thread its own unseeded stream. {@code random} is called from several threads at once, so it must be
+     * thread-safe ({@link java.util.Random} is; {@link java.util.SplittableRandom} is not). Seeded, it makes the draws
+     * repeatable wherever the calls come in a repeatable order (one submitting thread, say): what a test needs.
+     */
+    public Pipeline<I, O> random(RandomGenerator random) {
+        return new Pipeline<>(steps, name, observer, clock, deadLetterCapacity, sleeper, Check.notNull("pipeline.random", random));
     }
 
     /** Same pipeline keeping at most {@code capacity} dead letters (oldest dropped and counted); default 1024. */
     public Pipeline<I, O> deadLetterCapacity(int capacity) {
-        return new Pipeline<>(steps, name, observer, clock, Check.atLeast("pipeline.dead_letters", capacity, 0), sleeper);
+        return new Pipeline<>(steps, name, observer, clock, Check.atLeast("pipeline.dead_letters", capacity, 0), sleeper, random);
     }
 
     /** Same pipeline under another name (used in the fail-fast thread name and messages); default "pipeline". */
     public Pipeline<I, O> named(String pipelineName) {
-        return new Pipeline<>(steps, Check.notNull("pipeline.name", pipelineName), observer, clock, deadLetterCapacity, sleeper);
+        return new Pipeline<>(steps, Check.notNull("pipeline.name", pipelineName), observer, clock, deadLetterCapacity, sleeper, random);
     }
 
     /** Applies {@code f} to this description (for reusable fragments). */
@@ -191,6 +205,6 @@ public final class Pipeline<I, O> {
      */
     public FanOutEngine<I> start(TerminalListener<? super I> listener) {
         Check.notNull("pipeline.listener", listener);
-        return new FanOutEngine<>(PipelineRuntime.start(name, steps, listener, observer, clock, sleeper, deadLetterCapacity));
+        return new FanOutEngine<>(PipelineRuntime.start(name, steps, listener, observer, clock, sleeper, deadLetterCapacity, random));
     }
 }

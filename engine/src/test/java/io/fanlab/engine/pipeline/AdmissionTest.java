@@ -26,6 +26,11 @@ class AdmissionTest {
 
     /** One worker held on item 0; capacity 4; then items 1..10 arrive. */
     private Recorder<Integer> fillHeldStage(Admission admission) throws Exception {
+        return fillHeldStage(admission, null);
+    }
+
+    /** As above, drawing the engine's random numbers from {@code random} (null: the default, unseeded). */
+    private Recorder<Integer> fillHeldStage(Admission admission, java.util.random.RandomGenerator random) throws Exception {
         Recorder<Integer> rec = new Recorder<>();
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
@@ -35,7 +40,7 @@ class AdmissionTest {
                 release.await();
             }
             return x;
-        }).start(rec);
+        }).apply(p -> random == null ? p : p.random(random)).start(rec);
         engine.submit(0);
         assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
         for (int i = 1; i <= 10; i++) engine.submit(i);
@@ -63,25 +68,44 @@ class AdmissionTest {
         assertThat(itemsWith(rec, Outcome.COMPLETED)).containsExactly(0, 7, 8, 9, 10);
     }
 
+    /**
+     * Threshold 0.5 of capacity 4: items 1, 2, 3 see fill 0, 0.25, 0.5 (drop probability 0: admitted without a draw);
+     * each later item sees fill 0.75 (drop probability 0.5: one draw) until one is admitted, and from then on a full
+     * queue (probability 1: shed without a draw). The engine's draws come from a seeded {@link java.util.Random}
+     * ({@code Pipeline.random}), so each run's outcome is exact: a replay of that rule on the same seed says which
+     * item is admitted at fill 0.75, if any. Over {@value #RUNS} runs sharing one seeded source, the share of fill-0.75
+     * draws that shed is a fixed number for the seed, and it lies in a band around the rule's 0.5 (the band is
+     * about 5 standard deviations of a fair coin over that many draws, so a wrong probability, 0.25 or 0.75 say,
+     * falls outside it).
+     */
     @Test
     void probabilisticNeverShedsBelowThresholdAndAlwaysWhenFull() throws Exception {
-        // Threshold 0.5 of capacity 4: items 1, 2, 3 see fill 0, 0.25, 0.5 (drop probability 0); each later item
-        // sees fill 0.75 (drop probability 0.5, drawn from the engine's ThreadLocalRandom, which has no seed) until
-        // one is admitted, and from then on a full queue (drop probability 1). The assertions hold for every
-        // outcome of those draws, so the test is exact without a seed: at most one of items 4..10 is admitted, and
-        // every item after it is shed. (The old form expected item 10 to be shed, which failed when items 4..9 were
-        // all dropped and item 10 drew "admit": 1 run in 128.)
-        Recorder<Integer> rec = fillHeldStage(new Admission(new Admission.Overflow.Probabilistic(0.5), Optional.empty()));
-        assertThat(rec.calls).hasSize(11);
-        List<Object> completed = itemsWith(rec, Outcome.COMPLETED);
-        assertThat(completed).startsWith(0, 1, 2, 3); // below the threshold: never shed
-        List<Object> admittedAtFill075 = completed.subList(4, completed.size());
-        assertThat(admittedAtFill075).hasSizeLessThanOrEqualTo(1); // once one is admitted the queue is full
-        int firstShedAfterFull = admittedAtFill075.isEmpty() ? 4 : (Integer) admittedAtFill075.get(0) + 1;
-        List<Object> shed = itemsWith(rec, Outcome.SHED);
-        assertThat(shed).hasSize(7 - admittedAtFill075.size());
-        for (int i = firstShedAfterFull; i <= 10; i++) assertThat(shed).as("item %d arrived at a full queue", i).contains(i);
+        java.util.Random engineDraws = new java.util.Random(SEED), replay = new java.util.Random(SEED);
+        long draws = 0, shedAtDraw = 0;
+        for (int run = 0; run < RUNS; run++) {
+            Recorder<Integer> rec = fillHeldStage(new Admission(new Admission.Overflow.Probabilistic(0.5), Optional.empty()), engineDraws);
+            assertThat(rec.calls).hasSize(11);
+            // the replay: items 4..10 draw at fill 0.75 until one draws "admit" (>= 0.5); every later one is shed
+            Integer admittedAt075 = null;
+            for (int i = 4; i <= 10 && admittedAt075 == null; i++) {
+                draws++;
+                if (replay.nextDouble() < 0.5) shedAtDraw++;
+                else admittedAt075 = i;
+            }
+            List<Object> completed = itemsWith(rec, Outcome.COMPLETED);
+            List<Object> expected = new java.util.ArrayList<>(List.of(0, 1, 2, 3)); // below the threshold: never shed
+            if (admittedAt075 != null) expected.add(admittedAt075);
+            assertThat(completed).as("run %d", run).isEqualTo(expected);
+            List<Object> shed = itemsWith(rec, Outcome.SHED);
+            assertThat(shed).as("run %d", run).hasSize(11 - expected.size()).doesNotContainAnyElementsOf(expected);
+        }
+        double share = shedAtDraw / (double) draws;
+        assertThat(draws).isGreaterThan(RUNS); // at least one draw per run, two on average
+        assertThat(share).as("shed share of %d draws at drop probability 0.5", draws).isBetween(0.4, 0.6);
     }
+
+    static final long SEED = 20261207L;
+    static final int RUNS = 200;
 
     @Test
     void queueDeadlineShedsAtDequeueByTheEngineClock() throws Exception {

@@ -5,6 +5,13 @@ package io.fanlab.harness.design;
  * design sees the same stream. {@code serviceStartNanos} is set by the harness's work wrapper when the first stage
  * starts on the item (the design need not touch it).
  *
+ * <p><b>Cancelling one item.</b> A design that can stop one submitted item alone (it declares
+ * {@link Policy#CANCEL}) registers how with {@link #onCancel} when the item is submitted; the harness calls
+ * {@link #cancel} when it no longer needs the item (a first or quorum join's losers). The handle runs at most once,
+ * on the thread that calls {@code cancel}, or on the registering thread when the harness asked before the design
+ * registered (an item offered after its request was decided). For a design that registers nothing, {@code cancel}
+ * only sets {@link #cancelRequested()}: the item runs to its end.
+ *
  * @param seq                 0-based index in the offered stream
  * @param request             scatter-gather request index (== seq when fanout is 1)
  * @param key                 key for per-key designs, or -1
@@ -22,6 +29,18 @@ public final class Item {
     private volatile long handoffNanos;
     /** (stage << 32) | attempts started in that stage; see {@link #nextAttempt(int)}. */
     private final java.util.concurrent.atomic.AtomicLong stageAttempts = new java.util.concurrent.atomic.AtomicLong(-1L << 32);
+    /** null (nothing yet), the design's handle (a Runnable), or {@link #CANCEL_REQUESTED}; see {@link #cancel}. */
+    private volatile Object cancel;
+    private static final Object CANCEL_REQUESTED = new Object();
+    private static final java.lang.invoke.VarHandle CANCEL;
+
+    static {
+        try {
+            CANCEL = java.lang.invoke.MethodHandles.lookup().findVarHandle(Item.class, "cancel", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     public Item(long seq, long request, long key, int tenant, long intendedStartNanos) {
         this.seq = seq;
@@ -66,6 +85,37 @@ public final class Item {
 
     /** Work calls started for this item in the stage it last entered (0 before its first call). */
     public int attempts() { return (int) stageAttempts.get(); }
+
+    /**
+     * For the design: how to stop this item alone (e.g. {@code token::cancel}, {@code future.cancel(true)}, an
+     * interrupt), registered once, when the item is submitted. When {@link #cancel} was called before, {@code handle}
+     * runs now, on this thread. The handle must be thread-safe and must not block; the item still ends exactly once
+     * through {@link Completions} (CANCELLED, or whatever it ended with if it finished anyway).
+     *
+     * @throws IllegalStateException when a handle was registered before (one per item)
+     */
+    public void onCancel(Runnable handle) {
+        java.util.Objects.requireNonNull(handle, "handle");
+        Object prev = CANCEL.compareAndExchange(this, null, handle);
+        if (prev == CANCEL_REQUESTED) handle.run();
+        else if (prev != null) throw new IllegalStateException(this + ": a cancel handle was already registered (expected: one, at submit)");
+    }
+
+    /**
+     * For the harness: this item is no longer needed. Runs the design's handle once (now, or when the design
+     * registers it); does nothing more to a design that registered none. Thread-safe.
+     *
+     * @return true when this call was the first to ask
+     */
+    public boolean cancel() {
+        Object prev = CANCEL.getAndSet(this, CANCEL_REQUESTED);
+        if (prev == CANCEL_REQUESTED) return false;
+        if (prev != null) ((Runnable) prev).run();
+        return true;
+    }
+
+    /** Whether {@link #cancel} was called. */
+    public boolean cancelRequested() { return cancel == CANCEL_REQUESTED; }
 
     @Override public String toString() { return "Item[" + seq + "]"; }
 }

@@ -50,7 +50,14 @@ public enum Policy {
      * policy that can be ignored with a warning: a design without it is refused for a scenario with routes or loops
      * (it would run every stage in sequence, a different pipeline).
      */
-    GRAPH("graph");
+    GRAPH("graph"),
+    /**
+     * Cancelling one submitted item alone ({@link Item#onCancel}): a first or quorum join ({@code load.join}) cancels
+     * its losers the moment the request is decided. A design without it lets the losers run to their end (their
+     * work is wasted, and counted as losers that finished anyway). Like {@link #PIPELINE}, never in
+     * {@link #usedBy} (a load setting, not a stage's).
+     */
+    CANCEL("cancel");
 
     private final String key;
 
@@ -59,7 +66,7 @@ public enum Policy {
     /** The scenario key of the policy, as in {@code stage.timeout}. */
     public String key() { return key; }
 
-    /** The policies a stage asks for beyond the format's defaults; never contains {@link #PIPELINE}. */
+    /** The policies a stage asks for beyond the format's defaults; never contains {@link #PIPELINE} or {@link #CANCEL}. */
     public static Set<Policy> usedBy(StageSpec s) {
         Set<Policy> used = EnumSet.noneOf(Policy.class);
         if (!(s.admission().overflow() instanceof Admission.Overflow.Block) || s.admission().queueDeadline().isPresent()) used.add(ADMISSION);

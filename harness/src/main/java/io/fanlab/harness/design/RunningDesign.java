@@ -10,7 +10,8 @@ import java.time.Duration;
 public interface RunningDesign {
     /**
      * Hands an item to the design. May block (back-pressure); a design that sheds reports the item as SHED
-     * through {@link Completions} and returns.
+     * through {@link Completions} and returns. A design that declares {@link Policy#CANCEL} registers the item's
+     * cancel handle ({@link Item#onCancel}) here, before it hands the item on.
      */
     void submit(Item item) throws InterruptedException;
 

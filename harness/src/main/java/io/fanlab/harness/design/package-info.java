@@ -9,5 +9,10 @@
  *
  * <p>A design declares the scenario policies it honours ({@link io.fanlab.harness.design.Design#capabilities()},
  * {@link io.fanlab.harness.design.Policy}); the runner warns about the rest by that declaration, never by name.
+ *
+ * <p>Cancelling one item: a design that declares {@link io.fanlab.harness.design.Policy#CANCEL} registers a handle
+ * on each item it is given ({@link io.fanlab.harness.design.Item#onCancel}); the harness triggers it
+ * ({@link io.fanlab.harness.design.Item#cancel}) for the losers of a first or quorum join. Nothing else in the SPI
+ * changes: a design that registers nothing keeps working, and its losers run to their end.
  */
 package io.fanlab.harness.design;

@@ -35,6 +35,14 @@ import java.util.function.LongSupplier;
  *   <li><b>Little's law</b>: a {@link LittlesLaw.Accumulator} over the window, fed by every terminal item
  *       (censored ones included), so L is exact once every item has ended or been censored.</li>
  *   <li><b>Cancellation</b>: in flight when the cancel began, cancelled after it, finished anyway after it.</li>
+ *   <li><b>Losers</b> (a first or quorum join, {@code joinAt < fanout}): the moment a request is decided, its other
+ *       items still in flight are cancelled ({@link Item#cancel}: the design stops them if it can), and an item of
+ *       the request offered after the decision is cancelled as it is offered. Every item that ends after its
+ *       request's decision is a loser: counted as cancelled (it ended CANCELLED) or finished anyway (any other
+ *       end), with the time from the decision to its end. A loser is never unfinished or censored (nobody waits for
+ *       it); it stays in its outcome's count (a cancelled loser is one of the point's CANCELLED items), so
+ *       conservation is unchanged: offered = every outcome's count. The items of request r are those numbered
+ *       {@code r*fanout .. r*fanout+fanout-1} (the load driver's numbering).</li>
  *   <li>Duplicates ({@link SeenSet}), offered keys ({@link TopKeys}, per window and per interval), dead letters
  *       ({@link DeadLetters}).</li>
  * </ul>
@@ -67,6 +75,10 @@ public final class CompletionSink implements Completions {
     private final LongAdder requestsFailed = new LongAdder();
     private final LongAdder cancelledAfterCancel = new LongAdder();
     private final LongAdder finishedAfterCancel = new LongAdder();
+    private final boolean hasLosers;
+    private final LongAdder losersCancelled = new LongAdder();
+    private final LongAdder losersFinished = new LongAdder();
+    private final LatencyProbe loserAfterDecision;
     private final SeenSet seen = new SeenSet();
     private final ConcurrentHashMap<Long, Item> inFlight = new ConcurrentHashMap<>();
 
@@ -95,6 +107,8 @@ public final class CompletionSink implements Completions {
         this.k = fanout;
         this.joins = new RequestJoins(fanout, joinAt);
         this.request = fanout > 1 ? new LatencyProbe() : null;
+        this.hasLosers = fanout > 1 && joinAt < fanout;
+        this.loserAfterDecision = hasLosers ? new LatencyProbe() : null;
     }
 
     /** Sets the measured window {@code [from, to)} (nanoseconds of the clock). Once, before the first submit. */
@@ -112,6 +126,8 @@ public final class CompletionSink implements Completions {
     /** The load driver is about to hand {@code item} to the design. */
     public void submitted(Item item) {
         inFlight.put(item.seq(), item);
+        // after the put: a decision made from here on finds the item in flight, one made before is seen here
+        if (hasLosers && joins.decided(item.request())) item.cancel();
         submitted.increment();
         if (inWindow(item.intendedStartNanos())) {
             windowOffered.increment();
@@ -127,6 +143,12 @@ public final class CompletionSink implements Completions {
             return;
         }
         inFlight.remove(item.seq());
+        RequestJoins.Ended joined = request == null ? RequestJoins.Ended.OPEN : joins.itemEnded(item.request(), outcome == Outcome.COMPLETED, now);
+        boolean loser = hasLosers && joined.afterDecision();
+        if (loser) {
+            (outcome == Outcome.CANCELLED ? losersCancelled : losersFinished).increment();
+            loserAfterDecision.recordNanos(Math.max(0, now - joined.decidedAtNanos()));
+        }
         terminal[outcome.ordinal()].increment();
         long intended = item.intendedStartNanos();
         boolean window = inWindow(intended);
@@ -145,13 +167,15 @@ public final class CompletionSink implements Completions {
             }
             if (afterCancel) finishedAfterCancel.increment();
         } else if (afterCancel) {
-            unfinished.increment();
             if (outcome == Outcome.CANCELLED) cancelledAfterCancel.increment();
-            if (window) censor(response, censoredResponse, now, intended);
+            if (!loser) {
+                unfinished.increment();
+                if (window) censor(response, censoredResponse, now, intended);
+            }
         }
         if (outcome == Outcome.DEAD_LETTERED) deadLetters.add(item.seq(), item.key(), cause, item.attempts());
         if (request != null) {
-            switch (joins.itemEnded(item.request(), outcome == Outcome.COMPLETED)) {
+            switch (joined.decision()) {
                 case SUCCEEDED -> {
                     requestsSucceeded.increment();
                     if (window) request.recordNanos(now - intended);
@@ -162,8 +186,22 @@ public final class CompletionSink implements Completions {
                 }
                 case NONE -> { }
             }
+            if (hasLosers && joined.decision() != RequestJoins.Decision.NONE) cancelLosers(item);
         }
         onTerminal.accept(item);
+    }
+
+    /**
+     * {@code decider} just decided its request: cancels the request's other items in flight. A design's cancel may
+     * report a loser at once, on this thread (a re-entrant {@link #complete}, which finds the request decided).
+     */
+    private void cancelLosers(Item decider) {
+        long r = decider.request();
+        for (long seq = r * k, end = seq + k; seq < end; seq++) {
+            if (seq == decider.seq()) continue;
+            Item it = inFlight.get(seq);
+            if (it != null && it.request() == r) it.cancel();
+        }
     }
 
     private void censor(LatencyProbe probe, LongAdder count, long now, long intended) {
@@ -180,18 +218,19 @@ public final class CompletionSink implements Completions {
 
     /**
      * After the design's cancel returned: items it never reported (stuck: their work ignored cancellation) are
-     * unfinished too, censored at the current time, and so are their undecided requests. They stay non-terminal
-     * (conservation reports them). Returns how many items were censored here.
+     * unfinished too (losers excepted), censored at the current time, and so are their undecided requests. They
+     * stay non-terminal (conservation reports them). Returns how many items were censored here.
      */
     public long censorStuck() {
         long now = clock.getAsLong();
         List<Item> stuck = new ArrayList<>(inFlight.values());
         Set<Long> requestsSeen = new HashSet<>();
         for (Item item : stuck) {
-            unfinished.increment();
             long intended = item.intendedStartNanos();
             LittlesLaw.Accumulator l = little;
             if (l != null) l.exited(intended, Math.max(intended, now));
+            if (hasLosers && joins.decided(item.request())) continue; // a stuck loser: nobody waits for it
+            unfinished.increment();
             boolean window = inWindow(intended);
             if (window) censor(response, censoredResponse, now, intended);
             if (request != null && window && requestsSeen.add(item.request()) && !joins.decided(item.request()))
@@ -220,6 +259,14 @@ public final class CompletionSink implements Completions {
     public long cancelledAfterCancel() { return cancelledAfterCancel.sum(); }
     public long finishedAfterCancel() { return finishedAfterCancel.sum(); }
     public long cancelAtNanos() { return cancelAt; }
+    /** Whether requests have losers (fan-out > 1 and a first or quorum join). */
+    public boolean hasLosers() { return hasLosers; }
+    /** Items that ended CANCELLED after their request had been decided. */
+    public long losersCancelled() { return losersCancelled.sum(); }
+    /** Items that ended otherwise (completed, failed, ...) after their request had been decided. */
+    public long losersFinished() { return losersFinished.sum(); }
+    /** Time from each loser's request decision to the loser's end, or null when requests have no losers. */
+    public LatencyProbe loserAfterDecision() { return loserAfterDecision; }
 
     public long terminalTotal() {
         long s = 0;

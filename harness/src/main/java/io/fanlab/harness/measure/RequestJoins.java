@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * reached (more than {@code k - joinAt}). Every other event returns {@link Decision#NONE}. The request's state is
  * dropped when all {@code k} of its items are terminal, whatever their order: items of one request may end in any
  * order, the last-numbered item first (the bug this class replaces dropped the state then, so later items of the
- * request started a fresh count).
+ * request started a fresh count). With a time, {@link #itemEnded(long, boolean, long)} also tells an item that ends
+ * after its request was decided (a loser of a first or quorum join) when the decision was made.
  *
  * <p>Threading: {@link #itemEnded} may be called concurrently for items of the same or different requests; each
  * request's state changes under that request's map entry (one {@link ConcurrentHashMap#compute} per event), so two
@@ -21,12 +22,25 @@ public final class RequestJoins {
     /** What one item event did to its request. */
     public enum Decision { NONE, SUCCEEDED, FAILED }
 
+    /**
+     * One item event, with time.
+     *
+     * @param decision       the decision this event made
+     * @param afterDecision  the item ended after its request had been decided by another item's event (a loser)
+     * @param decidedAtNanos when the request was decided: this event's time for a deciding event, an earlier one
+     *                       after the decision; 0 (meaningless) while the request is undecided
+     */
+    public record Ended(Decision decision, boolean afterDecision, long decidedAtNanos) {
+        static final Ended OPEN = new Ended(Decision.NONE, false, 0);
+    }
+
     private final int k;
     private final int joinAt;
     private final ConcurrentHashMap<Long, State> open = new ConcurrentHashMap<>();
 
     private static final class State {
         int completed, ended;
+        long decidedAt;
         volatile boolean decided; // written under the entry's compute, read by decided()
     }
 
@@ -48,7 +62,15 @@ public final class RequestJoins {
      * @return the decision this event made, or NONE if the request was already decided or is still open
      */
     public Decision itemEnded(long request, boolean completed) {
-        Decision[] made = {Decision.NONE};
+        return itemEnded(request, completed, 0).decision();
+    }
+
+    /**
+     * As {@link #itemEnded(long, boolean)} at time {@code nowNanos}, which a deciding event keeps as the request's
+     * decision time (returned to the items that end after it).
+     */
+    public Ended itemEnded(long request, boolean completed, long nowNanos) {
+        Ended[] made = {Ended.OPEN};
         open.compute(request, (r, st) -> {
             if (st == null) st = new State();
             st.ended++;
@@ -56,11 +78,15 @@ public final class RequestJoins {
             if (!st.decided) {
                 if (st.completed >= joinAt) {
                     st.decided = true;
-                    made[0] = Decision.SUCCEEDED;
+                    st.decidedAt = nowNanos;
+                    made[0] = new Ended(Decision.SUCCEEDED, false, nowNanos);
                 } else if (st.ended - st.completed > k - joinAt) {
                     st.decided = true;
-                    made[0] = Decision.FAILED;
+                    st.decidedAt = nowNanos;
+                    made[0] = new Ended(Decision.FAILED, false, nowNanos);
                 }
+            } else {
+                made[0] = new Ended(Decision.NONE, true, st.decidedAt);
             }
             return st.ended >= k ? null : st; // all k items ended: nothing more can happen to this request
         });

@@ -100,7 +100,8 @@ final class PointEnvironment implements AutoCloseable {
 
     /**
      * Warnings about the experiment itself: each policy the scenario uses that the design does not declare in
-     * {@link Design#capabilities()} (so it will be ignored), by stage, e.g. {@code design tpe ignores s1.timeout}.
+     * {@link Design#capabilities()} (so it will be ignored), by stage, e.g. {@code design tpe ignores s1.timeout};
+     * and, with a first or quorum join, a design that cannot cancel the join's losers ({@link Policy#CANCEL}).
      */
     List<String> warnings(Design design) {
         List<String> w = new ArrayList<>();
@@ -108,6 +109,8 @@ final class PointEnvironment implements AutoCloseable {
         boolean oneTask = ignored.remove(Policy.PIPELINE.key());
         if (!ignored.isEmpty()) w.add("design " + design.name() + " ignores " + String.join(", ", ignored));
         if (oneTask) w.add("design " + design.name() + " runs all " + scenario.pipeline().size() + " stages in one task at the swept width");
+        if (scenario.load().fanout() > 1 && !(scenario.load().join() instanceof LoadSpec.Join.All) && !design.capabilities().contains(Policy.CANCEL))
+            w.add("design " + design.name() + " cannot cancel one item (no cancel capability): the join's losers run to their end");
         return w;
     }
 

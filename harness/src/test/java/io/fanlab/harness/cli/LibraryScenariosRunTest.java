@@ -49,8 +49,9 @@ class LibraryScenariosRunTest {
         String width = claim.width() != null ? claim.width() : m.find() ? m.group(1) : "4";
         Path dir = tmp.resolve(name);
         StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = FanlabCli.execute(new String[] {"run", scenario.toString(), "--in-process", "--widths", width, "--run-dir", dir.toString(), "--no-report"},
-                new PrintWriter(out, true), new PrintWriter(err, true));
+        List<String> args = new ArrayList<>(List.of("run", scenario.toString(), "--in-process", "--widths", width, "--run-dir", dir.toString(), "--no-report"));
+        if (claim.capture()) args.add("--capture");
+        int code = FanlabCli.execute(args.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
         boolean aborts = text.contains("abort:");
         assertThat(code).as(out + "\n" + err).isIn(aborts ? new Integer[] {ExitCodes.RUN_FAILED} : new Integer[] {ExitCodes.OK, ExitCodes.SLO_FAILED});
         JsonNode points = RunJson.MAPPER.readTree(dir.resolve("results.json").toFile()).path("points");
@@ -125,12 +126,15 @@ class LibraryScenariosRunTest {
     /**
      * The header's claim about a run of one width.
      *
-     * @param width the width to run (one of the file's sweep), or null for its first
+     * @param width   the width to run (one of the file's sweep), or null for its first
+     * @param capture run with {@code --capture} (JFR in the measured window: the claim is about GC, CPU, ...)
      */
-    record Claim(String width, Consumer<Run> check) {
-        static Claim of(Consumer<Run> check) { return new Claim(null, check); }
+    record Claim(String width, Consumer<Run> check, boolean capture) {
+        static Claim of(Consumer<Run> check) { return new Claim(null, check, false); }
 
-        static Claim at(int width, Consumer<Run> check) { return new Claim(Integer.toString(width), check); }
+        static Claim at(int width, Consumer<Run> check) { return new Claim(Integer.toString(width), check, false); }
+
+        static Claim captured(Consumer<Run> check) { return new Claim(null, check, true); }
     }
 
     static final Map<String, Claim> CLAIMS = Map.ofEntries(
@@ -144,13 +148,23 @@ class LibraryScenariosRunTest {
                 assertThat(r.sloPassed("latency")).as("p99 response <= 100ms at width 2").isFalse();
             })),
             Map.entry("cancellation-storm", Claim.of(r -> {
-                // request latency recorded per scatter-gather request; hedges are sent and win; the 20 ms timeout
-                // ends part of the Pareto tail; cancel time at the end of the run is recorded
+                // request latency recorded per scatter-gather request; 7 of every 8 items are losers, cancelled the
+                // moment their request is decided; the point's cancel at the end of the window finds items in
+                // flight, cancels them, quiesces, and leaves no thread alive
                 assertThat(r.point().path("request_ms").path("count").asLong()).as("requests recorded").isPositive();
-                assertThat(r.counter("hedges")).as("hedges sent").isPositive();
-                assertThat(r.counter("hedges_won")).as("hedges won").isPositive().isLessThanOrEqualTo(r.counter("hedges"));
-                assertThat(r.count("timed_out")).as("timeouts").isPositive();
-                assertThat(r.point().path("cancel_ms").isNumber()).as("cancel_ms recorded").isTrue();
+                JsonNode losers = r.point().path("losers");
+                assertThat(losers.path("cancelled").asLong()).as("losers cancelled: " + losers).isPositive();
+                assertThat(losers.path("cancelled").asLong() + losers.path("finished_anyway").asLong())
+                        .as("losers: about 7 of every 8 items").isGreaterThan(r.count("offered") / 2);
+                assertThat(losers.path("after_decision_ms").path("count").asLong())
+                        .isEqualTo(losers.path("cancelled").asLong() + losers.path("finished_anyway").asLong());
+                JsonNode c = r.point().path("cancellation");
+                assertThat(c.path("at").asText()).isEqualTo("end_of_measure");
+                assertThat(c.path("in_flight").asLong()).as("in flight at the cancel: " + c).isPositive();
+                assertThat(c.path("cancelled").asLong()).as("cancelled by the point's cancel: " + c).isPositive();
+                assertThat(c.path("quiesce_ms").asDouble()).as("quiesce, ms").isEqualTo(r.point().path("cancel_ms").asDouble()).isNotNegative();
+                assertThat(c.path("threads_alive").asLong()).as("threads alive after the cancel").isZero();
+                assertThat(c.path("stuck").asLong()).isZero();
             })),
             Map.entry("downstream-503", Claim.of(r -> {
                 // 503s surface as failures; the retry budget of 10% bounds the retries
@@ -165,17 +179,45 @@ class LibraryScenariosRunTest {
                 assertThat(r.counter("retries")).as("retries").isPositive();
                 assertThat((double) r.counter("retries")).as("retries within the 10% budget").isLessThanOrEqualTo(budgetBound(r, 0.1));
             })),
-            Map.entry("gc-pressure", Claim.of(r -> {
-                // the storm's window is recorded; whether its GC pauses line up with the tail needs GC data the
-                // harness does not record yet, so the claim stops at the window
+            Map.entry("gc-pressure", Claim.captured(r -> {
+                // the storm's window is recorded, and (run with --capture) the window's GC from the JFR recording:
+                // collections and their pauses, and the allocation rate (64 KiB x ~2000/s = 125 MiB/s from the
+                // items alone, plus 512 MiB/s for 3 of the 8 s)
                 double[] w = r.faultWindow("gc_pressure");
                 assertThat(w[1] - w[0]).as("storm length, s").isGreaterThan(2.5);
                 assertThat(r.rowsEnding(w[0], w[1] + 1)).as("interval rows inside the storm").isNotEmpty();
+                JsonNode jfr = r.point().path("capture").path("jfr");
+                assertThat(jfr.isObject()).as("capture.jfr: " + r.point().path("capture")).isTrue();
+                assertThat(jfr.path("gc_count").asLong()).as("collections").isPositive();
+                assertThat(jfr.path("gc_pause_total_ms").asDouble()).as("GC pause total, ms").isPositive();
+                assertThat(jfr.path("gc_pause_max_ms").asDouble()).isPositive().isLessThanOrEqualTo(jfr.path("gc_pause_total_ms").asDouble());
+                assertThat(jfr.path("alloc_rate_mb_s").asDouble()).as("allocation rate, MiB/s").isGreaterThan(50);
             })),
-            Map.entry("hot-keys", Claim.of(r -> {
-                // the hot key's window is recorded; per-worker figures (the saturated worker) are not yet
-                r.faultWindow("hot_key");
-                assertThat(r.count("completed")).isPositive();
+            Map.entry("hot-keys", Claim.at(16, r -> {
+                // at width 16 key 0's worker gets about 4x the mean worker's items (zipf's top key, then half the
+                // traffic for 3 s): point.json's workers show it hottest and busy well above the mean, saturated
+                // in the hot window's intervals, and key 0 tops the offered keys
+                double[] w = r.faultWindow("hot_key");
+                JsonNode workers = r.point().path("workers").get(0);
+                assertThat(workers).as("workers in point.json").isNotNull();
+                int hottest = workers.path("hottest").asInt();
+                List<Double> busy = new ArrayList<>();
+                workers.path("busy_share").forEach(b -> busy.add(b.asDouble()));
+                long maxItems = 0, items = 0;
+                for (JsonNode n : workers.path("items")) { maxItems = Math.max(maxItems, n.asLong()); items += n.asLong(); }
+                double meanBusy = busy.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+                assertThat(busy).hasSize(16);
+                assertThat(workers.path("items").get(hottest).asLong()).as("the hottest worker has the most items").isEqualTo(maxItems);
+                assertThat(workers.path("item_skew").asDouble()).as("items: hottest / mean").isGreaterThan(2.0);
+                assertThat(maxItems).isGreaterThan(2 * items / 16);
+                assertThat(busy.get(hottest)).as("hottest worker's busy share vs the mean %s", meanBusy).isGreaterThan(2 * meanBusy).isGreaterThan(0.5);
+                double hotRowBusy = r.rowsEnding(w[0] + 1, w[1]).stream().flatMap(x -> {
+                    List<Double> b = new ArrayList<>();
+                    x.path("workers").forEach(s -> s.path("busy").forEach(v -> b.add(v.asDouble())));
+                    return b.stream();
+                }).mapToDouble(Double::doubleValue).max().orElse(0);
+                assertThat(hotRowBusy).as("a worker saturated in the hot window's intervals").isGreaterThan(0.8);
+                assertThat(r.point().path("top_keys").get(0).path("key").asLong()).as("top offered key").isZero();
             })),
             Map.entry("kitchen-sink", Claim.of(r -> {
                 // the abort at the end ends the first point: it is recorded as aborted and the sweep stops
@@ -191,6 +233,8 @@ class LibraryScenariosRunTest {
                 double during = Run.max(r.rowsEnding(w[0] + 0.5, w[1] + 1), "queue_depth");
                 assertThat(during).as("queue depth in the spike vs before it (%s)", before).isGreaterThan(before);
                 assertThat(r.counter("hedges")).as("hedges sent").isPositive();
+                assertThat(r.counter("hedges_won")).as("hedges won").isPositive().isLessThanOrEqualTo(r.counter("hedges"));
+                assertThat(r.point().has("timed_out")).as("timeouts recorded").isTrue();
             })),
             Map.entry("load-spike-10x", Claim.of(r -> {
                 // the engine sheds by queue deadline / drop_newest, and the shedding is inside the spike

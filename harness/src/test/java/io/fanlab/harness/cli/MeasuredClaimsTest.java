@@ -168,6 +168,48 @@ class MeasuredClaimsTest {
     }
 
     /**
+     * Issue 9 / issue 13 item 6: a first join's losers are cancelled, by every design that can cancel one item, under
+     * cancellation-storm's settings (fan-out 8, join first, Pareto sleeps, virtual threads, cancel at the end of the
+     * window): losers cancelled, each loser counted once, every item accounted for, no thread left behind.
+     */
+    @Test
+    void joinLosersAreCancelledUnderLoad() throws Exception {
+        Path dir = run("losers", """
+                name: losers
+                seed: 19
+                phases: {warmup: 300ms, measure: 1500ms, cooldown: 300ms, cancel: end_of_measure}
+                load:
+                  open: {arrival: poisson, rate: 150/s}
+                  fanout: 8
+                  join: first
+                pipeline:
+                  - name: query
+                    threads: virtual
+                    work: {sleep: {pareto: {scale: 1ms, shape: 1.2}}}
+                slos: [nothing_lost, no_leaked_threads]
+                sweep: {stage: query, widths: [64], designs: [engine, vt-per-item, tpe], repeats: 1}
+                """, null);
+        for (int i = 0; i < 3; i++) {
+            JsonNode p = point(dir, i);
+            String design = p.path("design").asText();
+            JsonNode l = p.path("losers");
+            long cancelled = l.path("cancelled").asLong(), finished = l.path("finished_anyway").asLong();
+            assertThat(cancelled).as(design + ": " + l).isPositive();
+            // a first join without errors: every item decided its request, was a loser, or was cut off by the point's cancel
+            assertThat(p.path("requests").path("succeeded").asLong() + cancelled + finished + p.path("unfinished").asLong())
+                    .as(design + ": " + p.path("requests") + l).isEqualTo(p.path("offered").asLong());
+            assertThat(l.path("after_decision_ms").path("count").asLong()).isEqualTo(cancelled + finished);
+            assertThat(cancelled).isLessThanOrEqualTo(p.path("cancelled").asLong());
+            assertThat(p.path("failed").asLong()).as(design).isZero();
+            assertThat(p.path("conservation_ok").asBoolean()).as(design).isTrue();
+            assertThat(p.path("cancellation").path("threads_alive").asLong()).as(design).isZero();
+            assertThat(p.path("leaked_threads").asLong()).as(design).isZero();
+            assertThat(p.path("warnings").toString()).as(design).doesNotContain("cannot cancel one item");
+        }
+        assertThat(Files.readString(dir.resolve("report.html"))).contains("losers cancelled");
+    }
+
+    /**
      * Golden check of the run format fed by a real point: the record reads back as the typed {@link PointResult};
      * the report reader and HTML writer show Little's law with numbers; the HdrHistogram log holds exactly the
      * response population of point.json, in nanoseconds, based at the point's start; the new per-point fields

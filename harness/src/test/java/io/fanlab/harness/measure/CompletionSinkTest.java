@@ -139,6 +139,40 @@ class CompletionSinkTest {
         assertThat(s.censoredResponse()).isZero();
     }
 
+    /**
+     * Join first over 3 items: item 0 completes at 1.6 s and decides; items 1 and 2 are losers, their cancel asked at
+     * once. Item 1 ends CANCELLED 2 ms later; item 2 is still in flight at the point's cancel, which ends it: it counts
+     * as cancelled by that cancel but is neither unfinished nor censored (nobody waits for it).
+     */
+    @Test
+    void losersAreCancelledAtTheDecisionAndNeverUnfinished() {
+        CompletionSink s = sink(3, 1);
+        Item a = item(0, 0, 1500 * MS), b = item(1, 0, 1500 * MS), c = item(2, 0, 1500 * MS);
+        for (Item i : new Item[] {a, b, c}) s.submitted(i);
+        clock.now = 1600 * MS;
+        s.complete(a, Outcome.COMPLETED, null);
+        assertThat(b.cancelRequested()).isTrue();
+        assertThat(c.cancelRequested()).isTrue();
+        assertThat(a.cancelRequested()).as("the decider itself").isFalse();
+        clock.now = 1602 * MS;
+        s.complete(b, Outcome.CANCELLED, null);
+        clock.now = 2 * S;
+        s.beginCancel();
+        clock.now = 2005 * MS;
+        s.complete(c, Outcome.CANCELLED, null);
+        assertThat(s.losersCancelled()).isEqualTo(2);
+        assertThat(s.losersFinished()).isZero();
+        assertThat(s.cancelledAfterCancel()).isEqualTo(1);
+        assertThat(s.unfinished()).isZero();
+        assertThat(s.censoredResponse()).isZero();
+        Histogram after = flip(s.loserAfterDecision());
+        assertThat(after.getTotalCount()).isEqualTo(2);
+        assertThat(after.getMinValue()).isEqualTo(2000); // us: 2 ms after the decision
+        assertThat(after.highestEquivalentValue(after.getMaxValue())).isBetween(405_000L, 405_500L);
+        assertThat(s.requestsSucceeded()).isEqualTo(1);
+        assertThat(s.of(Outcome.CANCELLED)).isEqualTo(2);
+    }
+
     @Test
     void cancelledBeforeThePointsCancelIsNotUnfinished() {
         // a loser cancelled by a first/quorum join is an ordinary outcome, not an unserved item

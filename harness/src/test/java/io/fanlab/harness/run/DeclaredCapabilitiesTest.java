@@ -77,4 +77,22 @@ class DeclaredCapabilitiesTest {
         assertThat(warnings(s, all.get("tpe"))).first().asString().startsWith("design tpe ignores a.admission, a.timeout");
         assertThat(warnings(s, all.get("vt-per-item"))).first().asString().startsWith("design vt-per-item ignores a.admission,");
     }
+
+    /** A first or quorum join has losers to cancel: a design that cannot cancel one item is told so; join all is not. */
+    @Test
+    void aJoinWithLosersWarnsADesignThatCannotCancelOneItem() throws Exception {
+        String yaml = """
+                load: {open: {rate: 100/s}, fanout: 4, join: %s}
+                pipeline:
+                  - name: q
+                    work: {sleep: {constant: 1ms}}
+                """;
+        Design none = new Declaring("mine", Set.of());
+        assertThat(warnings(scenario(yaml.formatted("first")), none))
+                .containsExactly("design mine cannot cancel one item (no cancel capability): the join's losers run to their end");
+        assertThat(warnings(scenario(yaml.formatted("all")), none)).isEmpty();
+        Map<String, Design> all = Designs.discover();
+        for (String d : List.of("engine", "tpe", "vt-per-item"))
+            assertThat(warnings(scenario(yaml.formatted("quorum(2)")), all.get(d))).as(d).isEmpty();
+    }
 }

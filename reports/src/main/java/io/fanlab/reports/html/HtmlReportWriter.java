@@ -441,14 +441,22 @@ public final class HtmlReportWriter {
         workers(b, run);
     }
 
-    /** The point's cancel: where it fell, what was in flight, what it cancelled, how long it took to quiesce. */
+    /**
+     * The point's cancel: where it fell, what was in flight, what it cancelled, how long it took to quiesce; and,
+     * when the run has a first or quorum join, its losers: cancelled, finished anyway, time from decision to end.
+     */
     private static void cancellation(StringBuilder b, RunRecord run) {
-        boolean any = false;
-        for (PointRecord p : run.points()) any |= p.raw().path("cancellation").isObject();
+        boolean any = false, losers = false;
+        for (PointRecord p : run.points()) {
+            any |= p.raw().path("cancellation").isObject();
+            losers |= p.raw().path("losers").isObject();
+        }
         if (!any) return;
         b.append("<h3 id=\"cancellation\">Cancellation</h3>\n<div class=\"tablewrap\"><table class=\"sortable\" id=\"cancellation-table\"><thead><tr>")
             .append("<th class=\"l\">point</th><th class=\"l\">at</th><th>t (s)</th><th>in flight</th><th>cancelled</th><th>finished anyway</th>")
-            .append("<th>stuck</th><th>quiesce (ms)</th><th>threads alive</th></tr></thead><tbody>\n");
+            .append("<th>stuck</th><th>quiesce (ms)</th><th>threads alive</th>")
+            .append(losers ? "<th>losers cancelled</th><th>losers finished anyway</th><th>loser end p50 (ms)</th><th>loser end p99 (ms)</th>" : "")
+            .append("</tr></thead><tbody>\n");
         for (PointRecord p : run.points()) {
             JsonNode c = p.raw().path("cancellation");
             if (!c.isObject()) continue;
@@ -458,11 +466,21 @@ public final class HtmlReportWriter {
                 boolean bad = (f.equals("stuck") || f.equals("threads_alive")) && v > 0;
                 b.append("<td").append(dv(v)).append(bad ? " class=\"fail\">" : ">").append(num(v)).append("</td>");
             }
+            if (losers) {
+                JsonNode l = p.raw().path("losers");
+                for (double v : new double[] {PointRecord.num(l, "cancelled"), PointRecord.num(l, "finished_anyway"),
+                        PointRecord.num(l.path("after_decision_ms"), "p50"), PointRecord.num(l.path("after_decision_ms"), "p99")})
+                    b.append("<td").append(dv(v)).append(">").append(num(v)).append("</td>");
+            }
             b.append("</tr>\n");
         }
         b.append("</tbody></table></div>\n<p class=\"chart-note\">Where the point cancelled its design (scenario ")
             .append("<code>phases.cancel</code>): <code>after_cooldown</code> cancels an idle design; <code>end_of_measure</code> or a time")
-            .append(" cancels under load. Threads alive: started by the design and alive right after cancel returned.</p>\n");
+            .append(" cancels under load. Threads alive: started by the design and alive right after cancel returned.")
+            .append(losers ? " Losers: items of a first or quorum join's request that ended after the request was decided; the harness"
+                    + " cancels them at the decision (a design that cannot cancel one item lets them finish). Loser end: time from"
+                    + " the decision to the loser's end." : "")
+            .append("</p>\n");
     }
 
     /** Per-worker counters over the measured window and the hottest keys: where a hot key saturates one worker. */

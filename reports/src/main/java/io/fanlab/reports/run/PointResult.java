@@ -15,7 +15,7 @@ public record PointResult(
         boolean valid, List<String> warnings, List<SloVerdict> slos, ErlangC erlangC, Counters counters,
         Validity validity, SelfTest selfTest,
         long unfinished, Requests requests, Cancellation cancellation, Reorder reorderDepth, List<Workers> workers,
-        List<KeyCount> topKeys, long deadLettersWritten, Capture capture, List<GraphNode> graph) {
+        List<KeyCount> topKeys, long deadLettersWritten, Capture capture, List<GraphNode> graph, Losers losers) {
 
     /** A point without graph figures (a linear pipeline, or a record written before routes and loops). */
     public PointResult(
@@ -32,7 +32,7 @@ public record PointResult(
                 deadLettered, throughput, intendedRate, achievedRate, responseMs, serviceMs, requestMs, stages, little,
                 conservationOk, leakedThreads, leakedThreadNames, cancelMs, generator, valid, warnings, slos, erlangC, counters,
                 validity, selfTest, unfinished, requests, cancellation, reorderDepth, workers, topKeys, deadLettersWritten,
-                capture, List.of());
+                capture, List.of(), null);
     }
 
     /**
@@ -76,6 +76,19 @@ public record PointResult(
      */
     public record Cancellation(String at, double startS, long inFlight, long cancelled, long finishedAnyway, double quiesceMs,
                                long stuck, long threadsAlive) {}
+
+    /**
+     * The losers of a first or quorum scatter-gather join (null for fan-out 1 or join all): the items of a request
+     * that ended after it was decided. The harness cancels them the moment their request is decided (a design that
+     * cannot cancel one item lets them run). {@code cancelled + finishedAnyway} = every loser; a cancelled loser is
+     * also one of the point's {@code cancelled} items (conservation is unchanged) and never an error.
+     *
+     * @param cancelled        losers that ended CANCELLED
+     * @param finishedAnyway   losers that ended otherwise (mostly completed: the cancel came too late, or the design
+     *                         cannot cancel)
+     * @param afterDecisionMs  time from the request's decision to each loser's end
+     */
+    public record Losers(long cancelled, long finishedAnyway, Latency afterDecisionMs) {}
 
     /** The design's reorder-buffer depth over the measured window, sampled every 100 ms. */
     public record Reorder(long max, double mean) {}
@@ -214,6 +227,6 @@ public record PointResult(
         return new PointResult(id, design, width, repeat, status, error, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, 0,
                 null, null, null, List.of(), null, false, 0, List.of(), null, null, false, List.of(status + ": " + error),
                 List.of(), null, null, null, null,
-                0, null, null, null, List.of(), List.of(), 0, null, List.of());
+                0, null, null, null, List.of(), List.of(), 0, null, List.of(), null);
     }
 }

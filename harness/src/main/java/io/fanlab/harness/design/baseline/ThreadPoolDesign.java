@@ -17,18 +17,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * {@code tpe}: a fixed {@link ThreadPoolExecutor} of width N platform threads over an {@link ArrayBlockingQueue}
  * of the swept stage's queue capacity, one {@code execute} per item; a full queue blocks the producer (the
- * rejection handler puts). This is what most teams write first.
+ * rejection handler puts). This is what most teams write first. One item is cancelled alone as
+ * {@code Future.cancel(true)} cancels a task: never started if still queued, interrupted if running.
  */
 public final class ThreadPoolDesign implements Design {
     @Override public String name() { return "tpe"; }
     @Override public String description() { return "ThreadPoolExecutor, N platform threads, bounded queue, one submit per item (baseline)"; }
 
     /**
-     * Routes and loops only (walked per item on the task's thread, see TrackedItems): otherwise every stage's work
-     * runs in sequence in one task, at the swept width, and a full queue blocks the
-     * producer whatever the scenario's admission says; the runner names each ignored policy in the point's warnings.
+     * Routes and loops (walked per item on the task's thread, see TrackedItems) and {@link Policy#CANCEL} (a join's
+     * losers): otherwise every stage's work runs in sequence in one task, at the swept width, and a full queue blocks
+     * the producer whatever the scenario's admission says; the runner names each ignored policy in the point's warnings.
      */
-    @Override public Set<Policy> capabilities() { return Set.of(Policy.GRAPH); }
+    @Override public Set<Policy> capabilities() { return Set.of(Policy.GRAPH, Policy.CANCEL); }
 
     @Override public RunningDesign start(DesignContext context) {
         int n = context.width();
@@ -54,6 +55,8 @@ public final class ThreadPoolDesign implements Design {
         return new RunningDesign() {
             @Override public void submit(Item item) throws InterruptedException {
                 TrackedItems.Task task = items.task(item);
+                item.onCancel(task::cancel);
+                if (task.reported()) return; // a loser before it was offered: reported CANCELLED, nothing to run
                 try {
                     pool.execute(task);
                 } catch (RejectedExecutionException e) {

@@ -8,6 +8,7 @@ import io.fanlab.harness.design.StageWork;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Exactly-once completion bookkeeping shared by the baselines: each item becomes a {@link Task} whose first
@@ -35,16 +36,38 @@ final class TrackedItems {
         return n;
     }
 
+    /**
+     * One item's run of every stage's work, reported exactly once.
+     *
+     * <p>Implementation notes. {@link #cancel} stops the item as {@code Future.cancel(true)} would, without the
+     * future: a task not yet started never starts (it is reported CANCELLED at once, and a worker that later takes it
+     * does nothing); a running one is interrupted, and reported when its work ends (CANCELLED when the work gave up,
+     * COMPLETED when it finished anyway). A small state machine on one int makes the interrupt reach the thread only
+     * while it runs this task, never the next task the same pool thread takes:
+     * <pre>
+     *   NEW --run--> RUNNING --work ends--> DONE
+     *   NEW --cancel--> DONE (reported CANCELLED; run() then returns at once)
+     *   RUNNING --cancel--> INTERRUPTING --(runner.interrupt())--> INTERRUPTED --work ends--> DONE
+     * </pre>
+     * The end of {@link #run} from INTERRUPTING waits (spins: the canceller is between two stores) for the interrupt,
+     * then clears the thread's interrupt status, which then holds nothing but that interrupt.
+     */
     final class Task implements Runnable {
+        private static final int NEW = 0, RUNNING = 1, INTERRUPTING = 2, INTERRUPTED = 3, DONE = 4;
         final Item item;
-        private final AtomicBoolean done = new AtomicBoolean();
+        private final AtomicBoolean reported = new AtomicBoolean();
+        private final AtomicInteger state = new AtomicInteger(NEW);
         volatile boolean cancelled;
-        volatile Thread runner;
+        private volatile Thread runner;
 
         Task(Item item) { this.item = item; }
 
         @Override public void run() {
-            runner = Thread.currentThread();
+            runner = Thread.currentThread(); // before the CAS: a canceller that sees RUNNING sees the runner
+            if (!state.compareAndSet(NEW, RUNNING)) { // cancelled before it started: reported already
+                runner = null;
+                return;
+            }
             Outcome outcome = Outcome.COMPLETED;
             Throwable cause = null;
             try {
@@ -58,23 +81,49 @@ final class TrackedItems {
                 outcome = cancelled ? Outcome.CANCELLED : Outcome.FAILED;
                 cause = e;
             } finally {
+                if (!state.compareAndSet(RUNNING, DONE)) {
+                    while (state.get() == INTERRUPTING) Thread.onSpinWait();
+                    Thread.interrupted(); // the cancel's interrupt, if the work did not consume it
+                    state.set(DONE);
+                }
                 runner = null;
             }
             finish(outcome, cause);
         }
 
+        /** Reports the item's end unless it was reported before. @return true when this call reported it */
         boolean finish(Outcome outcome, Throwable cause) {
-            if (!done.compareAndSet(false, true)) return false;
+            if (!reported.compareAndSet(false, true)) return false;
             live.remove(this);
             Completions c = context.completions();
             c.complete(item, outcome, cause);
             return true;
         }
 
+        /** Whether the item was reported (ended, or cancelled before it started). */
+        boolean reported() { return reported.get(); }
+
+        /** Stops this item alone (see the class notes); any thread, any number of times. */
         void cancel() {
             cancelled = true;
-            Thread t = runner;
-            if (t != null) t.interrupt();
+            while (true) {
+                int s = state.get();
+                if (s == NEW) {
+                    if (state.compareAndSet(NEW, DONE)) {
+                        finish(Outcome.CANCELLED, null);
+                        return;
+                    }
+                } else if (s == RUNNING) {
+                    Thread t = runner;
+                    if (state.compareAndSet(RUNNING, INTERRUPTING)) {
+                        t.interrupt();
+                        state.set(INTERRUPTED);
+                        return;
+                    }
+                } else {
+                    return; // interrupted before, or ended
+                }
+            }
         }
     }
 

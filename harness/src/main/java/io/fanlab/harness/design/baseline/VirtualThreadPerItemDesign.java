@@ -14,18 +14,19 @@ import io.fanlab.engine.Outcome;
 
 /**
  * {@code vt-per-item}: a new virtual thread per item, at most N alive, gated by a {@link Semaphore} the producer
- * acquires before starting the thread (so the producer blocks when N items are in flight: no queue at all).
+ * acquires before starting the thread (so the producer blocks when N items are in flight: no queue at all). One item
+ * is cancelled alone by interrupting its thread (or, not yet running, by never running its work).
  */
 public final class VirtualThreadPerItemDesign implements Design {
     @Override public String name() { return "vt-per-item"; }
     @Override public String description() { return "a virtual thread per item, N in flight, gated by a semaphore (baseline)"; }
 
     /**
-     * Routes and loops only (walked per item on the task's thread, see TrackedItems): otherwise every stage's work
-     * runs in sequence in one task, at the swept width, and a full queue blocks the
-     * producer whatever the scenario's admission says; the runner names each ignored policy in the point's warnings.
+     * Routes and loops (walked per item on the task's thread, see TrackedItems) and {@link Policy#CANCEL} (a join's
+     * losers): otherwise every stage's work runs in sequence in one task, at the swept width, and a full queue blocks
+     * the producer whatever the scenario's admission says; the runner names each ignored policy in the point's warnings.
      */
-    @Override public Set<Policy> capabilities() { return Set.of(Policy.GRAPH); }
+    @Override public Set<Policy> capabilities() { return Set.of(Policy.GRAPH, Policy.CANCEL); }
 
     @Override public RunningDesign start(DesignContext context) {
         int n = context.width();
@@ -46,6 +47,11 @@ public final class VirtualThreadPerItemDesign implements Design {
                     if (closed) { // cancelled while we waited for a permit
                         permits.release();
                         task.finish(Outcome.CANCELLED, null);
+                        return;
+                    }
+                    item.onCancel(task::cancel);
+                    if (task.reported()) { // a loser before it was offered: reported CANCELLED, nothing to run
+                        permits.release();
                         return;
                     }
                     builder.start(() -> {

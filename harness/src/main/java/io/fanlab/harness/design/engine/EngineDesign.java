@@ -3,6 +3,7 @@ package io.fanlab.harness.design.engine;
 import io.fanlab.engine.Work;
 import io.fanlab.engine.observe.StageStats;
 import io.fanlab.engine.observe.jfr.StageWindowEvents;
+import io.fanlab.engine.pipeline.CancelToken;
 import io.fanlab.engine.pipeline.FanOutEngine;
 import io.fanlab.engine.pipeline.ItemTraits;
 import io.fanlab.engine.pipeline.Pipeline;
@@ -39,7 +40,10 @@ final class EngineDesign implements Design {
     @Override public String name() { return name; }
     @Override public String description() { return description; }
 
-    /** The engine applies every stage policy (engine/POLICIES.md), each stage with its own queue and workers. */
+    /**
+     * The engine applies every stage policy (engine/POLICIES.md), each stage with its own queue and workers, and
+     * cancels one item alone through its {@link CancelToken}.
+     */
     @Override public Set<Policy> capabilities() { return EnumSet.allOf(Policy.class); }
 
     @Override public RunningDesign start(DesignContext context) {
@@ -50,7 +54,12 @@ final class EngineDesign implements Design {
         // fanlab.StageWindow JFR events (off unless a recording enables them, as the point's capture does)
         StageWindowEvents.Registration jfr = StageWindowEvents.register(name, engine::stages);
         return new RunningDesign() {
-            @Override public void submit(Item item) throws InterruptedException { engine.submit(item); }
+            /** Each item with its own {@link CancelToken}, which the item's cancel handle fires (a join's losers). */
+            @Override public void submit(Item item) throws InterruptedException {
+                CancelToken token = new CancelToken();
+                item.onCancel(token::cancel);
+                engine.submit(item, token);
+            }
 
             @Override public Gauges gauges() {
                 long queue = 0, inflight = 0, reorder = 0, limit = -1;
