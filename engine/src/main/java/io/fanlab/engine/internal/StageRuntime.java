@@ -43,7 +43,9 @@ import java.util.function.ToLongFunction;
  *       counts its completions, and exits at the pipeline's end, in its own single-writer cells. No clock read
  *       per item unless something uses it (queue deadline, observer, start gate); busy time is elapsed minus idle
  *       time, so a worker reads the clock only when it waits. Ordered stages finish results into the lock-free
- *       {@link ReorderBuffer}; batched ones deposit and flush it once per batch.</li>
+ *       {@link ReorderBuffer}; batched ones deposit and flush it once per batch. A batched, unordered last stage
+ *       whose listener takes runs holds its completed items in an {@link ExitRun} and reports them once per run
+ *       (one count, one listener call, no claim CAS per item: see below).</li>
  *   <li><b>Policies.</b> Between taking an item and running it, a worker passes the {@link StartGate} (rate limit,
  *       bulkhead, concurrency limit; interruptible waits) and releases it right after the work, before handing the
  *       item on, so no permit is held while blocking on a downstream queue. The work runs through the
@@ -51,7 +53,10 @@ import java.util.function.ToLongFunction;
  *       are joined and reported with the workers.</li>
  *   <li><b>Exactly once.</b> A worker's taken items sit in its {@code hand} array until decided: the worker claims
  *       slot i with a CAS when the item's work ends; a cancel that gives up on a stuck worker claims the remaining
- *       slots with the same CAS. Whoever wins ends or forwards the item; the other does nothing.</li>
+ *       slots with the same CAS. Whoever wins ends or forwards the item; the other does nothing. Completed items
+ *       held for a run to the exit are not claimed one by one: at the run's end the worker moves its run owner
+ *       FREE -> FLUSHING (one CAS), which a cancel giving up on it must move FREE -> ABANDONED before it claims any
+ *       slot; a worker that finds it ABANDONED claims each held item by CAS like the canceller.</li>
  * </ul>
  */
 public final class StageRuntime {
