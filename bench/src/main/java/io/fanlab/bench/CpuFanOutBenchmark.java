@@ -36,7 +36,9 @@ public class CpuFanOutBenchmark {
             "engine-batched64-platform-submitall", "engine-adaptive64-platform-submitall",
             "engine-batched64-virtual-submitall", "engine-adaptive64-virtual-submitall",
             "engine-batched64-platform-submitall-ordered", "engine-adaptive64-platform-submitall-ordered",
-            "tpe", "abq-pool", "abq-chunked64", "vt-semaphore", "reactor-flatmap", "reactor-parallel", "disruptor-sleeping", "jctools-pool"})
+            "engine-batched64-platform-submitall-runs", "engine-adaptive64-platform-submitall-runs",
+            "engine-adaptive64-virtual-submitall-runs",
+            "tpe", "abq-pool", "abq-chunked64", "abq-chunked64-runs", "vt-semaphore", "reactor-flatmap", "reactor-parallel", "disruptor-sleeping", "jctools-pool"})
     public String design;
 
     @Param({"1", "2", "4", "8", "16", "64"})

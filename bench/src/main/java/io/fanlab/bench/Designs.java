@@ -1,9 +1,12 @@
 package io.fanlab.bench;
 
 import io.fanlab.engine.Outcome;
+import io.fanlab.engine.pipeline.BatchTerminalListener;
+import io.fanlab.engine.pipeline.CompletedRun;
 import io.fanlab.engine.pipeline.FanOutEngine;
 import io.fanlab.engine.pipeline.Pipeline;
 import io.fanlab.engine.pipeline.ShutdownReport;
+import io.fanlab.engine.pipeline.TerminalListener;
 import io.fanlab.engine.spec.Dispatch;
 import io.fanlab.engine.spec.Order;
 import io.fanlab.engine.spec.StageSpec;
@@ -25,6 +28,9 @@ import java.util.List;
  *       {@code FanOutEngine.submitAll} in chunks of {@value #SUBMIT_CHUNK} items (the producer-side half of the
  *       batched hand-off: one queue lock and one wake-up per chunk on a single-queue, unordered stage; the engine
  *       falls back to one offer per item where it must, e.g. ordered or sharded stages).</li>
+ *   <li>{@code ...-runs} (after the rest of an engine name): the results leave as runs: the listener is a
+ *       {@link BatchTerminalListener} that reports each run to the gate with one {@code arrive(n)} (the consumer-side
+ *       half of batching); without it one {@code arrive()} per item. Only Batched dispatch makes runs.</li>
  *   <li>peers: see {@link Peers} ({@code tpe}, {@code abq-pool}, {@code vt-semaphore}, {@code vt-loop} (the I/O
  *       ceiling, not a design), {@code reactor-flatmap},
  *       {@code reactor-flatmap-elastic}, {@code reactor-parallel}, {@code disruptor-sleeping},
@@ -42,12 +48,14 @@ public final class Designs {
     public static final List<String> SUBMITALL_VARIANTS = List.of(
             "engine-batched64-platform-submitall", "engine-adaptive64-platform-submitall",
             "engine-batched64-virtual-submitall", "engine-adaptive64-virtual-submitall",
-            "engine-batched64-platform-submitall-ordered", "engine-adaptive64-platform-submitall-ordered");
+            "engine-batched64-platform-submitall-ordered", "engine-adaptive64-platform-submitall-ordered",
+            "engine-batched64-platform-submitall-runs", "engine-adaptive64-platform-submitall-runs",
+            "engine-adaptive64-virtual-submitall-runs");
 
     /** The engine variants of the main table: 5 dispatch settings x 2 thread kinds x unordered/ordered. */
     public static final List<String> ENGINE_VARIANTS = engineVariants();
     /** The peer designs of the CPU table. */
-    public static final List<String> CPU_PEERS = List.of("tpe", "abq-pool", "abq-chunked64", "vt-semaphore", "reactor-flatmap",
+    public static final List<String> CPU_PEERS = List.of("tpe", "abq-pool", "abq-chunked64", "abq-chunked64-runs", "vt-semaphore", "reactor-flatmap",
             "reactor-parallel", "disruptor-sleeping", "jctools-pool");
 
     private Designs() {}
@@ -72,9 +80,9 @@ public final class Designs {
 
     /** The engine stage a name describes (see the class javadoc). */
     public static StageSpec engineSpec(String name, int width) {
-        String[] p = name.replace("-submitall", "").split("-");
+        String[] p = name.replace("-submitall", "").replace("-runs", "").split("-");
         if (p.length < 3 || p.length > 4 || !p[0].equals("engine") || (p.length == 4 && !p[3].equals("ordered")))
-            throw new IllegalArgumentException("design: " + name + " (expected: engine-<dispatch>-<platform|virtual>[-submitall][-ordered])");
+            throw new IllegalArgumentException("design: " + name + " (expected: engine-<dispatch>-<platform|virtual>[-submitall][-ordered][-runs])");
         Dispatch dispatch = switch (p[1]) {
             case "shared" -> Dispatch.SHARED;
             case "sharded" -> new Dispatch.Sharded();
@@ -99,11 +107,19 @@ public final class Designs {
     private static FanOutDesign engine(String name, int width, ItemWork work, CompletionGate gate) {
         StageSpec spec = engineSpec(name, width);
         boolean submitAll = name.contains("-submitall");
-        FanOutEngine<Integer> engine = Pipeline.<Integer, Integer>from(spec, (x, c) -> work.apply(x))
-                .start((exit, item, outcome, result, cause) -> {
-                    if (outcome == Outcome.COMPLETED) gate.arrive();
-                    else gate.fail(new IllegalStateException("item " + item + " ended " + outcome, cause));
-                });
+        TerminalListener<Integer> perItem = (exit, item, outcome, result, cause) -> {
+            if (outcome == Outcome.COMPLETED) gate.arrive();
+            else gate.fail(new IllegalStateException("item " + item + " ended " + outcome, cause));
+        };
+        TerminalListener<Integer> listener = !name.endsWith("-runs") ? perItem : new BatchTerminalListener<Integer>() {
+            @Override public void onCompletedRun(String exit, CompletedRun<Integer> run) { gate.arrive(run.size()); }
+
+            @Override
+            public void onTerminal(String exit, Integer item, Outcome outcome, Object result, Throwable cause) {
+                perItem.onTerminal(exit, item, outcome, result, cause);
+            }
+        };
+        FanOutEngine<Integer> engine = Pipeline.<Integer, Integer>from(spec, (x, c) -> work.apply(x)).start(listener);
         return new FanOutDesign() {
             @Override
             public void push(Integer[] items) throws InterruptedException {

@@ -65,8 +65,18 @@ public final class Paired {
         }
     }
 
-    /** One measured window: {@code design}'s throughput in round {@code round} (0-based, warm-up rounds excluded). */
-    public record Window(int round, String design, double itemsPerSecond, int ops) {}
+    /**
+     * One measured window: {@code design}'s throughput in round {@code round} (0-based, warm-up rounds excluded), and
+     * the JVM's CPU time per item over the measured part ({@code cpuNanosPerItem}: every thread of the process,
+     * spinning included; NaN when the platform does not report process CPU time). On a machine shared with other
+     * work, throughput mostly measures how much CPU the scheduler gave the design; CPU per item measures what the
+     * design costs, and varies far less with the load.
+     */
+    public record Window(int round, String design, double itemsPerSecond, int ops, double cpuNanosPerItem) {
+        public Window(int round, String design, double itemsPerSecond, int ops) {
+            this(round, design, itemsPerSecond, ops, Double.NaN);
+        }
+    }
 
     /**
      * The ratio {@code numerator / denominator} over the rounds: the median of the per-round ratios and its 95%
@@ -100,6 +110,7 @@ public final class Paired {
             long start = System.nanoTime();
             long warmEnd = start + windowNanos / 3;
             do run.op(); while (System.nanoTime() < warmEnd);
+            long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
             long end = start + windowNanos;
             int ops = 0;
@@ -108,8 +119,34 @@ public final class Paired {
                 ops++;
             } while (System.nanoTime() < end);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            return new Window(round, design, ops * (double) c.items() / seconds, ops);
+            long cpu1 = processCpuNanos();
+            double items = ops * (double) c.items();
+            return new Window(round, design, items / seconds, ops, cpu0 < 0 || cpu1 < 0 ? Double.NaN : (cpu1 - cpu0) / items);
         }
+    }
+
+    /** CPU time of every thread of this JVM so far, -1 when not reported. */
+    private static long processCpuNanos() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os)
+            return os.getProcessCpuTime();
+        return -1;
+    }
+
+    /** {@code a / b} of CPU time per item per round (rounds where both were measured), summarized as {@link #ratio}. */
+    public static Ratio cpuRatio(List<Window> windows, String a, String b) {
+        List<Window> asThroughput = new ArrayList<>();
+        for (Window w : windows) // a ratio of costs: lower is better, so the inverse keeps "higher is better" as for items/s
+            asThroughput.add(new Window(w.round(), w.design(), 1 / w.cpuNanosPerItem(), w.ops()));
+        return ratio(asThroughput, a, b);
+    }
+
+    /** Per design: median CPU ns per item and the quartiles over the rounds. */
+    static double[] cpuQuartiles(List<Window> windows, String design) {
+        double[] v = windows.stream().filter(w -> w.design().equals(design)).mapToDouble(Window::cpuNanosPerItem)
+                .filter(x -> !Double.isNaN(x)).sorted().toArray();
+        if (v.length == 0) return new double[] {Double.NaN, Double.NaN, Double.NaN};
+        int n = v.length;
+        return new double[] {v[(int) Math.floor(0.25 * (n - 1))], median(v), v[(int) Math.ceil(0.75 * (n - 1))]};
     }
 
     /**
@@ -186,21 +223,25 @@ public final class Paired {
         String work = c.parkMicros() > 0 ? "park " + c.parkMicros() + " us" : c.tokens() + " tokens";
         md.append(String.format(Locale.ROOT, "### Paired, width %d, work %s: %d rounds x %d ms per design%n%n",
                 c.width(), work, c.rounds(), c.window().toMillis()));
-        md.append("| design | median M items/s | quartiles |\n|---|---:|---:|\n");
+        md.append("| design | median M items/s | quartiles | CPU ns per item (median) | quartiles |\n|---|---:|---:|---:|---:|\n");
         for (String d : c.designs()) {
             double[] q = quartiles(windows, d);
-            md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f - %.2f |%n", d, q[1] / 1e6, q[0] / 1e6, q[2] / 1e6));
+            double[] u = cpuQuartiles(windows, d);
+            md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f - %.2f | %.0f | %.0f - %.0f |%n", d, q[1] / 1e6, q[0] / 1e6, q[2] / 1e6,
+                    u[1], u[0], u[2]));
         }
         String ref = c.designs().get(0);
         String fastestPeer = c.designs().stream().filter(d -> !d.startsWith("engine-"))
                 .max(java.util.Comparator.comparingDouble(d -> quartiles(windows, d)[1])).orElse(null);
-        md.append("\n| ratio (same round) | median | 95% interval | rounds | target |\n|---|---:|---:|---:|---|\n");
+        md.append("\n| ratio (same round) | median | 95% interval | rounds | target | items per CPU-second, ratio | 95% interval |\n|---|---:|---:|---:|---|---:|---:|\n");
         for (String d : c.designs().subList(1, c.designs().size())) {
             Ratio r = ratio(windows, ref, d);
+            Ratio u = cpuRatio(windows, ref, d);
             double target = target(c, ref, d, fastestPeer);
-            md.append(String.format(Locale.ROOT, "| %s / %s | %.2f | %s | %d | %s |%n", ref, d, r.median(),
+            md.append(String.format(Locale.ROOT, "| %s / %s | %.2f | %s | %d | %s | %.2f | %s |%n", ref, d, r.median(),
                     Double.isNaN(r.low()) ? "(too few rounds)" : String.format(Locale.ROOT, "%.2f - %.2f", r.low(), r.high()), r.rounds(),
-                    Double.isNaN(target) ? "" : String.format(Locale.ROOT, ">= %s: %s", target, verdict(r, target))));
+                    Double.isNaN(target) ? "" : String.format(Locale.ROOT, ">= %s: %s", target, verdict(r, target)),
+                    u.median(), Double.isNaN(u.low()) ? "" : String.format(Locale.ROOT, "%.2f - %.2f", u.low(), u.high())));
         }
         return md.append('\n').toString();
     }
@@ -264,6 +305,9 @@ public final class Paired {
         List<Ratio> ratios = new ArrayList<>();
         for (String d : c.designs().subList(1, c.designs().size())) ratios.add(ratio(windows, c.designs().get(0), d));
         doc.put("ratios", ratios);
+        List<Ratio> cpuRatios = new ArrayList<>(); // items per CPU-second, same-round ratios (see Window)
+        for (String d : c.designs().subList(1, c.designs().size())) cpuRatios.add(cpuRatio(windows, c.designs().get(0), d));
+        doc.put("cpuRatios", cpuRatios);
         Path dir = out.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, out.getFileName().toString(), ".tmp");

@@ -36,7 +36,9 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@code abq-chunked64}: the yardstick for batching: N platform threads taking chunks of up to
  *       {@value ChunkedQueuePool#CHUNK} items from one {@link ArrayBlockingQueue} of 1024 / 64 = 16 chunks (the same
  *       1024 items of input bound); the producer copies each run of 64 into a fresh array and puts it; a worker works
- *       on its chunk's items one by one, each reported to the gate (one lock and at most one wake-up per chunk).</li>
+ *       on its chunk's items one by one, each reported to the gate (one lock and at most one wake-up per chunk).
+ *       {@code abq-chunked64-runs}: the same, reporting each chunk to the gate with one {@code arrive(n)} after its
+ *       items (results leave as runs: the peer of the engine's {@code -runs} variants).</li>
  *   <li>{@code vt-semaphore}: a new virtual thread per item, at most N at once by a {@link Semaphore}; the
  *       dispatcher that acquires permits is itself a virtual thread (a platform dispatcher is far slower).</li>
  *   <li>{@code vt-loop}: not a hand-off design but the <em>ceiling</em> of the I/O series (see {@link VirtualLoop}):
@@ -60,7 +62,8 @@ public final class Peers {
         return switch (name) {
             case "tpe" -> new ThreadPool(width, work, gate);
             case "abq-pool" -> new BlockingQueuePool(width, work, gate);
-            case "abq-chunked64" -> new ChunkedQueuePool(width, work, gate);
+            case "abq-chunked64" -> new ChunkedQueuePool(width, work, gate, false);
+            case "abq-chunked64-runs" -> new ChunkedQueuePool(width, work, gate, true);
             case "vt-semaphore" -> new VirtualPerItem(width, work, gate);
             case "vt-loop" -> new VirtualLoop(width, work, gate);
             case "reactor-flatmap" -> new ReactorFlatMap(Schedulers.newParallel("rx-flatmap", width, true), width, work, gate);
@@ -71,7 +74,7 @@ public final class Peers {
             case "disruptor-yielding" -> new DisruptorHandlers(width, work, gate, new YieldingWaitStrategy());
             case "jctools-pool" -> new SpinningQueuePool(width, work, gate);
             default -> throw new IllegalArgumentException("design: " + name
-                    + " (expected: engine-..., tpe, abq-pool, abq-chunked64, vt-semaphore, vt-loop, reactor-flatmap, reactor-flatmap-elastic,"
+                    + " (expected: engine-..., tpe, abq-pool, abq-chunked64, abq-chunked64-runs, vt-semaphore, vt-loop, reactor-flatmap, reactor-flatmap-elastic,"
                     + " reactor-parallel, disruptor-sleeping, disruptor-yielding, jctools-pool)");
         };
     }
@@ -81,6 +84,16 @@ public final class Peers {
         try {
             work.apply(item);
             gate.arrive();
+        } catch (Throwable t) {
+            gate.fail(t);
+        }
+    }
+
+    /** Runs {@code work} on each item of a chunk, then reports the chunk to the gate at once; a throw fails it. */
+    static void runChunk(ItemWork work, Integer[] chunk, CompletionGate gate) {
+        try {
+            for (Integer x : chunk) work.apply(x);
+            gate.arrive(chunk.length);
         } catch (Throwable t) {
             gate.fail(t);
         }
@@ -173,13 +186,15 @@ public final class Peers {
         private final ArrayBlockingQueue<Integer[]> queue = new ArrayBlockingQueue<>(Math.max(1, Designs.QUEUE / CHUNK));
         private final List<Thread> workers = new ArrayList<>();
 
-        ChunkedQueuePool(int width, ItemWork work, CompletionGate gate) {
+        ChunkedQueuePool(int width, ItemWork work, CompletionGate gate, boolean perChunk) {
             ThreadFactory f = platformDaemons("abq-chunked");
             for (int i = 0; i < width; i++) {
                 Thread t = f.newThread(() -> {
                     try {
-                        for (Integer[] c = queue.take(); c != STOP; c = queue.take())
-                            for (Integer x : c) runOne(work, x, gate);
+                        for (Integer[] c = queue.take(); c != STOP; c = queue.take()) {
+                            if (perChunk) runChunk(work, c, gate);
+                            else for (Integer x : c) runOne(work, x, gate);
+                        }
                     } catch (InterruptedException e) {
                         gate.fail(e);
                     }

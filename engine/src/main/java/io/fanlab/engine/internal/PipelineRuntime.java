@@ -48,6 +48,8 @@ public final class PipelineRuntime {
     private final java.util.random.RandomGenerator random;
     final StageObserver observer;
     private final TerminalListener<Object> listener;
+    /** The listener when it takes completed items as runs, else null (see {@link ExitRun}). */
+    private final io.fanlab.engine.pipeline.BatchTerminalListener<Object> runListener;
     private final List<StageRuntime> stages = new ArrayList<>();
     private final Map<String, StageRuntime> byName = new LinkedHashMap<>();
     private StageRuntime head;
@@ -88,6 +90,8 @@ public final class PipelineRuntime {
         this.random = random;
         this.name = name;
         this.listener = (TerminalListener<Object>) listener;
+        this.runListener = listener instanceof io.fanlab.engine.pipeline.BatchTerminalListener<?> b
+                ? (io.fanlab.engine.pipeline.BatchTerminalListener<Object>) b : null;
         this.observer = observer == StageObserver.NOOP ? observer : new SafeObserver(observer);
         this.clock = clock;
         this.deadLetterCapacity = deadLetterCapacity;
@@ -258,6 +262,54 @@ public final class PipelineRuntime {
         } catch (Throwable t) {
             listenerErrors.increment();
         }
+    }
+
+    /** Whether completed items may leave as runs (the listener is a {@code BatchTerminalListener}). */
+    boolean takesRuns() { return runListener != null; }
+
+    /**
+     * A worker of a path's last stage completed {@code e} at the exit: as {@link #terminal} with COMPLETED, counted
+     * in the worker's own cell without the thread-local look-up.
+     */
+    void completedAtExit(Envelope e, WorkerCounters mine) {
+        mine.exitedOne();
+        if (e.loops != null) releaseLoops(e);
+        try {
+            listener.onTerminal(e.exit, e.origin, Outcome.COMPLETED, e.value, null);
+        } catch (Throwable t) {
+            listenerErrors.increment();
+        }
+    }
+
+    /**
+     * A worker's run of completed items reached the exit: counted once in the worker's cell, then one listener call
+     * per stretch of items sharing an exit name. Exactly once per item, as {@link #terminal}.
+     */
+    void exitRun(ExitRun run, WorkerCounters mine) {
+        int k = run.count();
+        mine.exitedMany(k);
+        for (int j = 0; j < k; j++) {
+            Envelope e = run.at(j);
+            if (e.loops != null) releaseLoops(e);
+        }
+        int start = 0;
+        while (start < k) {
+            String exit = run.at(start).exit;
+            int stop = start + 1;
+            while (stop < k && exit.equals(run.at(stop).exit)) stop++;
+            run.view(start, stop - start);
+            try {
+                runListener.onCompletedRun(exit, run);
+            } catch (Throwable t) {
+                listenerErrors.increment();
+            }
+            start = stop;
+        }
+    }
+
+    private static void releaseLoops(Envelope e) {
+        for (Envelope.LoopHold h = e.loops; h != null; h = h.outer) h.loop.permits.release();
+        e.loops = null;
     }
 
     void deadLetter(StageRuntime stage, Envelope e, Throwable cause) {

@@ -16,7 +16,14 @@ final class SpinThenPark {
     /** Spin hints before yielding. */
     static final int SPINS = 128;
     /** Yields after the spin hints, before the caller parks. */
-    static final int YIELDS = 16;
+    /*
+     * 0 (was 16): on a machine with more runnable threads than cores, each Thread.yield gave the core away for a
+     * whole scheduling round (milliseconds at a load average of 25 on 2 vCPUs), and a producer and a worker both
+     * yielding stalled the hand-off: the engine fell to a tenth of the chunked ArrayBlockingQueue pool at width 1,
+     * ~0.4 us per item, and width 64, work ~0 (alternating JVM pairs, bench/results/2026-12-07T0340-yields-ab.md;
+     * 5 of 6 pairs better without yields). A parked thread is woken when its condition comes instead.
+     */
+    static final int YIELDS = 0;
 
     private SpinThenPark() {}
 

@@ -43,7 +43,9 @@ import java.util.function.ToLongFunction;
  *       counts its completions, and exits at the pipeline's end, in its own single-writer cells. No clock read
  *       per item unless something uses it (queue deadline, observer, start gate); busy time is elapsed minus idle
  *       time, so a worker reads the clock only when it waits. Ordered stages finish results into the lock-free
- *       {@link ReorderBuffer}; batched ones deposit and flush it once per batch.</li>
+ *       {@link ReorderBuffer}; batched ones deposit and flush it once per batch. A batched, unordered last stage
+ *       whose listener takes runs holds its completed items in an {@link ExitRun} and reports them once per run
+ *       (one count, one listener call, no claim CAS per item: see below).</li>
  *   <li><b>Policies.</b> Between taking an item and running it, a worker passes the {@link StartGate} (rate limit,
  *       bulkhead, concurrency limit; interruptible waits) and releases it right after the work, before handing the
  *       item on, so no permit is held while blocking on a downstream queue. The work runs through the
@@ -51,16 +53,22 @@ import java.util.function.ToLongFunction;
  *       are joined and reported with the workers.</li>
  *   <li><b>Exactly once.</b> A worker's taken items sit in its {@code hand} array until decided: the worker claims
  *       slot i with a CAS when the item's work ends; a cancel that gives up on a stuck worker claims the remaining
- *       slots with the same CAS. Whoever wins ends or forwards the item; the other does nothing.</li>
+ *       slots with the same CAS. Whoever wins ends or forwards the item; the other does nothing. Completed items
+ *       held for a run to the exit are not claimed one by one: at the run's end the worker moves its run owner
+ *       FREE -> FLUSHING (one CAS), which a cancel giving up on it must move FREE -> ABANDONED before it claims any
+ *       slot; a worker that finds it ABANDONED claims each held item by CAS like the canceller.</li>
  * </ul>
  */
 public final class StageRuntime {
     private static final VarHandle HAND = MethodHandles.arrayElementVarHandle(Envelope[].class);
     private static final VarHandle CURRENT;
+    private static final VarHandle RUN;
+    private static final int RUN_FREE = 0, RUN_FLUSHING = 1, RUN_ABANDONED = 2;
 
     static {
         try {
             CURRENT = MethodHandles.lookup().findVarHandle(Worker.class, "current", int.class);
+            RUN = MethodHandles.lookup().findVarHandle(Worker.class, "runOwner", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -82,6 +90,13 @@ public final class StageRuntime {
         @Override public void cancelled(Envelope e) { end(e, Outcome.CANCELLED, null); }
     };
     Node downstream;
+    /** Set at start: {@link #downstream} is the pipeline's exit (a worker reports completions there directly). */
+    private boolean exitHere;
+    /**
+     * Set at start: completed items leave as runs ({@link ExitRun}): the stage ends its path, is unordered, takes
+     * runs (Batched dispatch) and the listener takes runs.
+     */
+    private boolean runsToExit;
 
     volatile boolean cancelled;
     private volatile boolean closed;
@@ -138,6 +153,8 @@ public final class StageRuntime {
     void start() {
         admin.lock();
         try {
+            exitHere = downstream instanceof ExitNode;
+            runsToExit = exitHere && reorder == null && maxBatch > 1 && pipe.takesRuns();
             Worker[] ws = new Worker[width];
             for (int i = 0; i < ws.length; i++) ws[i] = newWorker(i);
             workers = ws;
@@ -155,6 +172,7 @@ public final class StageRuntime {
                 ? Thread.ofVirtual().name(threadName).unstarted(w)
                 : Thread.ofPlatform().name(threadName).daemon(true).unstarted(w);
         w.sleeper = new Sleepers.Sleeper(w.thread);
+        if (runsToExit) w.exitRun = new ExitRun(maxBatch);
         allWorkers.add(w);
         return w;
     }
@@ -261,6 +279,7 @@ public final class StageRuntime {
         }
         for (Worker w : ws) {
             if (!alive(w.thread)) continue;
+            if (w.exitRun != null && !w.abandon()) continue; // it is reporting a run: every item of it is decided
             int current = (int) CURRENT.getVolatile(w);
             for (int i = 0; i < w.hand.length; i++) {
                 Envelope e = (Envelope) HAND.getVolatile(w.hand, i);
@@ -429,19 +448,26 @@ public final class StageRuntime {
             gate.release(permit, inv.outcome, inv.cause);
             reportLimit();
         }
-        if (!claim(w, i, e)) return; // a cancel gave up on this item while it ran: its late result is ignored
+        Outcome o = cancelled ? Outcome.CANCELLED : inv.outcome;
+        // a completed item held for its run is decided with the run (Worker#flushRun): no claim per item
+        boolean held = o == Outcome.COMPLETED && w.exitRun != null;
+        if (!held && !claim(w, i, e)) return; // a cancel gave up on this item while it ran: its late result is ignored
         if (!cancelled) Thread.interrupted(); // a stray interrupt must not leak into the next item
         if (inv.retries > 0) retries.add(inv.retries);
         if (inv.hedges > 0) hedges.add(inv.hedges);
         if (inv.hedgeWon) hedgesWon.increment();
-        Outcome o = inv.outcome;
         if (cancelled) o = Outcome.CANCELLED;
         if (o == Outcome.COMPLETED) {
             e.value = inv.value;
             if (reorder != null) settle(e.sequence, e);
-            else {
+            else if (held) { // counted and reported with its run when the run ends
+                pipe.observer.terminal(name, e.sequence, Outcome.COMPLETED, queueNanos, service);
+                w.exitRun.add(e, i);
+            } else {
                 w.counters.completedOne(); // single writer, no shared counter bumped per item
-                emit(e, queueNanos, service);
+                pipe.observer.terminal(name, e.sequence, Outcome.COMPLETED, queueNanos, service);
+                if (exitHere) pipe.completedAtExit(e, w.counters);
+                else downstream.accept(e);
             }
             return;
         }
@@ -579,15 +605,67 @@ public final class StageRuntime {
         final GatePermit permit = new GatePermit();
         Sleepers.Sleeper sleeper;
         final ItemContext context;
+        /** Completed items held for the exit until the run ends, when {@link #runsToExit}; else null. */
+        ExitRun exitRun;
         final WorkerCounters counters = new WorkerCounters(StageRuntime.this, System.nanoTime());
         /** Index in {@link #hand} of the item in service, -1 between batches; release stores (a volatile one per item costs a fence), read by a canceller. */
         int current = -1;
         volatile boolean retired;
         Thread thread;
 
+        /**
+         * Who decides the completed items held in {@link #exitRun}: {@link #RUN_FREE}, {@link #RUN_FLUSHING} (the
+         * worker, while it reports its run) or {@link #RUN_ABANDONED} (a cancel that gave up on the worker; final).
+         * One CAS per run replaces the claim CAS per item: a worker that moves it FREE -> FLUSHING knows no
+         * canceller touched its hand, so the held items are its own; a canceller that moves it FREE -> ABANDONED
+         * sweeps the hand slot by slot (CAS), and the worker then claims each held item by CAS as well.
+         */
+        @SuppressWarnings("unused") volatile int runOwner;
+
         Worker(int index) {
             this.index = index;
             this.context = new ItemContext(StageRuntime.this, index);
+        }
+
+        /**
+         * The run's end, when completed items are held for the exit: reports them as one run (stage completion, exit
+         * count, listener) and empties the hand, unless a cancel gave up on this worker meanwhile; then each held
+         * item is claimed from the hand by CAS and reported alone if this worker wins it.
+         */
+        private void flushRun(int n) {
+            ExitRun held = exitRun;
+            if (RUN.compareAndSet(this, RUN_FREE, RUN_FLUSHING)) {
+                for (int i = 0; i < n; i++) hand[i] = null; // published by the release below, before a canceller reads
+                int k = held.count();
+                if (k > 0) {
+                    counters.completedMany(k);
+                    pipe.exitRun(held, counters);
+                }
+                held.clear();
+                RUN.setRelease(this, RUN_FREE);
+                return;
+            }
+            for (int j = 0; j < held.count(); j++) {
+                Envelope e = held.at(j);
+                if (claim(this, held.handIndex(j), e)) {
+                    counters.completedOne();
+                    pipe.terminal(e, StageRuntime.this, Outcome.COMPLETED, e.value, null);
+                }
+            }
+            held.clear();
+        }
+
+        /**
+         * A cancel gives up on this worker: its hand is the canceller's to sweep from now on (slot by slot).
+         * @return false when the worker is reporting a run (every item of its hand is then decided: nothing to sweep)
+         */
+        boolean abandon() {
+            while (true) {
+                int r = (int) RUN.getVolatile(this);
+                if (r == RUN_ABANDONED) return true;
+                if (r == RUN_FLUSHING) return false;
+                if (RUN.compareAndSet(this, RUN_FREE, RUN_ABANDONED)) return true;
+            }
         }
 
         @Override public int index() { return index; }
@@ -620,6 +698,7 @@ public final class StageRuntime {
                         }
                     } finally {
                         CURRENT.setRelease(this, -1);
+                        if (exitRun != null) flushRun(n); // the run's results leave together
                         if (reorder != null && maxBatch > 1) reorder.flush(inOrder); // what settle deposited
                         queue.finished(this);
                     }

@@ -83,6 +83,11 @@ final class WorkerCounters extends WorkerCountersFields {
         COMPLETED.setRelease(this, (long) COMPLETED.getOpaque(this) + 1);
     }
 
+    /** Owner thread only: {@code n} more items left the stage with a result (a run; see {@link #completedOne}). */
+    void completedMany(int n) {
+        COMPLETED.setRelease(this, (long) COMPLETED.getOpaque(this) + n);
+    }
+
     long completed() { return (long) COMPLETED.getAcquire(this); }
 
     /**
@@ -91,6 +96,11 @@ final class WorkerCounters extends WorkerCountersFields {
      */
     void exitedOne() {
         EXITED.setRelease(this, (long) EXITED.getOpaque(this) + 1);
+    }
+
+    /** Owner thread only: {@code n} more items reached the exit COMPLETED (a run; see {@link #exitedOne}). */
+    void exitedMany(int n) {
+        EXITED.setRelease(this, (long) EXITED.getOpaque(this) + n);
     }
 
     long exited() { return (long) EXITED.getAcquire(this); }

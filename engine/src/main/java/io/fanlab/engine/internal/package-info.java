@@ -29,6 +29,9 @@
  * fields depends on the holder: a shard hands it over under its lock; the ring publishes a slot with a release
  * store of its sequence, read with acquire by the taker; a worker's hand is written with release stores and its
  * slots claimed with a CAS (by the worker, or by a cancel giving up on it); reorder slots are taken out with a CAS.
+ * Completed items a worker holds for a run to the exit ({@link io.fanlab.engine.internal.ExitRun}, when the
+ * listener takes runs) are decided per run instead: one CAS on the worker's run owner, which a cancel giving up on
+ * the worker takes first before it claims the hand's slots.
  *
  * <p>Locks: {@link java.util.concurrent.locks.ReentrantLock}s only (workers may be virtual threads). The item path of
  * a ring stage takes no lock: the ring, {@link io.fanlab.engine.internal.Sleepers} (parked workers, woken with

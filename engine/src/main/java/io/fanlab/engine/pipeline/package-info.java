@@ -2,7 +2,8 @@
  * Building and running fan-out pipelines: {@link io.fanlab.engine.pipeline.Pipeline} (immutable typed
  * description: linear, branch, diamond, loop), {@link io.fanlab.engine.pipeline.FanOutEngine} (running engine:
  * submit, width changes, stats, close and cancel), {@link io.fanlab.engine.pipeline.TerminalListener} (exactly one
- * call per item per exit) and {@link io.fanlab.engine.pipeline.ShutdownReport}.
+ * call per item per exit; a {@link io.fanlab.engine.pipeline.BatchTerminalListener} also takes completed items as
+ * runs, one call per worker run) and {@link io.fanlab.engine.pipeline.ShutdownReport}.
  *
  * <p>Conservation: every item admitted ends in exactly one terminal {@link io.fanlab.engine.Outcome} per exit; the
  * per-stage and pipeline {@link io.fanlab.engine.observe.Tally} always add up and show {@code inFlight == 0} after
