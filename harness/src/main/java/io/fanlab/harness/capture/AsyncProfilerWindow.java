@@ -124,6 +124,9 @@ public final class AsyncProfilerWindow {
         return sb.toString();
     }
 
+    /** Whether this profiler samples on-CPU stacks ({@code cpu}, or {@code itimer} in its place). */
+    public boolean samplesCpu() { return events.contains(CaptureSpec.Event.CPU) || events.contains(CaptureSpec.Event.ITIMER); }
+
     Path raw() { return dir.resolve("profile.jfr"); }
 
     /** Stops profiling and writes {@code profile.jfr}. */

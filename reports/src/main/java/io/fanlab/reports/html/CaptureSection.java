@@ -39,7 +39,28 @@ import java.util.function.ToDoubleFunction;
 final class CaptureSection {
     static final double CPU_SATURATED = 0.85, MACHINE_SATURATED = 0.9, STAGE_SATURATED = 0.9, CONTENDED = 0.05, GC_HEAVY = 0.05;
 
+    /**
+     * What fanlab's default capture costs, as measured (reports/RESULTS.md, "Capture overhead", with the command that
+     * measures it): a figure of the default on the reference machine, not of this run, which ran either with capture
+     * or without it. Change it with the measurement.
+     */
+    static final String DEFAULT_CAPTURE_COST = "The default capture (JFR with fanlab's settings + async-profiler cpu at 20 ms) measured"
+            + " TBD";
+
     private CaptureSection() {}
+
+    /** What the points captured, e.g. "JFR + async-profiler cpu": JFR when any point has a summary, then each profile event (as run). */
+    static String captures(List<PointRecord> captured) {
+        boolean jfr = false;
+        java.util.LinkedHashSet<String> events = new java.util.LinkedHashSet<>();
+        for (PointRecord p : captured) {
+            JsonNode c = p.raw().path("capture");
+            jfr |= c.path("jfr").isObject();
+            for (JsonNode pr : c.path("profiles")) events.add(pr.path("engine").asText(pr.path("event").asText()));
+        }
+        String ap = events.isEmpty() ? "" : "async-profiler " + String.join(", ", events);
+        return jfr && !ap.isEmpty() ? "JFR + " + ap : jfr ? "JFR only" : ap;
+    }
 
     /** Appends the section (nothing at all when no point carries a capture). */
     static void render(StringBuilder b, RunRecord run, Analysis a, ArrayNode charts) {
@@ -56,7 +77,9 @@ final class CaptureSection {
         }
         b.append("</ul>\n<p class=\"chart-note\">Figures from each point's measured window only (JFR with fanlab's settings,")
             .append(" async-profiler), in the point's own JVM. CPU is the JVM's share of all cores; GC CPU share is GC threads'")
-            .append(" CPU time over the JVM's; park and monitor times are waits of 10 ms and 1 ms or more.</p>\n");
+            .append(" CPU time over the JVM's; park and monitor times are waits of 10 ms and 1 ms or more.</p>\n")
+            .append("<p class=\"chart-note\" id=\"capture-cost\">Capture cost: this run captured ").append(esc(captures(captured)))
+            .append(". ").append(esc(DEFAULT_CAPTURE_COST)).append("</p>\n");
         charts(b, run, charts);
         table(b, run, captured);
         stageTable(b, captured);

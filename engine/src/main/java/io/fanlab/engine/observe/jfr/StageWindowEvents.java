@@ -27,8 +27,8 @@ import jdk.jfr.Recording;
  * out of the deltas; a new worker counts from zero.
  *
  * <p>Service-time percentiles: registering turns on {@link ServiceTimeSampling} while a running recording enables
- * {@value StageWindowEvent#NAME} (a recorder listener re-checks at every recording state change; the hook itself also
- * turns it on), and off when none does. Workers then count each item's service time in their own fixed bucket array
+ * {@value StageWindowEvent#NAME} (a recorder listener re-checks at every recording state change; the hook turns it on
+ * as well, for a recording that ran before the registration), and off when none does. Workers then count each item's service time in their own fixed bucket array
  * ({@link io.fanlab.engine.observe.ServiceTimes}); each event's percentiles are the difference of two cumulative
  * snapshots, so nothing is reset or swapped and no item allocates.
  */
@@ -63,8 +63,7 @@ public final class StageWindowEvents {
             FlightRecorder.addPeriodicEvent(StageWindowEvent.class, StageWindowEvents::emitAll);
             FlightRecorder.addListener(new FlightRecorderListener() {
                 @Override public void recordingStateChanged(Recording recording) { syncSampling(); }
-            });
-            syncSampling();
+            }); // no check here: looking the event type up would initialise JFR in a JVM that records nothing
             hooked = true;
         }
     }
