@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * round's window without; the figure is their geometric mean with a 95% interval over the rounds (and the median).
  * Same JIT state, nearly the same machine load within a round, so the ratios cancel most of what moves between
  * separate runs. Prints the figures and writes them to
- * {@code target/capture-overhead.txt}; fails only when the median cost exceeds 10% (the target is 3%; this machine
+ * {@code target/capture-overhead.txt}; fails only when a capture's median cost in items per CPU-second exceeds 10% (the target is 3%; this machine
  * is shared, so the bound is loose and the figure is the point).
  */
 @Tag("slow")
@@ -41,12 +41,19 @@ class CaptureOverheadSlowTest {
      * What is compared with no capture ({@code -Dfanlab.overhead.arms=default,legacy}): {@code default}
      * ({@link Defaults#CAPTURE}), {@code jfr} or {@code profiler} (cpu) alone, {@code legacy} (the default before the
      * cut: cpu at 10 ms with JFR's own CPU sampler beside it), {@code off} (nothing: an A/A control whose spread is the
-     * noise floor); {@code name@Nms} sets async-profiler's interval.
+     * noise floor); {@code name@Nms} sets async-profiler's interval, {@code name+opt=v+opt2=w} adds async-profiler start options.
      */
     static final List<String> ARMS = List.of(System.getProperty("fanlab.overhead.arms", System.getProperty("fanlab.overhead.capture", "default")).split(","));
 
-    record Arm(String name, CaptureSpec spec, boolean keepJfrCpuSampler) {
+    record Arm(String name, CaptureSpec spec, boolean keepJfrCpuSampler, String profilerOptions) {
+        Arm(String name, CaptureSpec spec, boolean keepJfrCpuSampler) { this(name, spec, keepJfrCpuSampler, ""); }
+
         static Arm of(String text) {
+            String[] opts = text.trim().split("\\+", 2); // default+cstack=no: extra async-profiler options ('+' between them)
+            if (opts.length > 1) {
+                Arm a = of(opts[0]);
+                return new Arm(text, a.spec(), a.keepJfrCpuSampler(), opts[1].replace('+', ','));
+            }
             String[] p = text.trim().split("@");
             java.time.Duration interval = p.length > 1 ? java.time.Duration.ofNanos((long) (Double.parseDouble(p[1].replace("ms", "")) * 1e6))
                     : p[0].equals("legacy") ? java.time.Duration.ofMillis(10) : Defaults.CAPTURE.interval();
@@ -122,23 +129,25 @@ class CaptureOverheadSlowTest {
         double worst = Double.MAX_VALUE;
         for (int i = 0; i < arms.size(); i++) {
             List<double[]> r = ratios.get(i);
+            boolean control = arms.get(i).spec().equals(CaptureSpec.NONE);
             double tp = median(r, 0), cpu = median(r, 1);
             double[] tpCi = geometricMeanCi(r, 0), cpuCi = geometricMeanCi(r, 1);
             log.append(String.format(Locale.ROOT, "capture %s: on/off over %d rounds: throughput mean %+.1f%% [95%% CI %+.1f%%, %+.1f%%], median %+.1f%%;"
                             + " items per CPU-second mean %+.1f%% [%+.1f%%, %+.1f%%], median %+.1f%%; load %s%n",
                     arms.get(i).name(), PAIRS, (tpCi[0] - 1) * 100, (tpCi[1] - 1) * 100, (tpCi[2] - 1) * 100, (tp - 1) * 100,
                     (cpuCi[0] - 1) * 100, (cpuCi[1] - 1) * 100, (cpuCi[2] - 1) * 100, (cpu - 1) * 100, load));
-            worst = Math.min(worst, tp);
+            if (!control) worst = Math.min(worst, cpu); // the A/A control's spread is the machine's, not a cost
         }
         System.out.print(log);
         Files.writeString(Path.of("target/capture-overhead.txt"), log.toString(), java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-        assertThat(worst).as(log.toString()).isGreaterThan(0.90);
+        assertThat(worst).as(log.toString()).isGreaterThan(0.90); // median items per CPU-second: throughput moves with the machine
     }
 
     /** One window: {items per second, items per CPU-second} with {@code spec} captured (conversion after the window). */
     private double[] window(Arm arm, LongAdder done, int k) throws Exception {
         CaptureSpec spec = arm.spec();
         Path dir = Files.createDirectories(tmp.resolve("w" + k + "-" + arm.name().replace('@', '-') + "-" + System.nanoTime()));
+        AsyncProfilerWindow.extraOptions = arm.profilerOptions();
         WindowCapture c = WindowCapture.prepare(spec, dir, "overhead", arm.keepJfrCpuSampler());
         c.start();
         long items0 = done.sum(), t0 = System.nanoTime(), cpu0 = WindowCapture.processCpuNanos();
