@@ -395,7 +395,8 @@ public final class StageRuntime {
     // ------------------------------------------------------------------ working
 
     private void process(Worker w, int i, Envelope e) {
-        long start = timed ? pipe.clock.getAsLong() : 0;
+        boolean sampled = io.fanlab.engine.observe.ServiceTimeSampling.isOn(); // service-time histogram (observe.jfr)
+        long start = timed || sampled ? pipe.clock.getAsLong() : 0;
         long queueNanos = timed ? start - e.enqueuedAt : 0;
         if (cancelled) {
             if (claim(w, i, e)) end(e, Outcome.CANCELLED, null, queueNanos, 0);
@@ -443,7 +444,8 @@ public final class StageRuntime {
         } finally {
             if (ic != null) ic.exit(); // clears the interrupt its cancel sent, before anything else runs here
         }
-        long service = timed ? pipe.clock.getAsLong() - start : 0;
+        long service = timed || sampled ? pipe.clock.getAsLong() - start : 0;
+        if (sampled) w.counters.served(service);
         if (gate != StartGate.OPEN) {
             gate.release(permit, inv.outcome, inv.cause);
             reportLimit();
@@ -589,9 +591,13 @@ public final class StageRuntime {
         long now = System.nanoTime();
         for (Worker w : workers) ws.add(new WorkerStats(w.index, w.counters.items(), w.counters.busyNanos(now)));
         int limit = Math.min(gate.currentLimit(), width);
+        long[] service = new long[io.fanlab.engine.observe.ServiceTimes.BUCKETS];
+        boolean served = false;
+        for (WorkerCounters wc : workerCounters) served |= wc.addServiceTimesTo(service);
         return new StageStats(name, width, tally.admitted(), tally.completed(), tally.failed() + tally.deadLettered(),
                 tally.shed(), tally.timedOut(), retries.sum(), hedges.sum(), hedgesWon.sum(), tally.cancelled(), tally.inFlight(), depth,
-                limit, reorder == null ? 0 : reorder.depth(), ws, tally);
+                limit, reorder == null ? 0 : reorder.depth(), ws, tally,
+                served ? io.fanlab.engine.observe.ServiceTimes.of(service) : io.fanlab.engine.observe.ServiceTimes.EMPTY);
     }
 
     int queueCapacity() { return spec.queueCapacity(); }

@@ -1,5 +1,6 @@
 package io.fanlab.engine.internal;
 
+import io.fanlab.engine.observe.ServiceTimes;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -12,7 +13,7 @@ import java.lang.invoke.VarHandle;
 class WorkerCountersPadLeft { long p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15, p16; }
 
 @SuppressWarnings("unused")
-class WorkerCountersFields extends WorkerCountersPadLeft { long items; long completed; long exited; long startedAt; long idleNanos; long idleSince = -1; long endedAt = -1; }
+class WorkerCountersFields extends WorkerCountersPadLeft { long items; long completed; long exited; long startedAt; long idleNanos; long idleSince = -1; long endedAt = -1; long[] service; }
 
 @SuppressWarnings("unused")
 final class WorkerCounters extends WorkerCountersFields {
@@ -24,6 +25,8 @@ final class WorkerCounters extends WorkerCountersFields {
     private static final VarHandle ENDED;
     private static final VarHandle COMPLETED;
     private static final VarHandle EXITED;
+    private static final VarHandle SERVICE;
+    private static final VarHandle BUCKET = MethodHandles.arrayElementVarHandle(long[].class);
 
     static {
         try {
@@ -34,6 +37,7 @@ final class WorkerCounters extends WorkerCountersFields {
             ENDED = l.findVarHandle(WorkerCountersFields.class, "endedAt", long.class);
             COMPLETED = l.findVarHandle(WorkerCountersFields.class, "completed", long.class);
             EXITED = l.findVarHandle(WorkerCountersFields.class, "exited", long.class);
+            SERVICE = l.findVarHandle(WorkerCountersFields.class, "service", long[].class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -114,5 +118,27 @@ final class WorkerCounters extends WorkerCountersFields {
         long since = (long) IDLE_SINCE.getOpaque(this);
         long idle = (long) IDLE.getOpaque(this) + (since >= 0 && end < 0 ? Math.max(0, now - since) : 0);
         return Math.max(0, now - startedAt - idle);
+    }
+
+    /**
+     * Owner thread only: one item's work took {@code nanos}. The bucket array is allocated on the first call (release
+     * store, so a reader that sees it sees it zeroed); each count is a single-writer opaque store.
+     */
+    void served(long nanos) {
+        long[] b = (long[]) SERVICE.getOpaque(this);
+        if (b == null) {
+            b = new long[ServiceTimes.BUCKETS];
+            SERVICE.setRelease(this, b);
+        }
+        int i = ServiceTimes.index(nanos);
+        BUCKET.setOpaque(b, i, (long) BUCKET.getOpaque(b, i) + 1);
+    }
+
+    /** Any thread: adds this worker's service-time counts to {@code sum} (a racy snapshot: each count is read once); false when it has none. */
+    boolean addServiceTimesTo(long[] sum) {
+        long[] b = (long[]) SERVICE.getAcquire(this);
+        if (b == null) return false;
+        for (int i = 0; i < b.length; i++) sum[i] += (long) BUCKET.getOpaque(b, i);
+        return true;
     }
 }

@@ -22,11 +22,23 @@ import java.util.List;
  * @param reorderDepth  finished items held back by the reorder buffer waiting for an earlier item (0 if unordered)
  * @param workers       per-worker counters of the current workers
  * @param tally         the stage's conservation record
+ * @param serviceTimes  service times of every item a worker ran, since the stage started (all workers, past ones
+ *                      included), recorded only while {@link ServiceTimeSampling#isOn()}; {@link ServiceTimes#EMPTY}
+ *                      when never on
  */
 public record StageStats(String name, int width, long in, long out, long errors, long shed, long timeouts, long retries,
                          long hedges, long hedgesWon, long cancelled, long inflight, int queueDepth, int currentLimit, int reorderDepth,
-                         List<WorkerStats> workers, Tally tally) {
+                         List<WorkerStats> workers, Tally tally, ServiceTimes serviceTimes) {
     public StageStats {
         workers = List.copyOf(workers);
+        if (serviceTimes == null) serviceTimes = ServiceTimes.EMPTY;
+    }
+
+    /** A snapshot without service times ({@link ServiceTimes#EMPTY}). */
+    public StageStats(String name, int width, long in, long out, long errors, long shed, long timeouts, long retries,
+                      long hedges, long hedgesWon, long cancelled, long inflight, int queueDepth, int currentLimit, int reorderDepth,
+                      List<WorkerStats> workers, Tally tally) {
+        this(name, width, in, out, errors, shed, timeouts, retries, hedges, hedgesWon, cancelled, inflight, queueDepth, currentLimit,
+                reorderDepth, workers, tally, ServiceTimes.EMPTY);
     }
 }

@@ -30,6 +30,8 @@ public final class AsyncProfilerWindow {
     public static final String LIB_PROPERTY = "fanlab.capture.asyncProfilerLib";
     static final String ALLOC_INTERVAL = "512k";
     static final String LOCK_THRESHOLD = "10us";
+    /** Extra start options appended to every command (empty): for the overhead test's comparisons of profiler settings. */
+    static volatile String extraOptions = "";
 
     private final AsyncProfiler profiler;
     private final List<CaptureSpec.Event> events;
@@ -121,8 +123,12 @@ public final class AsyncProfilerWindow {
         if (timed && events.contains(CaptureSpec.Event.WALL)) sb.append(",wall=").append(interval);
         if (events.contains(CaptureSpec.Event.ALLOC)) sb.append(",alloc=").append(ALLOC_INTERVAL);
         if (events.contains(CaptureSpec.Event.LOCK)) sb.append(",lock=").append(LOCK_THRESHOLD);
+        if (!extraOptions.isEmpty()) sb.append(',').append(extraOptions);
         return sb.toString();
     }
+
+    /** Whether this profiler samples on-CPU stacks ({@code cpu}, or {@code itimer} in its place). */
+    public boolean samplesCpu() { return events.contains(CaptureSpec.Event.CPU) || events.contains(CaptureSpec.Event.ITIMER); }
 
     Path raw() { return dir.resolve("profile.jfr"); }
 

@@ -37,6 +37,7 @@ public final class JfrSummary {
         Map<String, double[]> parkSites = new HashMap<>(), monitorSites = new HashMap<>(), pinnedSites = new HashMap<>();
         Map<Long, long[]> allocFirst = new HashMap<>(), allocLast = new HashMap<>(); // thread -> {epoch ns, allocated bytes}
         Map<String, double[]> stages = new LinkedHashMap<>(); // stage -> items, busyNs, capacityNs, busiestItems-weighted, count
+        Map<String, List<double[]>> serviceWindows = new HashMap<>(); // stage -> per window {samples, p50 ns, p99 ns, max ns}
         try (RecordingFile f = new RecordingFile(recording)) {
             while (f.hasMoreEvents()) {
                 RecordedEvent e = f.readEvent();
@@ -93,6 +94,11 @@ public final class JfrSummary {
                         s[1] += e.getLong("busyNanos");
                         s[2] += (double) e.getLong("windowNanos") * e.getInt("width");
                         s[3] += e.getDouble("busiestWorkerShare") * items;
+                        if (e.hasField("serviceSamples") && e.getLong("serviceSamples") > 0) { // events of engines before the field: none
+                            long n = e.getLong("serviceSamples");
+                            serviceWindows.computeIfAbsent(e.getString("stage"), k -> new ArrayList<>()).add(new double[] {n,
+                                    e.getDuration("serviceP50").toNanos(), e.getDuration("serviceP99").toNanos(), e.getDuration("serviceMax").toNanos()});
+                        }
                     }
                     default -> { }
                 }
@@ -113,14 +119,36 @@ public final class JfrSummary {
         List<PointResult.StageWindow> stageRows = new ArrayList<>();
         for (var en : stages.entrySet()) {
             double[] s = en.getValue();
+            List<double[]> w = serviceWindows.getOrDefault(en.getKey(), List.of());
+            long samples = 0;
+            double max = 0;
+            for (double[] x : w) {
+                samples += (long) x[0];
+                max = Math.max(max, x[3]);
+            }
             stageRows.add(new PointResult.StageWindow(en.getKey(), (long) s[0], s[2] == 0 ? 0 : Math.min(1, s[1] / s[2]),
-                    s[0] == 0 ? 0 : s[3] / s[0], s[0] == 0 ? 0 : s[1] / s[0] / 1000.0));
+                    s[0] == 0 ? 0 : s[3] / s[0], s[0] == 0 ? 0 : s[1] / s[0] / 1000.0,
+                    samples, weightedMedian(w, 1) / 1000.0, weightedMedian(w, 2) / 1000.0, max / 1000.0));
         }
         return new PointResult.Jfr(gcPauseTotal, gcPauseMax, gcCount, processCpuS <= 0 ? 0 : Math.min(1, gcCpuNs / 1e9 / processCpuS),
                 allocRate / (1024 * 1024), safepointMs, safepoints, parkMs, parks, top(parkSites),
                 monitorMs, monitors, top(monitorSites), pinned, pinnedMs, top(pinnedSites),
                 cpuN == 0 ? 0 : cpuJvmSum / cpuN, cpuN == 0 ? 0 : cpuMachineSum / cpuN, cswN == 0 ? 0 : cswSum / cswN,
                 stageWindows, stageRows);
+    }
+
+    /** The median of column {@code col} over {@code windows}, each weighted by its samples (column 0); 0 when none. */
+    static double weightedMedian(List<double[]> windows, int col) {
+        if (windows.isEmpty()) return 0;
+        List<double[]> sorted = new ArrayList<>(windows);
+        sorted.sort(Comparator.comparingDouble(x -> x[col]));
+        double total = 0, seen = 0;
+        for (double[] x : sorted) total += x[0];
+        for (double[] x : sorted) {
+            seen += x[0];
+            if (seen >= total / 2) return x[col];
+        }
+        return sorted.get(sorted.size() - 1)[col];
     }
 
     private static double ms(Duration d) { return d == null ? 0 : d.toNanos() / 1e6; }

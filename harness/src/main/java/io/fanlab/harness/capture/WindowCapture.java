@@ -29,6 +29,8 @@ public final class WindowCapture {
     public static final String SETTINGS = "fanlab-window.jfc";
     /** The window's recording in the point's directory. */
     public static final String JFR_FILE = "window.jfr";
+    /** JFR's own CPU sampler, left out of the recording when async-profiler samples CPU (see {@link #prepare}). */
+    static final String JFR_CPU_SAMPLE = "jdk.ExecutionSample";
 
     private final CaptureSpec spec;
     private final Path dir;
@@ -55,15 +57,12 @@ public final class WindowCapture {
      * @throws CaptureUnavailableException when {@code spec.required()} and some asked capture cannot run
      */
     public static WindowCapture prepare(CaptureSpec spec, Path pointDir, String title) throws CaptureUnavailableException {
+        return prepare(spec, pointDir, title, false);
+    }
+
+    /** As {@link #prepare(CaptureSpec, Path, String)}; {@code keepJfrCpuSampler}: keep JFR's CPU sampler beside async-profiler's, as before (the overhead test's comparison). */
+    static WindowCapture prepare(CaptureSpec spec, Path pointDir, String title, boolean keepJfrCpuSampler) throws CaptureUnavailableException {
         List<String> missing = new ArrayList<>();
-        Recording rec = null;
-        if (spec.jfr()) {
-            try {
-                rec = jfrRecording();
-            } catch (RuntimeException | IOException | ParseException | LinkageError e) {
-                missing.add("JFR: " + e.getMessage());
-            }
-        }
         AsyncProfilerWindow ap = null;
         if (!spec.profiler().isEmpty()) {
             try {
@@ -73,6 +72,14 @@ public final class WindowCapture {
                 missing.add(e.getMessage());
             }
         }
+        Recording rec = null;
+        if (spec.jfr()) {
+            try {
+                rec = jfrRecording(!keepJfrCpuSampler && ap != null && ap.samplesCpu());
+            } catch (RuntimeException | IOException | ParseException | LinkageError e) {
+                missing.add("JFR: " + e.getMessage());
+            }
+        }
         if (spec.required() && !missing.isEmpty()) {
             if (rec != null) rec.close();
             throw new CaptureUnavailableException("required capture cannot run: " + String.join("; ", missing));
@@ -80,19 +87,27 @@ public final class WindowCapture {
         return new WindowCapture(spec, pointDir, title, rec, ap, missing);
     }
 
-    private static Recording jfrRecording() throws IOException, ParseException {
+    /**
+     * The window's recording with {@value #SETTINGS}; without {@value #JFR_CPU_SAMPLE} when async-profiler samples CPU
+     * ({@code profilerSamplesCpu}): two samplers interrupting the same threads cost twice for one flame graph.
+     */
+    private static Recording jfrRecording(boolean profilerSamplesCpu) throws IOException, ParseException {
         if (!FlightRecorder.isAvailable()) throw new IllegalStateException("Flight Recorder is not available in this JVM");
         Configuration c;
         try (Reader r = new InputStreamReader(java.util.Objects.requireNonNull(WindowCapture.class.getResourceAsStream(SETTINGS),
                 SETTINGS + " missing from the classpath"), StandardCharsets.UTF_8)) {
             c = Configuration.create(r);
         }
+        // the engine's event class is registered by the design (after this): a first start with a new event type
+        // costs 0.3-0.9 s more (measured here), which would fall inside the window: register it before the warm-up
+        FlightRecorder.register(io.fanlab.engine.observe.jfr.StageWindowEvent.class);
         try (Recording warm = new Recording(c)) { // the first start of a JVM is slow: pay it here, not in the window
             warm.setToDisk(true); // as the real one: the disk repository is set up here too
             warm.start();
             warm.stop();
         }
         Recording rec = new Recording(c);
+        if (profilerSamplesCpu) rec.disable(JFR_CPU_SAMPLE);
         rec.setName("fanlab-window");
         rec.setToDisk(true);
         return rec;

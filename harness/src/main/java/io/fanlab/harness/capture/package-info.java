@@ -4,7 +4,9 @@
  * async-profiler ({@link io.fanlab.harness.capture.AsyncProfilerWindow}: flame graphs and collapsed stacks per
  * event), started when the window starts and stopped when it ends, as JMH's profilers do (never warmup or drain).
  * {@link io.fanlab.harness.capture.WindowCapture} runs both. The collapsed stacks are read and compared by the
- * reports module ({@code io.fanlab.reports.profile}), the owner of the run directory's formats.
+ * reports module ({@code io.fanlab.reports.profile}), the owner of the run directory's formats. One CPU sampler per
+ * window: when async-profiler samples {@code cpu} (or {@code itimer}), the recording leaves out JFR's
+ * {@code jdk.ExecutionSample}. The JFR summary reads the engine's stage windows, service-time percentiles included.
  *
  * <p>Lifecycle: {@code prepare} (before warmup: loads the native library, initialises JFR, so the window's start
  * costs milliseconds, not the 0.2-0.6 s of a first use) -> {@code start} (window start) -> {@code stop} (window

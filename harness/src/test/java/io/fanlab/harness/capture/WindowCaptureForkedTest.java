@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class WindowCaptureForkedTest {
     @TempDir Path tmp;
+    static final double HOLD_US = CaptureProbeDesign.HOLD_NANOS / 1000.0;
 
     static final String PROBE = """
             name: capture-probe
@@ -77,6 +78,11 @@ class WindowCaptureForkedTest {
         assertThat(j.stages()).anySatisfy(s -> {
             assertThat(s.stage()).isEqualTo("work");
             assertThat(s.items()).isPositive();
+            // service time per item: 300 us of work, then the monitor held 2 ms (plus any wait for it); log buckets
+            assertThat(s.serviceSamples()).isPositive();
+            assertThat(s.serviceP50Us()).isGreaterThanOrEqualTo(HOLD_US);
+            assertThat(s.serviceP99Us()).isGreaterThanOrEqualTo(s.serviceP50Us());
+            assertThat(s.serviceMaxUs()).isGreaterThanOrEqualTo(s.serviceP99Us()).isLessThan(10_000_000);
         });
 
         // async-profiler: a flame graph and collapsed stacks per event, with the known frames

@@ -39,7 +39,30 @@ import java.util.function.ToDoubleFunction;
 final class CaptureSection {
     static final double CPU_SATURATED = 0.85, MACHINE_SATURATED = 0.9, STAGE_SATURATED = 0.9, CONTENDED = 0.05, GC_HEAVY = 0.05;
 
+    /**
+     * What fanlab's default capture costs, as measured (reports/RESULTS.md, "Capture overhead", with the command that
+     * measures it): a figure of the default on the reference machine, not of this run, which ran either with capture
+     * or without it. Change it with the measurement.
+     */
+    static final String DEFAULT_CAPTURE_COST = "The default capture (JFR with fanlab's settings + async-profiler cpu at 20 ms) cost 2.0%"
+            + " of items per CPU-second (95% interval 0.2% to 3.9%; 38 paired rounds on a shared 2-vCPU machine at load average ~25,"
+            + " where the previous default, cpu at 10 ms beside JFR's own sampler, cost 8.6%); its throughput cost was within that"
+            + " machine's noise (reports/RESULTS.md, \"Capture overhead\"). Opt out with capture: none or --no-capture.";
+
     private CaptureSection() {}
+
+    /** What the points captured, e.g. "JFR + async-profiler cpu": JFR when any point has a summary, then each profile event (as run). */
+    static String captures(List<PointRecord> captured) {
+        boolean jfr = false;
+        java.util.LinkedHashSet<String> events = new java.util.LinkedHashSet<>();
+        for (PointRecord p : captured) {
+            JsonNode c = p.raw().path("capture");
+            jfr |= c.path("jfr").isObject();
+            for (JsonNode pr : c.path("profiles")) events.add(pr.path("engine").asText(pr.path("event").asText()));
+        }
+        String ap = events.isEmpty() ? "" : "async-profiler " + String.join(", ", events);
+        return jfr && !ap.isEmpty() ? "JFR + " + ap : jfr ? "JFR only" : ap;
+    }
 
     /** Appends the section (nothing at all when no point carries a capture). */
     static void render(StringBuilder b, RunRecord run, Analysis a, ArrayNode charts) {
@@ -56,9 +79,12 @@ final class CaptureSection {
         }
         b.append("</ul>\n<p class=\"chart-note\">Figures from each point's measured window only (JFR with fanlab's settings,")
             .append(" async-profiler), in the point's own JVM. CPU is the JVM's share of all cores; GC CPU share is GC threads'")
-            .append(" CPU time over the JVM's; park and monitor times are waits of 10 ms and 1 ms or more.</p>\n");
+            .append(" CPU time over the JVM's; park and monitor times are waits of 10 ms and 1 ms or more.</p>\n")
+            .append("<p class=\"chart-note\" id=\"capture-cost\">Capture cost: this run captured ").append(esc(captures(captured)))
+            .append(". ").append(esc(DEFAULT_CAPTURE_COST)).append("</p>\n");
         charts(b, run, charts);
         table(b, run, captured);
+        stageTable(b, captured);
         diff(b, run, a);
     }
 
@@ -296,6 +322,35 @@ final class CaptureSection {
         }
         b.append("</tbody></table></div>\n<p class=\"chart-note\">Sites: the first frame outside the JDK, and what was waited on.")
             .append(" Open window.jfr in JDK Mission Control for stacks, per-thread CPU and the engine's fanlab.StageWindow events.</p>\n");
+    }
+
+    /**
+     * Per point and stage, the engine's own figures over the window (fanlab.StageWindow events): utilisation, the
+     * busiest worker's share of items, busy time per item and service-time percentiles. Nothing when no point has them.
+     */
+    static void stageTable(StringBuilder b, List<PointRecord> captured) {
+        if (captured.stream().noneMatch(p -> p.raw().path("capture").path("jfr").path("stages").size() > 0)) return;
+        b.append("<div class=\"tablewrap\"><table class=\"sortable\" id=\"capture-stage-table\"><thead><tr><th class=\"l\">point</th>")
+            .append("<th class=\"l\">stage</th><th>items</th><th>utilisation</th><th>busiest worker</th><th>busy/item us</th>")
+            .append("<th>service p50 us</th><th>service p99 us</th><th>service max us</th></tr></thead><tbody>\n");
+        for (PointRecord p : captured) {
+            for (JsonNode s : p.raw().path("capture").path("jfr").path("stages")) {
+                b.append("<tr><td class=\"l\">").append(esc(p.label())).append("</td><td class=\"l\">").append(esc(s.path("stage").asText()))
+                    .append("</td>");
+                cell(b, PointRecord.num(s, "items"), "");
+                cell(b, PointRecord.num(s, "utilisation") * 100, "%");
+                cell(b, PointRecord.num(s, "busiest_worker_share") * 100, "%");
+                cell(b, PointRecord.num(s, "busy_per_item_us"), "");
+                boolean served = s.path("service_samples").asLong(0) > 0;
+                for (String f : new String[] {"service_p50_us", "service_p99_us", "service_max_us"})
+                    cell(b, served ? PointRecord.num(s, f) : Double.NaN, "");
+                b.append("</tr>\n");
+            }
+        }
+        b.append("</tbody></table></div>\n<p class=\"chart-note\">The engine's own figures per stage (fanlab.StageWindow, every")
+            .append(" 100 ms): utilisation is time its workers did not wait for items; service time is the time in the stage's work per")
+            .append(" item, p50 and p99 the typical 100 ms window's (sample-weighted median over windows), max the longest item;")
+            .append(" log buckets, at most 12.5% high. \u2014: no service times (a design other than the engine, or an older record).</p>\n");
     }
 
     private static void cell(StringBuilder b, double v, String unit) {

@@ -206,8 +206,14 @@ public record PointResult(
     /** Where waiting happened: the first frame outside the JDK ({@code class.method}) and what was waited on. */
     public record Site(String site, String on, long count, double totalMs) {}
 
-    /** One stage over the window, from the engine's fanlab.StageWindow events: busy share and the busiest worker's item share. */
-    public record StageWindow(String stage, long items, double utilisation, double busiestWorkerShare, double busyPerItemUs) {}
+    /**
+     * One stage over the window, from the engine's fanlab.StageWindow events: busy share and the busiest worker's item
+     * share; service-time percentiles (time in the stage's work per item) as the sample-weighted median over the
+     * ~100 ms windows of each window's p50 and p99 (a typical window, not a percentile over the point), the max over
+     * all of them; 0 with {@code serviceSamples == 0} (records written before the fields existed).
+     */
+    public record StageWindow(String stage, long items, double utilisation, double busiestWorkerShare, double busyPerItemUs,
+                              long serviceSamples, double serviceP50Us, double serviceP99Us, double serviceMaxUs) {}
 
     /**
      * One async-profiler event of the window.

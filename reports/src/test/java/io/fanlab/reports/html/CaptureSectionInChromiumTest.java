@@ -18,8 +18,9 @@ class CaptureSectionInChromiumTest {
     void capturedSweep_whySectionDrawn() throws Exception {
         Path run = ReportInChromiumTest.generate("captured-sweep");
         String html = Files.readString(run.resolve("report.html"));
-        assertThat(html).contains("id=\"why-sentences\"", "id=\"capture-table\"", "where the CPU went", "GC is ")
-                .containsPattern("<li><b>engine</b>: (Beyond width \\d+ \\(at width \\d+\\)|At width \\d+) ");
+        assertThat(html).contains("id=\"why-sentences\"", "id=\"capture-table\"", "id=\"capture-stage-table\"", "where the CPU went", "GC is ")
+                .containsPattern("<li><b>engine</b>: (Beyond width \\d+ \\(at width \\d+\\)|At width \\d+) ")
+                .contains("id=\"capture-cost\">Capture cost: this run captured JFR + async-profiler cpu. The default capture");
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("href=\"(points/[^\"]+\\.html)\"").matcher(html);
         int links = 0;
         while (m.find()) {

@@ -59,4 +59,24 @@ class CaptureSectionTest {
                 .contains("GC is 1% of CPU");
         assertThat(CaptureSection.sentence(List.of(), "engine", 4)).contains("no captured point");
     }
+
+    @Test
+    void stageTableShowsTheEngineServiceTimePercentilesAndADashWithoutThem() throws Exception {
+        PointRecord with = point(8, 6.0, 0.6, 0.01, 5, 0, 0.7, 0.2);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) with.raw().path("capture").path("jfr").path("stages").get(0))
+                .put("service_samples", 4000).put("service_p50_us", 2047.0).put("service_p99_us", 2303.0).put("service_max_us", 9215.0);
+        PointRecord without = point(16, 6.0, 0.6, 0.01, 5, 0, 0.7, 0.2);
+        StringBuilder b = new StringBuilder();
+        CaptureSection.stageTable(b, List.of(with, without));
+        String html = b.toString();
+        assertThat(html).contains("id=\"capture-stage-table\"", "service p50 us", "service p99 us", "service max us");
+        String[] rows = html.split("<tr>");
+        assertThat(rows).hasSize(4); // header + one stage per point
+        assertThat(rows[2]).contains(">io<", ">" + Html.num(2047.0) + "<", ">" + Html.num(2303.0) + "<", ">" + Html.num(9215.0) + "<");
+        assertThat(rows[3]).contains(">io<").containsPattern("(\u2014</td>.*){3}");
+
+        StringBuilder none = new StringBuilder();
+        CaptureSection.stageTable(none, List.of());
+        assertThat(none.toString()).isEmpty();
+    }
 }

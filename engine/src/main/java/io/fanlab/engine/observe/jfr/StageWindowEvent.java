@@ -13,13 +13,15 @@ import jdk.jfr.Timespan;
 
 /**
  * One stage of one engine over one period (the window since the previous event of the same stage): counts are
- * deltas over the window, gauges are read at its end. Emitted by {@link StageWindowEvents}; disabled unless a
+ * deltas over the window, gauges are read at its end, service-time percentiles describe the items run in the window
+ * (from the stage's {@link io.fanlab.engine.observe.ServiceTimes} buckets, recorded only while a recording enables
+ * this event; 0 with {@code serviceSamples == 0}). Emitted by {@link StageWindowEvents}; disabled unless a
  * recording's settings enable {@value #NAME}.
  */
 @Name(StageWindowEvent.NAME)
 @Label("Fan-out stage window")
 @Category({"fanlab", "Engine"})
-@Description("One stage of a fan-out engine over one period: items in and out, busy time, queue depth, limit")
+@Description("One stage of a fan-out engine over one period: items in and out, busy time, service-time percentiles, queue depth, limit")
 @Enabled(false)
 @StackTrace(false)
 @Period("100 ms")
@@ -44,4 +46,12 @@ public final class StageWindowEvent extends Event {
     @Label("In Flight") public long inflight;
     @Label("Limit") public int limit;
     @Label("Reorder Depth") public int reorderDepth;
+    @Label("Service Samples") @Description("items whose service time the window's percentiles describe (items a worker ran in the window)")
+    public long serviceSamples;
+    @Label("Service p50") @Description("median service time in the window (time in the stage's work per item; log buckets, at most 12.5% high)")
+    @Timespan(Timespan.NANOSECONDS) public long serviceP50;
+    @Label("Service p99") @Description("99th percentile of service time in the window (log buckets, at most 12.5% high)")
+    @Timespan(Timespan.NANOSECONDS) public long serviceP99;
+    @Label("Service Max") @Description("longest service time in the window (log buckets, at most 12.5% high)")
+    @Timespan(Timespan.NANOSECONDS) public long serviceMax;
 }

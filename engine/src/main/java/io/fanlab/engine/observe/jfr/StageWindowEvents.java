@@ -1,5 +1,7 @@
 package io.fanlab.engine.observe.jfr;
 
+import io.fanlab.engine.observe.ServiceTimeSampling;
+import io.fanlab.engine.observe.ServiceTimes;
 import io.fanlab.engine.observe.StageStats;
 import io.fanlab.engine.observe.WorkerStats;
 import java.util.HashMap;
@@ -9,7 +11,10 @@ import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import jdk.jfr.EventType;
 import jdk.jfr.FlightRecorder;
+import jdk.jfr.FlightRecorderListener;
+import jdk.jfr.Recording;
 
 /**
  * Emits {@link StageWindowEvent}s for registered engines from one JFR periodic hook (registered once per JVM on
@@ -20,6 +25,12 @@ import jdk.jfr.FlightRecorder;
  * ({@code stages()} reads counters, never blocks). The first call after registration or after a pause only primes
  * the snapshot (its window would span the time the event was off). A worker that disappeared by a shrink drops
  * out of the deltas; a new worker counts from zero.
+ *
+ * <p>Service-time percentiles: registering turns on {@link ServiceTimeSampling} while a running recording enables
+ * {@value StageWindowEvent#NAME} (a recorder listener re-checks at every recording state change; the hook turns it on
+ * as well, for a recording that ran before the registration), and off when none does. Workers then count each item's service time in their own fixed bucket array
+ * ({@link io.fanlab.engine.observe.ServiceTimes}); each event's percentiles are the difference of two cumulative
+ * snapshots, so nothing is reset or swapped and no item allocates.
  */
 public final class StageWindowEvents {
     private StageWindowEvents() {}
@@ -50,12 +61,21 @@ public final class StageWindowEvents {
         synchronized (StageWindowEvents.class) {
             if (hooked) return;
             FlightRecorder.addPeriodicEvent(StageWindowEvent.class, StageWindowEvents::emitAll);
+            FlightRecorder.addListener(new FlightRecorderListener() {
+                @Override public void recordingStateChanged(Recording recording) { syncSampling(); }
+            }); // no check here: looking the event type up would initialise JFR in a JVM that records nothing
             hooked = true;
         }
     }
 
     private static void emitAll() {
+        ServiceTimeSampling.set(true); // JFR calls this hook only while a recording enables the event
         for (Registration r : REGISTERED) r.emit();
+    }
+
+    /** Service times are recorded while some running recording enables the event (checked at every recording state change). */
+    private static void syncSampling() {
+        ServiceTimeSampling.set(EventType.getEventType(StageWindowEvent.class).isEnabled());
     }
 
     /** One engine's registration; {@link #close()} stops its events. */
@@ -125,5 +145,10 @@ public final class StageWindowEvents {
         e.inflight = now.inflight();
         e.limit = now.currentLimit();
         e.reorderDepth = now.reorderDepth();
+        ServiceTimes served = now.serviceTimes().minus(before.serviceTimes());
+        e.serviceSamples = served.count();
+        e.serviceP50 = served.percentileNanos(0.5);
+        e.serviceP99 = served.percentileNanos(0.99);
+        e.serviceMax = served.maxNanos();
     }
 }

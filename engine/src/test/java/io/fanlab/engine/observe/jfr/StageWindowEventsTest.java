@@ -2,6 +2,7 @@ package io.fanlab.engine.observe.jfr;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fanlab.engine.observe.ServiceTimeSampling;
 import io.fanlab.engine.observe.StageStats;
 import io.fanlab.engine.observe.Tally;
 import io.fanlab.engine.observe.WorkerStats;
@@ -46,6 +47,55 @@ class StageWindowEventsTest {
     void disabledByDefaultSoADefaultRecordingHoldsNone(@TempDir Path dir) throws Exception {
         List<RecordedEvent> events = record(dir, Configuration.getConfiguration("default"), false);
         assertThat(events).isEmpty();
+        assertThat(ServiceTimeSampling.isOn()).as("no service-time clock reads without the event").isFalse();
+    }
+
+    /**
+     * A width-1 stage on a manual clock: each item's work advances the clock by its service time, 98 of every 100
+     * items by 100 us and 2 by 5 ms, so the exact distribution is known. Every window with 100 items or more has
+     * its p50 in the 100 us bucket and its p99 and max in the 5 ms one; outside the recording nothing is counted.
+     */
+    @Test
+    void stageWindowsCarryServiceTimePercentilesOfAKnownDistribution(@TempDir Path dir) throws Exception {
+        AtomicLong clock = new AtomicLong(1_000_000_000L);
+        AtomicLong done = new AtomicLong();
+        FanOutEngine<Integer> engine = Pipeline.<Integer, Integer>from(StageSpec.named("known").withWidth(1), (i, ctx) -> {
+            clock.addAndGet(i % 50 == 7 ? 5_000_000 : 100_000);
+            return i;
+        }).clock(clock::get).start((exit, item, outcome, result, cause) -> done.incrementAndGet());
+        Path file = dir.resolve("known.jfr");
+        int submitted = 0;
+        try (StageWindowEvents.Registration reg = StageWindowEvents.register("known", engine::stages);
+             Recording r = new Recording(Configuration.getConfiguration("default"))) {
+            while (done.get() < 2_000) engine.submit(submitted++); // before the recording: not counted
+            assertThat(engine.stages().get(0).serviceTimes().count()).isZero();
+            r.enable(StageWindowEvent.NAME).withPeriod(Duration.ofMillis(50));
+            r.start();
+            assertThat(ServiceTimeSampling.isOn()).isTrue();
+            long end = System.nanoTime() + 700_000_000L;
+            while (System.nanoTime() < end) {
+                engine.submit(submitted++);
+                if (submitted % 64 == 0) Thread.onSpinWait();
+            }
+            r.stop();
+            assertThat(ServiceTimeSampling.isOn()).as("off once no recording enables the event").isFalse();
+            r.dump(file);
+        } finally {
+            engine.cancel(Duration.ofSeconds(2));
+        }
+        List<RecordedEvent> events = RecordingFile.readAllEvents(file).stream()
+                .filter(ev -> ev.getEventType().getName().equals(StageWindowEvent.NAME)).toList();
+        List<RecordedEvent> full = events.stream().filter(ev -> ev.getLong("serviceSamples") >= 100).toList();
+        assertThat(full).as("windows with 100 items or more").isNotEmpty();
+        assertThat(full).allSatisfy(ev -> {
+            assertThat(ev.getDuration("serviceP50").toNanos()).isBetween(100_000L, 112_500L);
+            assertThat(ev.getDuration("serviceP99").toNanos()).isBetween(5_000_000L, 5_625_000L);
+            assertThat(ev.getDuration("serviceMax").toNanos()).isBetween(5_000_000L, 5_625_000L);
+        });
+        long sampled = events.stream().mapToLong(ev -> ev.getLong("serviceSamples")).sum();
+        long counted = engine.stages().get(0).serviceTimes().count();
+        assertThat(sampled).isPositive().isLessThanOrEqualTo(counted); // the first period only primes
+        assertThat(counted).isLessThanOrEqualTo(submitted - 2_000L);
     }
 
     @Test
