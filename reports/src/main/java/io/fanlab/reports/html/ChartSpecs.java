@@ -7,13 +7,18 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.ToDoubleFunction;
 
+import static io.fanlab.reports.run.PointRecord.orNaN;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.fanlab.reports.analysis.Analysis;
+import io.fanlab.reports.analysis.SweepAnalysis;
 import io.fanlab.reports.run.PointRecord;
+import io.fanlab.reports.run.PointResult;
+import io.fanlab.reports.run.PointResult.Latency;
 import io.fanlab.reports.run.RunEvent;
 import io.fanlab.reports.run.RunRecord;
 import io.fanlab.reports.usl.UslResult;
@@ -30,6 +35,9 @@ final class ChartSpecs {
     static final String[] DESIGN_COLOURS = {"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"};
     static final String BLUE = "#0072B2", VERMILLION = "#D55E00", GREEN = "#009E73", PURPLE = "#CC79A7",
         ORANGE = "#E69F00", SKY = "#56B4E9", BLACK = "#000000", YELLOW = "#F0E442";
+
+    private static final java.util.Map<String, ToDoubleFunction<Latency>> LATENCY = java.util.Map.of(
+        "p50", Latency::p50, "p90", Latency::p90, "p99", Latency::p99, "p999", Latency::p999, "max", Latency::max);
 
     private final ObjectMapper json;
     private final RunRecord run;
@@ -124,14 +132,14 @@ final class ChartSpecs {
         c.put("height", 340);
         for (int d = 0; d < designs.size(); d++) {
             String design = designs.get(d);
-            TreeMap<Integer, Double> m = perWidth(design, p -> p.num("throughput"));
+            TreeMap<Integer, Double> m = perWidth(design, p -> SweepAnalysis.throughput(p));
             ObjectNode s = series(c, design + " measured", colour(d), align(x, m));
             s.put("points", true);
             s.put("unit", "/s");
             TreeMap<Integer, Double> invalid = new TreeMap<>();
             for (PointRecord p : run.points()) {
-                if (p.design().equals(design) && p.ok() && !p.valid() && Double.isFinite(p.num("throughput"))) {
-                    invalid.merge(p.width(), p.num("throughput"), Math::max);
+                if (p.design().equals(design) && p.ok() && !p.valid() && Double.isFinite(SweepAnalysis.throughput(p))) {
+                    invalid.merge(p.width(), SweepAnalysis.throughput(p), Math::max);
                 }
             }
             if (!invalid.isEmpty()) {
@@ -168,7 +176,7 @@ final class ChartSpecs {
         }
         // keep linear bounds from flattening the chart: cap y at 1.25 x the highest measured or fitted peak
         double top = 0;
-        for (PointRecord p : run.points()) if (p.ok() && Double.isFinite(p.num("throughput"))) top = Math.max(top, p.num("throughput"));
+        for (PointRecord p : run.points()) if (p.ok() && Double.isFinite(SweepAnalysis.throughput(p))) top = Math.max(top, SweepAnalysis.throughput(p));
         if (Double.isFinite(offered)) top = Math.max(top, offered);
         if (top > 0) {
             c.putArray("yRange").add(0).add(top * 1.25);
@@ -182,14 +190,14 @@ final class ChartSpecs {
         double min = Double.POSITIVE_INFINITY, max = 0;
         for (PointRecord p : run.points()) {
             if (!p.ok()) continue;
-            for (String f : new String[] {"p50", "p999", "max"}) {
-                double v = p.num("response_ms", f);
+            for (ToDoubleFunction<Latency> f : List.<ToDoubleFunction<Latency>>of(Latency::p50, Latency::p999, Latency::max)) {
+                double v = orNaN(p.result().responseMs(), f);
                 if (v > 0) {
                     min = Math.min(min, v);
                     max = Math.max(max, v);
                 }
             }
-            double ec = p.num("erlang_c", "p99_ms");
+            double ec = orNaN(p.result().erlangC(), PointResult.ErlangC::p99Ms);
             if (ec > 0) {
                 min = Math.min(min, ec);
                 max = Math.max(max, ec);
@@ -208,17 +216,17 @@ final class ChartSpecs {
             if (min < max) c.putArray("yRange").add(min / 1.5).add(max * 1.5);
             String[][] pcts = {{"p50", "p50", GREEN}, {"p90", "p90", BLUE}, {"p99", "p99", VERMILLION}, {"p999", "p99.9", PURPLE}};
             for (String[] pc : pcts) {
-                ObjectNode s = series(c, pc[1], pc[2], align(x, perWidth(design, p -> p.num("response_ms", pc[0]))));
+                ObjectNode s = series(c, pc[1], pc[2], align(x, perWidth(design, p -> orNaN(p.result().responseMs(), LATENCY.get(pc[0])))));
                 s.put("points", true);
                 s.put("unit", "ms");
             }
-            TreeMap<Integer, Double> ec = perWidth(design, p -> p.num("erlang_c", "p99_ms"));
+            TreeMap<Integer, Double> ec = perWidth(design, p -> orNaN(p.result().erlangC(), PointResult.ErlangC::p99Ms));
             if (!ec.isEmpty()) {
                 ObjectNode s = series(c, "Erlang C p99 (M/M/c)", BLACK, align(x, ec));
                 dash(s, 6, 4);
                 s.put("points", true);
                 s.put("unit", "ms");
-                TreeMap<Integer, Double> em = perWidth(design, p -> p.num("erlang_c", "mean_ms"));
+                TreeMap<Integer, Double> em = perWidth(design, p -> orNaN(p.result().erlangC(), PointResult.ErlangC::meanMs));
                 ObjectNode m = series(c, "Erlang C mean", "#777777", align(x, em));
                 dash(m, 2, 3);
                 m.put("unit", "ms");
@@ -238,15 +246,16 @@ final class ChartSpecs {
             "share of offered (%)", x);
         c.put("xLog", true);
         List<String> designs = run.designs();
-        String[][] kinds = {{"failed", "errors"}, {"shed", "shed"}, {"timed_out", "timeouts"}};
+        String[] kinds = {"errors", "shed", "timeouts"};
+        List<ToDoubleFunction<PointResult>> counts = List.of(PointResult::failed, PointResult::shed, PointResult::timedOut);
         int[][] dashes = {{}, {6, 3}, {2, 3}};
         for (int d = 0; d < designs.size(); d++) {
             String design = designs.get(d);
             for (int k = 0; k < kinds.length; k++) {
-                String field = kinds[k][0];
-                ObjectNode s = series(c, design + " " + kinds[k][1], colour(d), align(x, perWidth(design, p -> {
-                    double off = p.num("offered");
-                    return off > 0 ? 100 * p.num(field) / off : Double.NaN;
+                ToDoubleFunction<PointResult> field = counts.get(k);
+                ObjectNode s = series(c, design + " " + kinds[k], colour(d), align(x, perWidth(design, p -> {
+                    double off = p.result().offered();
+                    return off > 0 ? 100 * field.applyAsDouble(p.result()) / off : Double.NaN;
                 })));
                 if (dashes[k].length > 0) dash(s, dashes[k]);
                 s.put("points", true);
@@ -258,7 +267,7 @@ final class ChartSpecs {
 
     /** Request vs item p99 per design (scatter-gather), or null when no point carries request_ms. */
     String scatterGather() {
-        boolean any = run.points().stream().anyMatch(p -> p.raw().path("request_ms").isObject());
+        boolean any = run.points().stream().anyMatch(p -> p.result().requestMs() != null);
         if (!any) return null;
         TreeSet<Double> xs = new TreeSet<>();
         run.points().forEach(p -> xs.add((double) p.width()));
@@ -270,12 +279,12 @@ final class ChartSpecs {
         List<String> designs = run.designs();
         for (int d = 0; d < designs.size(); d++) {
             String design = designs.get(d);
-            TreeMap<Integer, Double> req = perWidth(design, p -> p.num("request_ms", "p99"));
+            TreeMap<Integer, Double> req = perWidth(design, p -> orNaN(p.result().requestMs(), Latency::p99));
             if (req.isEmpty()) continue;
             ObjectNode r = series(c, design + " request p99", colour(d), align(x, req));
             r.put("points", true);
             r.put("unit", "ms");
-            ObjectNode i = series(c, design + " item p99", colour(d), align(x, perWidth(design, p -> p.num("response_ms", "p99"))));
+            ObjectNode i = series(c, design + " item p99", colour(d), align(x, perWidth(design, p -> orNaN(p.result().responseMs(), Latency::p99))));
             dash(i, 5, 4);
             i.put("points", true);
             i.put("unit", "ms");

@@ -24,7 +24,7 @@ class CaptureSectionTest {
                           "stages":[{"stage":"io","items":5000,"utilisation":0.3,"busiest_worker_share":%8$s,"busy_per_item_us":2000}]}}}
                 """.formatted(width, cpuS, machine, gcShare, gcPauseMs, computeUtil, monitorMs, busiestShare);
         JsonNode raw = JSON.readTree(json);
-        return new PointRecord(raw.get("id").asText(), "engine", width, 0, "ok", raw, null);
+        return new PointRecord(io.fanlab.reports.run.RunJson.readPoint(raw, "test"), null);
     }
 
     @Test
