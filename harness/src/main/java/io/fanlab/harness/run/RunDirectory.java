@@ -164,7 +164,7 @@ public final class RunDirectory {
             PointResult r = null;
             if (Files.isRegularFile(pointJson)) {
                 try {
-                    r = RunJson.MAPPER.readValue(pointJson.toFile(), PointResult.class);
+                    r = RunJson.readPoint(pointJson);
                 } catch (IOException unreadable) {
                     r = null; // half a record is no record: the point runs again
                 }
