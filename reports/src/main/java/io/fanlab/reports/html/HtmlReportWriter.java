@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.fanlab.reports.analysis.Analysis;
+import io.fanlab.reports.analysis.Bootstrap;
 import io.fanlab.reports.analysis.SweepAnalysis;
 import io.fanlab.reports.junit.JUnitXmlWriter;
 import io.fanlab.reports.analysis.Verdict;
@@ -43,6 +44,11 @@ import io.fanlab.reports.usl.UslResult;
  * the bundled resources are missing from the classpath (a packaging error).
  */
 public final class HtmlReportWriter {
+
+    /** How the charts' whiskers are computed, for their notes. */
+    static final String INTERVALS = "95% percentile-bootstrap intervals of the mean over repeats (" + Bootstrap.RESAMPLES
+        + " resamples, seeded), where a width ran more than once (valid repeats only; with 2 or 3 repeats they reach the"
+        + " repeats' min and max, so read them as a range, not a confidence)";
 
     static final String UPLOT_DIR = "META-INF/resources/webjars/uplot/1.6.30/dist/";
 
@@ -74,18 +80,31 @@ public final class HtmlReportWriter {
             b.append("<div class=\"chart\" id=\"").append(tp).append("\"></div>\n<p class=\"chart-note\">Markers: mean over ")
                 .append("completed, valid repeats (grey: invalid points, excluded from the analysis). Dashed: USL fit. Dotted: linear scaling from the smallest width")
                 .append("open".equals(run.loadModel()) ? "; fine dotted black: the offered rate (open load)" : "")
+                .append(". Short dashes: the plateau threshold (the recommendation rule's share of the plateau); vertical dashed line:")
+                .append(" the recommended width. Dark red dashed: SLO limits. Whiskers: ").append(INTERVALS)
                 .append(". Y axis capped at 1.25\u00D7 the highest measured value.</p>\n");
         }
         List<String> lat = charts.latencySweeps();
+        List<String> hockey = charts.latencyVsThroughput();
         if (!lat.isEmpty()) {
             b.append("<div class=\"grid2\">");
-            lat.forEach(id -> b.append("<div class=\"chart\" id=\"").append(id).append("\"></div>"));
+            for (int i = 0; i < lat.size(); i++) {
+                b.append("<div class=\"chart\" id=\"").append(lat.get(i)).append("\"></div>");
+                String h = "hockey-" + lat.get(i).substring("sweep-latency-".length());
+                if (hockey.contains(h)) b.append("<div class=\"chart\" id=\"").append(h).append("\"></div>");
+            }
             b.append("</div>\n<p class=\"chart-note\">Response time = end \u2212 intended start (includes queueing and")
                 .append(" coordinated-omission-free waiting). Same log axis for every design. Black dashed: Erlang C (M/M/c)")
-                .append(" prediction where the point carries one.</p>\n");
+                .append(" prediction where the point carries one. Dark red dashed: latency SLO limits. Right of each: the same")
+                .append(" percentiles against the throughput each width delivered, joined in width order (the \u201Chockey stick\u201D:")
+                .append(" where the curve turns up, more width buys queueing, not throughput); the vertical line marks the")
+                .append(" recommended width. p99 whiskers: ").append(INTERVALS).append(".</p>\n");
         }
         String rates = charts.ratesSweep();
-        if (rates != null) b.append("<div class=\"chart\" id=\"").append(rates).append("\"></div>\n");
+        if (rates != null) {
+            b.append("<div class=\"chart\" id=\"").append(rates).append("\"></div>\n<p class=\"chart-note\">Dark red dashed:")
+                .append(" error-rate and shed-rate SLO limits.</p>\n");
+        }
 
         timeSeries(b, run, charts);
         stages(b, run);
