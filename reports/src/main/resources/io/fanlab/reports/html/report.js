@@ -43,6 +43,7 @@
     return function (u) {
       var ctx = u.ctx, top = u.bbox.top, h = u.bbox.height, px = (window.devicePixelRatio || 1);
       ctx.save();
+      ctx.setLineDash([]); // uPlot leaves its last series' dash on the context
       ctx.font = (11 * px) + 'px sans-serif';
       (spec.marks || []).forEach(function (m) {
         var x = u.valToPos(m.x, 'x', true);
