@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 
 /**
  * Golden files for the machine-readable outputs: {@code junit.xml} and the {@code analysis} and {@code verdict} objects of results.json,
- * for each fixture run directory. Volatile fields: none are time- or path-dependent today; the analysis is compared
+ * for each fixture run directory ({@code captured-sweep} is real harness output, see RESULTS.md). Volatile fields: none are time- or path-dependent today; the analysis is compared
  * after re-serialising with sorted keys so field order in the writer does not matter.
  * Regenerate with {@code -Dfanlab.updateGolden=true} and review the diff.
  */
@@ -31,7 +31,7 @@ class ReportGeneratorGoldenTest {
     Path tmp;
 
     @ParameterizedTest
-    @ValueSource(strings = {"complete-sweep", "partial-run", "failed-slos"})
+    @ValueSource(strings = {"complete-sweep", "partial-run", "failed-slos", "captured-sweep"})
     void junitAndAnalysisMatchGolden(String fixture) throws IOException {
         Path run = Fixtures.copy(fixture, tmp);
         ReportGenerator.generate(run);

@@ -58,7 +58,7 @@ final class DiffProfileCommand implements Callable<Integer> {
         try (Stream<Path> s = Files.list(pts)) {
             for (Path p : s.sorted().toList()) {
                 Path f = p.resolve("point.json");
-                if (Files.isRegularFile(f)) out.add(RunJson.MAPPER.readValue(f.toFile(), PointResult.class));
+                if (Files.isRegularFile(f)) out.add(RunJson.readPoint(f));
             }
         }
         if (out.isEmpty()) throw new FanlabCli.BadInput(List.of(run + ": no point.json under points/"));

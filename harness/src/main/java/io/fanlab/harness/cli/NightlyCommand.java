@@ -256,13 +256,13 @@ final class NightlyCommand implements Callable<Integer> {
         List<String> why = new ArrayList<>();
         int passed = 0;
         for (var p : run.points()) {
-            JsonNode st = p.raw().path("self_test");
-            if (!st.isObject()) continue;
-            String v = st.path("verdict").asText();
+            var st = p.result().selfTest();
+            if (st == null) continue;
+            String v = st.verdict();
             if ("pass".equals(v)) passed++;
             else if ("fail".equals(v))
                 why.add(String.format(java.util.Locale.ROOT, "self-test %s failed (mean response %+.1f%%, p99 %+.1f%% vs Erlang C; bounds %.0f%%, %.0f%%)", p.label(),
-                        st.path("mean_error").asDouble() * 100, st.path("p99_error").asDouble() * 100, st.path("mean_bound").asDouble() * 100, st.path("p99_bound").asDouble() * 100));
+                        st.meanError() * 100, st.p99Error() * 100, st.meanBound() * 100, st.p99Bound() * 100));
         }
         if (passed == 0 && why.isEmpty()) why.add("the self-test judged no point (each was near saturation or not an M/M/c system), so nothing vouches for this machine");
         for (var ev : run.events()) {

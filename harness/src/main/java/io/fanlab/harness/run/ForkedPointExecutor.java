@@ -126,7 +126,7 @@ public final class ForkedPointExecutor implements PointExecutor {
         Path pointJson = dir.resolve("point.json");
         if (exit == 0 && Files.exists(pointJson)) {
             try {
-                return RunJson.MAPPER.readValue(pointJson.toFile(), PointResult.class);
+                return RunJson.readPoint(pointJson);
             } catch (IOException e) {
                 return PointResult.failedPoint(req.id(), req.design(), req.width(), req.repeat(), PointResult.CRASHED,
                         pointJson + ": unreadable (" + RunJson.describe(e) + ")");

@@ -22,7 +22,8 @@ import java.util.Optional;
  * point readable and says {@code "finished": false}. Used by the sweep thread only.
  */
 public final class RunDirectory {
-    public static final int FORMAT_VERSION = 1;
+    /** The format version written: the reports module declares it ({@link io.fanlab.reports.run.RunJson#FORMAT_VERSION}). */
+    public static final int FORMAT_VERSION = io.fanlab.reports.run.RunJson.FORMAT_VERSION;
 
     private final Path dir;
     private final Map<String, Object> header;
@@ -163,7 +164,7 @@ public final class RunDirectory {
             PointResult r = null;
             if (Files.isRegularFile(pointJson)) {
                 try {
-                    r = RunJson.MAPPER.readValue(pointJson.toFile(), PointResult.class);
+                    r = RunJson.readPoint(pointJson);
                 } catch (IOException unreadable) {
                     r = null; // half a record is no record: the point runs again
                 }

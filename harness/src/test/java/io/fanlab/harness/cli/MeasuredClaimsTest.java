@@ -249,7 +249,7 @@ class MeasuredClaimsTest {
         row = row.substring(row.indexOf("<tbody>"), row.indexOf("</tbody>"));
         assertThat(row).as("the Little's law cells").doesNotContain("\u2014");
         PointRecord pr = run.points().get(0);
-        assertThat(pr.num("little", "l")).isEqualTo(typed.little().l());
+        assertThat(pr.result()).as("the report reads the record the harness wrote").isEqualTo(typed);
 
         // the hlog: same population as response_ms, nanoseconds, base time = the point's start
         List<Histogram> intervals = new ArrayList<>();

@@ -8,9 +8,12 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import static io.fanlab.reports.run.PointRecord.each;
+import static io.fanlab.reports.run.PointRecord.orNaN;
+
 
 import io.fanlab.reports.run.PointRecord;
+import io.fanlab.reports.run.PointResult;
 import io.fanlab.reports.run.RunEvent;
 import io.fanlab.reports.run.RunRecord;
 import io.fanlab.reports.usl.UslFit;
@@ -56,21 +59,21 @@ public final class SweepAnalysis {
         }
         for (PointRecord p : run.points()) {
             if (!p.ok()) {
-                String err = p.raw().path("error").asText("");
+                String err = p.result().error() == null ? "" : p.result().error();
                 warnings.add("point " + p.id() + ": " + p.status() + (err.isEmpty() ? "" : ": " + err));
             }
-            JsonNode g = p.raw().path("generator");
-            if (g.path("fell_behind").asBoolean(false)) {
+            PointResult.Generator g = p.result().generator();
+            if (g != null && g.fellBehind()) {
                 // the harness keeps a point valid when the lag came from the design blocking the generator
                 // (back-pressure); its own warning says so
-                warnings.add("point " + p.id() + ": load generator fell behind (lag p99 " + fmt(PointRecord.num(g, "lag_p99_us"))
-                    + " us, missed starts " + g.path("missed_starts").asText("?") + "): offered load below intended"
+                warnings.add("point " + p.id() + ": load generator fell behind (lag p99 " + fmt(g.lagP99Us())
+                    + " us, missed starts " + g.missedStarts() + "): offered load below intended"
                     + (p.valid() ? " (point still valid: back-pressure or small jitter; latency counts from intended starts)" : ", point invalid"));
-            } else if (p.ok() && !p.valid() && p.raw().path("validity").path("invalid_reasons").isEmpty()) {
+            } else if (p.ok() && !p.valid() && (p.result().validity() == null || each(p.result().validity().invalidReasons()).isEmpty())) {
                 // (a point with validity.invalid_reasons says why in its own "invalid: ..." warnings below)
                 warnings.add("point " + p.id() + ": marked invalid by the harness");
             }
-            for (JsonNode w : p.raw().path("warnings")) warnings.add("point " + p.id() + ": " + w.asText());
+            for (String w : each(p.result().warnings())) warnings.add("point " + p.id() + ": " + w);
         }
         for (RunEvent e : run.events()) {
             if ("warning".equals(e.type())) {
@@ -83,11 +86,11 @@ public final class SweepAnalysis {
         List<Analysis.UslFitSummary> usl = new ArrayList<>();
         for (String design : run.designs()) {
             List<PointRecord> good = run.points().stream()
-                .filter(p -> p.design().equals(design) && p.ok() && p.valid() && Double.isFinite(p.num("throughput")))
+                .filter(p -> p.design().equals(design) && p.ok() && p.valid() && Double.isFinite(throughput(p)))
                 .toList();
             // repeats disagreement
             TreeMap<Integer, List<Double>> byWidth = new TreeMap<>();
-            good.forEach(p -> byWidth.computeIfAbsent(p.width(), k -> new ArrayList<>()).add(p.num("throughput")));
+            good.forEach(p -> byWidth.computeIfAbsent(p.width(), k -> new ArrayList<>()).add(throughput(p)));
             byWidth.forEach((w, xs) -> {
                 double cv = cv(xs);
                 if (xs.size() >= 2 && cv > MAX_REPEAT_CV) {
@@ -98,8 +101,8 @@ public final class SweepAnalysis {
             if ("open".equals(run.loadModel())) {
                 List<Integer> limited = new ArrayList<>();
                 for (PointRecord p : good) {
-                    double intended = p.num("intended_rate");
-                    if (intended > 0 && p.num("throughput") >= OFFERED_LIMITED * intended && !limited.contains(p.width())) {
+                    double intended = orNaN(p.result().intendedRate());
+                    if (intended > 0 && throughput(p) >= OFFERED_LIMITED * intended && !limited.contains(p.width())) {
                         limited.add(p.width());
                     }
                 }
@@ -136,7 +139,7 @@ public final class SweepAnalysis {
                 warnings.add(design + ": too few widths for a USL fit (" + byWidth.size() + " < " + MIN_WIDTHS_FOR_FIT + ")");
             } else {
                 double[] n = good.stream().mapToDouble(PointRecord::width).toArray();
-                double[] x = good.stream().mapToDouble(p -> p.num("throughput")).toArray();
+                double[] x = good.stream().mapToDouble(p -> throughput(p)).toArray();
                 try {
                     usl.add(new Analysis.UslFitSummary(design, UslFit.fit(n, x), null));
                 } catch (RuntimeException e) {
@@ -149,7 +152,7 @@ public final class SweepAnalysis {
         List<Analysis.LittleCheck> little = new ArrayList<>();
         List<Analysis.Bottleneck> bottleneck = new ArrayList<>();
         for (PointRecord p : run.points()) {
-            double rel = p.num("little", "rel_error");
+            double rel = orNaN(p.result().little(), PointResult.Little::relError);
             if (Double.isFinite(rel)) little.add(new Analysis.LittleCheck(p.id(), rel));
             Analysis.Bottleneck b = bottleneckOf(p);
             if (b != null) bottleneck.add(b);
@@ -162,12 +165,12 @@ public final class SweepAnalysis {
         String best = null;
         double bestU = -1;
         double bestQ = -1;
-        for (JsonNode s : p.raw().path("stages")) {
-            double u = PointRecord.num(s, "utilisation");
+        for (PointResult.Stage s : each(p.result().stages())) {
+            double u = s.utilisation();
             if (!Double.isFinite(u)) continue;
             double q = queueShare(s);
             if (u > bestU || (u == bestU && q > bestQ)) {
-                best = s.path("name").asText("?");
+                best = s.name() == null ? "?" : s.name();
                 bestU = u;
                 bestQ = q;
             }
@@ -176,9 +179,9 @@ public final class SweepAnalysis {
     }
 
     /** Queue time share of a stage: mean queue time / (mean queue time + mean service time); NaN when unknown. */
-    public static double queueShare(JsonNode stage) {
-        double q = PointRecord.num(stage.path("queue_ms"), "mean");
-        double s = PointRecord.num(stage.path("service_ms"), "mean");
+    public static double queueShare(PointResult.Stage stage) {
+        double q = orNaN(stage.queueMs(), PointResult.Latency::mean);
+        double s = orNaN(stage.serviceMs(), PointResult.Latency::mean);
         return q + s > 0 ? q / (q + s) : Double.NaN;
     }
 
@@ -187,8 +190,8 @@ public final class SweepAnalysis {
         points.forEach(p -> byWidth.computeIfAbsent(p.width(), k -> new ArrayList<>()).add(p));
         List<WidthRule.WidthStats> out = new ArrayList<>();
         byWidth.forEach((w, ps) -> {
-            double x = ps.stream().mapToDouble(p -> p.num("throughput")).average().orElse(Double.NaN);
-            double p99 = ps.stream().mapToDouble(p -> p.num("response_ms", "p99")).average().orElse(Double.NaN);
+            double x = ps.stream().mapToDouble(p -> throughput(p)).average().orElse(Double.NaN);
+            double p99 = ps.stream().mapToDouble(p -> orNaN(p.result().responseMs(), PointResult.Latency::p99)).average().orElse(Double.NaN);
             boolean pass = ps.stream().allMatch(SweepAnalysis::latencySlosPass);
             out.add(new WidthRule.WidthStats(w, x, p99, pass));
         });
@@ -196,10 +199,15 @@ public final class SweepAnalysis {
     }
 
     static boolean latencySlosPass(PointRecord p) {
-        for (JsonNode s : p.raw().path("slos")) {
-            if ("latency".equals(s.path("kind").asText()) && !s.path("pass").asBoolean(false)) return false;
+        for (PointResult.SloVerdict s : each(p.result().slos())) {
+            if ("latency".equals(s.kind()) && !s.pass()) return false;
         }
         return true;
+    }
+
+    /** The point's throughput; NaN for a point that did not complete (it measured nothing). */
+    public static double throughput(PointRecord p) {
+        return p.ok() ? p.result().throughput() : Double.NaN;
     }
 
     static double cv(List<Double> xs) {

@@ -8,12 +8,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.fanlab.reports.run.PointRecord;
+import io.fanlab.reports.run.PointResult;
 import io.fanlab.reports.run.RunEvent;
 import io.fanlab.reports.run.RunRecord;
 
@@ -143,7 +143,7 @@ public record Verdict(Outcome outcome, Gate gate, List<PointVerdict> points, Lis
         for (PointRecord p : run.points()) {
             if (!p.ok()) {
                 runFailed = true;
-                String err = p.raw().path("error").asText("");
+                String err = p.result().error() == null ? "" : p.result().error();
                 pvs.add(new PointVerdict(p.id(), PointState.NOT_COMPLETED, List.of(p.status()), List.of(), false));
                 failures.add(p.label() + ": " + p.status() + (err.isEmpty() ? "" : " (" + err + ")"));
                 continue;
@@ -151,16 +151,16 @@ public record Verdict(Outcome outcome, Gate gate, List<PointVerdict> points, Lis
             List<String> pf = new ArrayList<>();
             List<String> pfind = new ArrayList<>();
             if (!p.valid()) pf.add("invalid");
-            boolean conserving = p.raw().path("conservation_ok").asBoolean(false);
+            boolean conserving = p.result().conservationOk();
             if (!conserving) pf.add("items lost");
-            long leaked = p.raw().path("leaked_threads").asLong(0);
+            long leaked = p.result().leakedThreads();
             if (leaked > 0) pf.add(leaked + " leaked thread" + (leaked == 1 ? "" : "s"));
             boolean checkFailed = !pf.isEmpty();
             boolean gated = gates(gate, p, recommended.get(p.design()));
-            for (JsonNode s : p.raw().path("slos")) {
-                if (s.path("pass").asBoolean(false)) continue;
-                String name = s.path("name").asText("slo");
-                String kind = s.path("kind").asText("");
+            for (PointResult.SloVerdict s : PointRecord.each(p.result().slos())) {
+                if (s.pass()) continue;
+                String name = s.name() == null ? "slo" : s.name();
+                String kind = s.kind() == null ? "" : s.kind();
                 if (CHECK_KINDS.contains(kind)) {
                     // the same fact as the check above: name it once
                     if (("nothing_lost".equals(kind) && conserving) || ("no_leaked_threads".equals(kind) && leaked == 0)) {

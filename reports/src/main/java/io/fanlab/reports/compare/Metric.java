@@ -1,6 +1,7 @@
 package io.fanlab.reports.compare;
 
 import io.fanlab.reports.run.PointRecord;
+import io.fanlab.reports.run.PointResult;
 
 /**
  * A figure that {@link RunComparison} compares per sweep point, with its good direction and how its change is
@@ -59,13 +60,13 @@ public enum Metric {
     /** The metric's value at a completed point, or NaN when the record lacks it. */
     public double of(PointRecord p) {
         return switch (this) {
-            case THROUGHPUT -> p.num("throughput");
-            case P50 -> p.num("response_ms", "p50");
-            case P99 -> p.num("response_ms", "p99");
-            case P999 -> p.num("response_ms", "p999");
+            case THROUGHPUT -> p.result().throughput();
+            case P50 -> PointRecord.orNaN(p.result().responseMs(), PointResult.Latency::p50);
+            case P99 -> PointRecord.orNaN(p.result().responseMs(), PointResult.Latency::p99);
+            case P999 -> PointRecord.orNaN(p.result().responseMs(), PointResult.Latency::p999);
             case ERROR_RATE -> {
-                double offered = p.num("offered");
-                double bad = p.num("failed") + p.num("timed_out") + p.num("dead_lettered");
+                double offered = p.result().offered();
+                double bad = p.result().failed() + p.result().timedOut() + p.result().deadLettered();
                 yield offered > 0 ? bad / offered : Double.NaN;
             }
         };

@@ -165,8 +165,8 @@ public final class RunComparison {
      */
     static boolean offeredLimited(List<PointRecord> ps) {
         for (PointRecord p : ps) {
-            double intended = p.num("intended_rate");
-            if (!(intended > 0) || !(p.num("throughput") >= SweepAnalysis.OFFERED_LIMITED * intended)) return false;
+            double intended = io.fanlab.reports.run.PointRecord.orNaN(p.result().intendedRate());
+            if (!(intended > 0) || !(p.result().throughput() >= SweepAnalysis.OFFERED_LIMITED * intended)) return false;
         }
         return true;
     }

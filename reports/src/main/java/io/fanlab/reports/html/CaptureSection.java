@@ -2,14 +2,16 @@ package io.fanlab.reports.html;
 
 import static io.fanlab.reports.html.Html.esc;
 import static io.fanlab.reports.html.Html.num;
+import static io.fanlab.reports.run.PointRecord.each;
+import static io.fanlab.reports.run.PointRecord.orNaN;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fanlab.reports.analysis.Analysis;
 import io.fanlab.reports.profile.CollapsedStacks;
 import io.fanlab.reports.profile.ProfileDiff;
 import io.fanlab.reports.run.PointRecord;
+import io.fanlab.reports.run.PointResult;
 import io.fanlab.reports.run.RunRecord;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -56,9 +58,10 @@ final class CaptureSection {
         boolean jfr = false;
         java.util.LinkedHashSet<String> events = new java.util.LinkedHashSet<>();
         for (PointRecord p : captured) {
-            JsonNode c = p.raw().path("capture");
-            jfr |= c.path("jfr").isObject();
-            for (JsonNode pr : c.path("profiles")) events.add(pr.path("engine").asText(pr.path("event").asText()));
+            PointResult.Capture c = p.result().capture();
+            if (c == null) continue;
+            jfr |= c.jfr() != null;
+            for (PointResult.Profile pr : PointRecord.each(c.profiles())) events.add(pr.engine() != null ? pr.engine() : pr.event());
         }
         String ap = events.isEmpty() ? "" : "async-profiler " + String.join(", ", events);
         return jfr && !ap.isEmpty() ? "JFR + " + ap : jfr ? "JFR only" : ap;
@@ -90,8 +93,8 @@ final class CaptureSection {
 
     /** Whether the point has a JFR summary or a profile (a capture record with neither only carries CPU time). */
     static boolean captured(PointRecord p) {
-        JsonNode c = p.raw().path("capture");
-        return c.path("jfr").isObject() || c.path("profiles").size() > 0;
+        PointResult.Capture c = p.result().capture();
+        return c != null && (c.jfr() != null || !each(c.profiles()).isEmpty());
     }
 
     // ---------------------------------------------------------------- the sentence
@@ -100,17 +103,18 @@ final class CaptureSection {
     static String sentence(List<PointRecord> points, String design, Integer recommended) {
         TreeMap<Integer, PointRecord> byWidth = new TreeMap<>();
         for (PointRecord p : points) {
-            if (p.design().equals(design) && p.ok() && p.raw().path("capture").path("jfr").isObject()) byWidth.putIfAbsent(p.width(), p);
+            if (p.design().equals(design) && p.ok() && jfr(p) != null) byWidth.putIfAbsent(p.width(), p);
         }
         if (byWidth.isEmpty()) return "no captured point to explain (no JFR summary in its points).";
         Integer at = recommended == null ? null : byWidth.higherKey(recommended);
         boolean beyond = at != null;
         if (at == null) at = recommended != null && byWidth.containsKey(recommended) ? recommended : byWidth.lastKey();
         PointRecord p = byWidth.get(at);
-        JsonNode c = p.raw().path("capture"), j = c.path("jfr");
+        PointResult.Capture c = p.result().capture();
+        PointResult.Jfr j = c.jfr();
         List<String> reasons = new ArrayList<>();
-        double cpu = cpuUtil(p), machine = PointRecord.num(j, "machine_cpu");
-        int cores = c.path("cores").asInt(1);
+        double cpu = cpuUtil(p), machine = j.machineCpu();
+        int cores = Math.max(1, c.cores());
         if (cpu >= CPU_SATURATED) {
             reasons.add(String.format(Locale.ROOT, "the CPU saturates (this JVM uses %.0f%% of %d core%s, the machine is %.0f%% busy)",
                     cpu * 100, cores, cores == 1 ? "" : "s", machine * 100));
@@ -118,38 +122,39 @@ final class CaptureSection {
             reasons.add(String.format(Locale.ROOT, "the machine's CPU is saturated, mostly by other processes (the machine is %.0f%% busy,"
                     + " this JVM uses %.0f%% of %d core%s): the figures measure a shared machine", machine * 100, cpu * 100, cores, cores == 1 ? "" : "s"));
         }
-        for (JsonNode s : p.raw().path("stages")) {
+        for (PointResult.Stage s : each(p.result().stages())) {
             double u = stageUtil(p, s);
             if (u >= STAGE_SATURATED) {
-                reasons.add(String.format(Locale.ROOT, "stage '%s' is busy %.0f%% of its %d worker%s' time", s.path("name").asText(),
-                        u * 100, s.path("width").asInt(), s.path("width").asInt() == 1 ? "" : "s"));
+                reasons.add(String.format(Locale.ROOT, "stage '%s' is busy %.0f%% of its %d worker%s' time", s.name(),
+                        u * 100, s.width(), s.width() == 1 ? "" : "s"));
             }
         }
-        double windowMs = Math.max(1e-9, PointRecord.num(c, "window_s") * 1000);
-        double monitor = PointRecord.num(j, "monitor_total_ms");
+        double windowMs = Math.max(1e-9, c.windowS() * 1000);
+        double monitor = j.monitorTotalMs();
         if (monitor / windowMs / Math.max(1, p.width()) >= CONTENDED) {
-            JsonNode site = j.path("monitor_sites").path(0);
+            PointResult.Site site = first(j.monitorSites());
             reasons.add(String.format(Locale.ROOT, "threads wait %.0f ms per second for a monitor (top: %s at %s)", monitor / windowMs * 1000,
-                    site.path("on").asText("?"), site.path("site").asText("?")));
+                    site == null || site.on() == null ? "?" : site.on(), site == null || site.site() == null ? "?" : site.site()));
         }
-        double gc = PointRecord.num(j, "gc_cpu_share"), pauses = PointRecord.num(j, "gc_pause_total_ms") / windowMs;
+        double gc = j.gcCpuShare(), pauses = j.gcPauseTotalMs() / windowMs;
         boolean gcHeavy = gc >= GC_HEAVY || pauses >= 0.02;
         if (gcHeavy) {
             reasons.add(String.format(Locale.ROOT, "GC is heavy (%.0f%% of CPU, pauses %.0f ms per second, %.0f MiB/s allocated)", gc * 100,
-                    pauses * 1000, PointRecord.num(j, "alloc_rate_mb_s")));
+                    pauses * 1000, j.allocRateMbS()));
         }
-        for (JsonNode s : j.path("stages")) {
-            double share = PointRecord.num(s, "busiest_worker_share");
-            int width = widthOf(p, s.path("stage").asText());
+        for (PointResult.StageWindow s : each(j.stages())) {
+            double share = s.busiestWorkerShare();
+            int width = widthOf(p, s.stage());
             if (width >= 3 && share >= Math.max(0.3, 2.0 / width)) {
                 reasons.add(String.format(Locale.ROOT, "one worker of stage '%s' takes %.0f%% of its items (a hot key or uneven routing)",
-                        s.path("stage").asText(), share * 100));
+                        s.stage(), share * 100));
             }
         }
-        long pinned = j.path("pinned_count").asLong(0);
+        long pinned = j.pinnedCount();
         if (pinned > 0) {
+            PointResult.Site site = first(j.pinnedSites());
             reasons.add(String.format(Locale.ROOT, "virtual threads pinned their carrier %d times (%s)", pinned,
-                    j.path("pinned_sites").path(0).path("on").asText("?")));
+                    site == null || site.on() == null ? "?" : site.on()));
         }
         String where = beyond ? "beyond width " + recommended + " (at width " + at + ")" : "at width " + at;
         List<String> notes = new ArrayList<>();
@@ -168,13 +173,13 @@ final class CaptureSection {
     private static String cap(String s) { return Character.toUpperCase(s.charAt(0)) + s.substring(1); }
 
     private static int widthOf(PointRecord p, String stage) {
-        for (JsonNode s : p.raw().path("stages")) if (s.path("name").asText().equals(stage)) return s.path("width").asInt(1);
+        for (PointResult.Stage s : each(p.result().stages())) if (stage != null && stage.equals(s.name())) return s.width();
         return 1;
     }
 
     private static double maxStage(PointRecord p) {
         double m = 0;
-        for (JsonNode s : p.raw().path("stages")) m = Math.max(m, stageUtil(p, s));
+        for (PointResult.Stage s : each(p.result().stages())) m = Math.max(m, stageUtil(p, s));
         return m;
     }
 
@@ -182,11 +187,12 @@ final class CaptureSection {
      * A stage's utilisation: the larger of the harness's (time in the stage's work / capacity) and the engine's own
      * (fanlab.StageWindow: time its workers did not wait for items, hand-offs included), when the engine reports one.
      */
-    static double stageUtil(PointRecord p, JsonNode stage) {
-        double u = PointRecord.num(stage, "utilisation");
-        for (JsonNode w : p.raw().path("capture").path("jfr").path("stages")) {
-            if (w.path("stage").asText().equals(stage.path("name").asText())) {
-                double e = PointRecord.num(w, "utilisation");
+    static double stageUtil(PointRecord p, PointResult.Stage stage) {
+        double u = stage.utilisation();
+        PointResult.Jfr j = jfr(p);
+        for (PointResult.StageWindow w : j == null ? List.<PointResult.StageWindow>of() : each(j.stages())) {
+            if (w.stage() != null && w.stage().equals(stage.name())) {
+                double e = w.utilisation();
                 if (Double.isFinite(e)) u = Double.isFinite(u) ? Math.max(u, e) : e;
             }
         }
@@ -195,17 +201,19 @@ final class CaptureSection {
 
     /** The JVM's CPU time over the window's core-seconds. */
     static double cpuUtil(PointRecord p) {
-        JsonNode c = p.raw().path("capture");
-        double w = PointRecord.num(c, "window_s"), cpu = PointRecord.num(c, "process_cpu_s");
-        int cores = c.path("cores").asInt(1);
+        PointResult.Capture c = p.result().capture();
+        if (c == null) return Double.NaN;
+        double w = c.windowS(), cpu = c.processCpuS();
+        int cores = Math.max(1, c.cores());
         return w > 0 ? cpu / (w * cores) : Double.NaN;
     }
 
     /** CPU microseconds per item completed in the window (the JVM's CPU, harness threads included). */
     static double cpuPerItemUs(PointRecord p) {
-        JsonNode c = p.raw().path("capture");
-        double items = p.num("throughput") * PointRecord.num(c, "window_s");
-        return items > 0 ? PointRecord.num(c, "process_cpu_s") / items * 1e6 : Double.NaN;
+        PointResult.Capture c = p.result().capture();
+        if (c == null) return Double.NaN;
+        double items = p.result().throughput() * c.windowS();
+        return items > 0 ? c.processCpuS() / items * 1e6 : Double.NaN;
     }
 
     // ---------------------------------------------------------------- charts
@@ -214,28 +222,37 @@ final class CaptureSection {
         List<String> ids = new ArrayList<>();
         ids.add(chart(charts, run, "why-cpu", "CPU utilisation vs width", "% of all cores / of the machine", Map.of(
                 "JVM CPU", p -> cpuUtil(p) * 100,
-                "machine CPU", p -> PointRecord.num(p.raw().path("capture").path("jfr"), "machine_cpu") * 100,
-                "GC share of JVM CPU", p -> PointRecord.num(p.raw().path("capture").path("jfr"), "gc_cpu_share") * 100), "%"));
+                "machine CPU", p -> orNaN(jfr(p), PointResult.Jfr::machineCpu) * 100,
+                "GC share of JVM CPU", p -> orNaN(jfr(p), PointResult.Jfr::gcCpuShare) * 100), "%"));
         ids.add(chart(charts, run, "why-cpu-per-item", "CPU per item vs width", "CPU us per completed item",
                 Map.of("CPU per item", CaptureSection::cpuPerItemUs), "us"));
         ids.add(chart(charts, run, "why-gc", "GC pause time vs width", "ms of pause per s of window", Map.of(
-                "GC pauses", p -> perSecond(p, "gc_pause_total_ms"),
-                "safepoints", p -> perSecond(p, "safepoint_total_ms")), "ms/s"));
+                "GC pauses", p -> perSecond(p, PointResult.Jfr::gcPauseTotalMs),
+                "safepoints", p -> perSecond(p, PointResult.Jfr::safepointTotalMs)), "ms/s"));
         ids.add(chart(charts, run, "why-alloc", "Allocation rate vs width", "MiB/s",
-                Map.of("allocation", p -> PointRecord.num(p.raw().path("capture").path("jfr"), "alloc_rate_mb_s")), "MiB/s"));
+                Map.of("allocation", p -> orNaN(jfr(p), PointResult.Jfr::allocRateMbS)), "MiB/s"));
         ids.add(chart(charts, run, "why-waits", "Contention and park time vs width", "ms waited per s of window (all threads)", Map.of(
-                "monitor contention", p -> perSecond(p, "monitor_total_ms"),
-                "park (idle waits included)", p -> perSecond(p, "park_total_ms")), "ms/s"));
+                "monitor contention", p -> perSecond(p, PointResult.Jfr::monitorTotalMs),
+                "park (idle waits included)", p -> perSecond(p, PointResult.Jfr::parkTotalMs)), "ms/s"));
         b.append("<div class=\"grid2\">");
         ids.forEach(id -> b.append("<div class=\"chart\" id=\"").append(id).append("\"></div>"));
         b.append("</div>\n<p class=\"chart-note\">One line per design and figure; x: width (log2). Park time includes workers")
             .append(" idling for items, so it grows with width by itself; monitor contention does not.</p>\n");
     }
 
-    private static double perSecond(PointRecord p, String field) {
-        JsonNode c = p.raw().path("capture");
-        double w = PointRecord.num(c, "window_s");
-        return w > 0 ? PointRecord.num(c.path("jfr"), field) / w : Double.NaN;
+    private static double perSecond(PointRecord p, ToDoubleFunction<PointResult.Jfr> field) {
+        PointResult.Jfr j = jfr(p);
+        double w = p.result().capture() == null ? 0 : p.result().capture().windowS();
+        return w > 0 && j != null ? field.applyAsDouble(j) / w : Double.NaN;
+    }
+
+    /** The point's JFR summary, or null. */
+    static PointResult.Jfr jfr(PointRecord p) {
+        return p.result().capture() == null ? null : p.result().capture().jfr();
+    }
+
+    private static <T> T first(List<T> list) {
+        return list == null || list.isEmpty() ? null : list.get(0);
     }
 
     private static String chart(ArrayNode charts, RunRecord run, String id, String title, String yLabel,
@@ -257,7 +274,7 @@ final class CaptureSection {
             for (int d = 0; d < designs.size(); d++) {
                 Map<Integer, double[]> acc = new TreeMap<>();
                 for (PointRecord p : run.points()) {
-                    if (!p.design().equals(designs.get(d)) || !p.ok() || !p.raw().path("capture").path("jfr").isObject()) continue;
+                    if (!p.design().equals(designs.get(d)) || !p.ok() || jfr(p) == null) continue;
                     double v = f.getValue().applyAsDouble(p);
                     if (!Double.isFinite(v)) continue;
                     double[] a = acc.computeIfAbsent(p.width(), x -> new double[2]);
@@ -288,36 +305,37 @@ final class CaptureSection {
             .append("<th>monitor ms</th><th class=\"l\">top contended site</th><th>pinned</th><th>ctx sw/s</th><th class=\"l\">files</th>")
             .append("</tr></thead><tbody>\n");
         for (PointRecord p : captured) {
-            JsonNode c = p.raw().path("capture"), j = c.path("jfr");
+            PointResult.Capture c = p.result().capture();
+            PointResult.Jfr j = c.jfr();
             b.append("<tr><td class=\"l\">").append(esc(p.label())).append("</td>");
-            if (j.isObject()) {
+            if (j != null) {
                 cell(b, cpuUtil(p) * 100, "%");
-                cell(b, PointRecord.num(j, "machine_cpu") * 100, "%");
+                cell(b, j.machineCpu() * 100, "%");
                 cell(b, cpuPerItemUs(p), "");
-                cell(b, PointRecord.num(j, "gc_count"), "");
-                cell(b, PointRecord.num(j, "gc_pause_total_ms"), "");
-                cell(b, PointRecord.num(j, "gc_pause_max_ms"), "");
-                cell(b, PointRecord.num(j, "gc_cpu_share") * 100, "%");
-                cell(b, PointRecord.num(j, "alloc_rate_mb_s"), "");
-                cell(b, PointRecord.num(j, "safepoint_total_ms"), "");
-                cell(b, PointRecord.num(j, "park_total_ms"), "");
-                site(b, j.path("park_sites").path(0));
-                cell(b, PointRecord.num(j, "monitor_total_ms"), "");
-                site(b, j.path("monitor_sites").path(0));
-                cell(b, PointRecord.num(j, "pinned_count"), "");
-                cell(b, PointRecord.num(j, "context_switch_rate"), "");
+                cell(b, j.gcCount(), "");
+                cell(b, j.gcPauseTotalMs(), "");
+                cell(b, j.gcPauseMaxMs(), "");
+                cell(b, j.gcCpuShare() * 100, "%");
+                cell(b, j.allocRateMbS(), "");
+                cell(b, j.safepointTotalMs(), "");
+                cell(b, j.parkTotalMs(), "");
+                site(b, first(j.parkSites()));
+                cell(b, j.monitorTotalMs(), "");
+                site(b, first(j.monitorSites()));
+                cell(b, j.pinnedCount(), "");
+                cell(b, j.contextSwitchRate(), "");
             } else {
                 b.append("<td class=\"na\" colspan=\"15\">no JFR summary</td>");
             }
             b.append("<td class=\"l\">");
             String base = "points/" + p.id() + "/";
-            if (!c.path("jfr_file").isNull() && c.path("jfr_file").isTextual())
-                b.append("<a href=\"").append(esc(base + c.path("jfr_file").asText())).append("\">JFR</a> ");
-            for (JsonNode pr : c.path("profiles")) {
-                b.append("<a href=\"").append(esc(base + pr.path("flame_graph").asText())).append("\">flame graph (")
-                    .append(esc(pr.path("engine").asText(pr.path("event").asText()))).append(")</a> ");
+            if (c.jfrFile() != null)
+                b.append("<a href=\"").append(esc(base + c.jfrFile())).append("\">JFR</a> ");
+            for (PointResult.Profile pr : each(c.profiles())) {
+                b.append("<a href=\"").append(esc(base + pr.flameGraph())).append("\">flame graph (")
+                    .append(esc(pr.engine() != null ? pr.engine() : pr.event())).append(")</a> ");
             }
-            for (JsonNode n : c.path("not_captured")) b.append("<span class=\"fail\" title=\"").append(esc(n.asText())).append("\">not captured</span> ");
+            for (String n : each(c.notCaptured())) b.append("<span class=\"fail\" title=\"").append(esc(n)).append("\">not captured</span> ");
             b.append("</td></tr>\n");
         }
         b.append("</tbody></table></div>\n<p class=\"chart-note\">Sites: the first frame outside the JDK, and what was waited on.")
@@ -329,21 +347,21 @@ final class CaptureSection {
      * busiest worker's share of items, busy time per item and service-time percentiles. Nothing when no point has them.
      */
     static void stageTable(StringBuilder b, List<PointRecord> captured) {
-        if (captured.stream().noneMatch(p -> p.raw().path("capture").path("jfr").path("stages").size() > 0)) return;
+        if (captured.stream().noneMatch(p -> !stages(p).isEmpty())) return;
         b.append("<div class=\"tablewrap\"><table class=\"sortable\" id=\"capture-stage-table\"><thead><tr><th class=\"l\">point</th>")
             .append("<th class=\"l\">stage</th><th>items</th><th>utilisation</th><th>busiest worker</th><th>busy/item us</th>")
             .append("<th>service p50 us</th><th>service p99 us</th><th>service max us</th></tr></thead><tbody>\n");
         for (PointRecord p : captured) {
-            for (JsonNode s : p.raw().path("capture").path("jfr").path("stages")) {
-                b.append("<tr><td class=\"l\">").append(esc(p.label())).append("</td><td class=\"l\">").append(esc(s.path("stage").asText()))
+            for (PointResult.StageWindow s : stages(p)) {
+                b.append("<tr><td class=\"l\">").append(esc(p.label())).append("</td><td class=\"l\">").append(esc(s.stage()))
                     .append("</td>");
-                cell(b, PointRecord.num(s, "items"), "");
-                cell(b, PointRecord.num(s, "utilisation") * 100, "%");
-                cell(b, PointRecord.num(s, "busiest_worker_share") * 100, "%");
-                cell(b, PointRecord.num(s, "busy_per_item_us"), "");
-                boolean served = s.path("service_samples").asLong(0) > 0;
-                for (String f : new String[] {"service_p50_us", "service_p99_us", "service_max_us"})
-                    cell(b, served ? PointRecord.num(s, f) : Double.NaN, "");
+                cell(b, s.items(), "");
+                cell(b, s.utilisation() * 100, "%");
+                cell(b, s.busiestWorkerShare() * 100, "%");
+                cell(b, s.busyPerItemUs(), "");
+                boolean served = s.serviceSamples() > 0;
+                for (double v : new double[] {s.serviceP50Us(), s.serviceP99Us(), s.serviceMaxUs()})
+                    cell(b, served ? v : Double.NaN, "");
                 b.append("</tr>\n");
             }
         }
@@ -351,6 +369,11 @@ final class CaptureSection {
             .append(" 100 ms): utilisation is time its workers did not wait for items; service time is the time in the stage's work per")
             .append(" item, p50 and p99 the typical 100 ms window's (sample-weighted median over windows), max the longest item;")
             .append(" log buckets, at most 12.5% high. \u2014: no service times (a design other than the engine, or an older record).</p>\n");
+    }
+
+    private static List<PointResult.StageWindow> stages(PointRecord p) {
+        PointResult.Capture c = p.result().capture();
+        return c == null || c.jfr() == null ? List.of() : PointRecord.each(c.jfr().stages());
     }
 
     private static void cell(StringBuilder b, double v, String unit) {
@@ -361,13 +384,13 @@ final class CaptureSection {
         b.append("<td").append(Html.dv(v)).append(">").append(esc(num(v) + unit)).append("</td>");
     }
 
-    private static void site(StringBuilder b, JsonNode s) {
-        if (s.isMissingNode()) {
+    private static void site(StringBuilder b, PointResult.Site s) {
+        if (s == null) {
             b.append("<td class=\"l na\">\u2014</td>");
             return;
         }
-        String on = s.path("on").asText("");
-        b.append("<td class=\"l\"><code>").append(esc(s.path("site").asText())).append("</code>")
+        String on = s.on() == null ? "" : s.on();
+        b.append("<td class=\"l\"><code>").append(esc(s.site())).append("</code>")
             .append(on.isEmpty() ? "" : " <small>on " + esc(on) + "</small>").append("</td>");
     }
 
@@ -400,10 +423,11 @@ final class CaptureSection {
 
     /** The point's CPU-type collapsed stacks (cpu, itimer or wall, the first present), or null. */
     private static Path collapsed(RunRecord run, PointRecord p) {
-        for (JsonNode pr : p.raw().path("capture").path("profiles")) {
-            String ev = pr.path("event").asText();
-            if (!ev.equals("cpu") && !ev.equals("itimer") && !ev.equals("wall")) continue;
-            Path f = run.dir().resolve("points").resolve(p.id()).resolve(pr.path("collapsed").asText());
+        if (p.result().capture() == null) return null;
+        for (PointResult.Profile pr : each(p.result().capture().profiles())) {
+            String ev = pr.event() == null ? "" : pr.event();
+            if (!ev.equals("cpu") && !ev.equals("itimer") && !ev.equals("wall") || pr.collapsed() == null) continue;
+            Path f = run.dir().resolve("points").resolve(p.id()).resolve(pr.collapsed());
             if (Files.isRegularFile(f)) return f;
         }
         return null;

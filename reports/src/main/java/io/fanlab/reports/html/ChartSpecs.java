@@ -1,11 +1,15 @@
 package io.fanlab.reports.html;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.ToDoubleFunction;
+
+import static io.fanlab.reports.run.PointRecord.orNaN;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,7 +17,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.fanlab.reports.analysis.Analysis;
+import io.fanlab.reports.analysis.Bootstrap;
+import io.fanlab.reports.analysis.SweepAnalysis;
 import io.fanlab.reports.run.PointRecord;
+import io.fanlab.reports.run.PointResult;
+import io.fanlab.reports.run.PointResult.Latency;
 import io.fanlab.reports.run.RunEvent;
 import io.fanlab.reports.run.RunRecord;
 import io.fanlab.reports.usl.UslResult;
@@ -30,11 +38,18 @@ final class ChartSpecs {
     static final String[] DESIGN_COLOURS = {"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"};
     static final String BLUE = "#0072B2", VERMILLION = "#D55E00", GREEN = "#009E73", PURPLE = "#CC79A7",
         ORANGE = "#E69F00", SKY = "#56B4E9", BLACK = "#000000", YELLOW = "#F0E442";
+    /** SLO limit lines: dark red, outside the design palette. */
+    static final String SLO_COLOUR = "#A50026";
+
+    private static final java.util.Map<String, ToDoubleFunction<Latency>> LATENCY = java.util.Map.of(
+        "p50", Latency::p50, "p90", Latency::p90, "p99", Latency::p99, "p999", Latency::p999, "max", Latency::max);
 
     private final ObjectMapper json;
     private final RunRecord run;
     private final Analysis analysis;
     private final ArrayNode charts;
+    /** The latency charts' shared log y range (set by {@link #latencySweeps()}), or null. */
+    private double[] latencyRange;
 
     ChartSpecs(ObjectMapper json, RunRecord run, Analysis analysis) {
         this.json = json;
@@ -70,6 +85,82 @@ final class ChartSpecs {
         TreeMap<Integer, Double> out = new TreeMap<>();
         acc.forEach((w, a) -> out.put(w, a[0] / a[1]));
         return out;
+    }
+
+    /** Values of {@code f} per width over completed, valid points of the design, repeats kept apart. */
+    TreeMap<Integer, List<Double>> repeats(String design, ToDoubleFunction<PointRecord> f) {
+        TreeMap<Integer, List<Double>> out = new TreeMap<>();
+        for (PointRecord p : run.points()) {
+            if (!p.design().equals(design) || !p.ok() || !p.valid()) continue;
+            double v = f.applyAsDouble(p);
+            if (Double.isFinite(v)) out.computeIfAbsent(p.width(), k -> new ArrayList<>()).add(v);
+        }
+        return out;
+    }
+
+    /**
+     * Attaches {@code lo} and {@code hi} arrays (aligned on {@code x}) to {@code s}: the {@link Bootstrap} interval of
+     * the mean of {@code f} at each width that ran at least twice; null elsewhere. Nothing when no width repeated.
+     */
+    private void intervals(ObjectNode s, List<Double> x, String design, ToDoubleFunction<PointRecord> f) {
+        TreeMap<Integer, Bootstrap.Interval> iv = new TreeMap<>();
+        repeats(design, f).forEach((w, xs) -> {
+            Bootstrap.Interval i = Bootstrap.ofMean(xs.stream().mapToDouble(Double::doubleValue).toArray());
+            if (i != null) iv.put(w, i);
+        });
+        if (iv.isEmpty()) return;
+        ArrayNode lo = s.putArray("lo"), hi = s.putArray("hi");
+        for (double xv : x) {
+            Bootstrap.Interval i = xv == Math.rint(xv) ? iv.get((int) xv) : null;
+            if (i == null) {
+                lo.addNull();
+                hi.addNull();
+            } else {
+                lo.add(i.lo());
+                hi.add(i.hi());
+            }
+        }
+    }
+
+    /** The run's SLO limits of {@code kind} by SLO name (distinct name and limit), in first-seen order. */
+    LinkedHashMap<String, Double> sloLimits(String kind) {
+        LinkedHashMap<String, Double> out = new LinkedHashMap<>();
+        for (PointRecord p : run.points()) {
+            for (PointResult.SloVerdict v : PointRecord.each(p.result().slos())) {
+                if (kind.equals(v.kind()) && v.limit() != null && Double.isFinite(v.limit())) {
+                    String name = v.name() == null ? kind : v.name().replace(" (no data)", "");
+                    out.putIfAbsent(name, v.limit());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** One flat line per SLO limit of {@code kind} (times {@code factor}: 100 for ratios drawn as %); returns the highest. */
+    private double sloLines(ObjectNode c, List<Double> x, String kind, double factor, String unit) {
+        double top = Double.NaN;
+        for (Map.Entry<String, Double> e : sloLimits(kind).entrySet()) {
+            double v = e.getValue() * factor;
+            ObjectNode s = series(c, "SLO: " + e.getKey(), SLO_COLOUR, x.stream().map(xv -> v).toList());
+            dash(s, 10, 4);
+            s.put("width", 2);
+            s.put("unit", unit);
+            s.put("role", "slo");
+            s.put("limit", v);
+            top = Double.isNaN(top) ? v : Math.max(top, v);
+        }
+        return top;
+    }
+
+    /** The analysis's recommendation for {@code design}, or null. */
+    private Analysis.Recommendation recommendation(String design) {
+        return analysis.recommendations().stream().filter(r -> r.design().equals(design)).findFirst().orElse(null);
+    }
+
+    /** A vertical mark at {@code x} ({@code spec.marks}, drawn by report.js). */
+    private static void mark(ObjectNode chart, double x, String label, String colour, String role) {
+        ArrayNode marks = chart.has("marks") ? (ArrayNode) chart.get("marks") : chart.putArray("marks");
+        marks.addObject().put("x", x).put("label", label).put("color", colour).put("role", role);
     }
 
     private ObjectNode chart(String id, String title, String xLabel, String yLabel, List<Double> x) {
@@ -124,14 +215,27 @@ final class ChartSpecs {
         c.put("height", 340);
         for (int d = 0; d < designs.size(); d++) {
             String design = designs.get(d);
-            TreeMap<Integer, Double> m = perWidth(design, p -> p.num("throughput"));
+            TreeMap<Integer, Double> m = perWidth(design, p -> SweepAnalysis.throughput(p));
             ObjectNode s = series(c, design + " measured", colour(d), align(x, m));
             s.put("points", true);
             s.put("unit", "/s");
+            intervals(s, x, design, SweepAnalysis::throughput);
+            Analysis.Recommendation r = recommendation(design);
+            if (r != null && Double.isFinite(r.plateau())) {
+                double threshold = (1 - analysis.plateauShare()) * r.plateau();
+                ObjectNode ts = series(c, String.format(Locale.ROOT, "%s plateau threshold (%.0f%% of the plateau)", design,
+                    (1 - analysis.plateauShare()) * 100), colour(d), x.stream().map(v -> threshold).toList());
+                dash(ts, 3, 3);
+                ts.put("width", 1);
+                ts.put("unit", "/s");
+                ts.put("role", "plateau-threshold");
+                ts.put("value", threshold);
+            }
+            if (r != null && r.width() != null) mark(c, r.width(), design + ": recommended w=" + r.width(), colour(d), "recommended");
             TreeMap<Integer, Double> invalid = new TreeMap<>();
             for (PointRecord p : run.points()) {
-                if (p.design().equals(design) && p.ok() && !p.valid() && Double.isFinite(p.num("throughput"))) {
-                    invalid.merge(p.width(), p.num("throughput"), Math::max);
+                if (p.design().equals(design) && p.ok() && !p.valid() && Double.isFinite(SweepAnalysis.throughput(p))) {
+                    invalid.merge(p.width(), SweepAnalysis.throughput(p), Math::max);
                 }
             }
             if (!invalid.isEmpty()) {
@@ -166,9 +270,10 @@ final class ChartSpecs {
             os.put("width", 1.5);
             os.put("unit", "/s");
         }
+        double slo = sloLines(c, x, "throughput", 1, "/s");
         // keep linear bounds from flattening the chart: cap y at 1.25 x the highest measured or fitted peak
-        double top = 0;
-        for (PointRecord p : run.points()) if (p.ok() && Double.isFinite(p.num("throughput"))) top = Math.max(top, p.num("throughput"));
+        double top = Double.isFinite(slo) ? slo : 0;
+        for (PointRecord p : run.points()) if (p.ok() && Double.isFinite(SweepAnalysis.throughput(p))) top = Math.max(top, SweepAnalysis.throughput(p));
         if (Double.isFinite(offered)) top = Math.max(top, offered);
         if (top > 0) {
             c.putArray("yRange").add(0).add(top * 1.25);
@@ -182,19 +287,26 @@ final class ChartSpecs {
         double min = Double.POSITIVE_INFINITY, max = 0;
         for (PointRecord p : run.points()) {
             if (!p.ok()) continue;
-            for (String f : new String[] {"p50", "p999", "max"}) {
-                double v = p.num("response_ms", f);
+            for (ToDoubleFunction<Latency> f : List.<ToDoubleFunction<Latency>>of(Latency::p50, Latency::p999, Latency::max)) {
+                double v = orNaN(p.result().responseMs(), f);
                 if (v > 0) {
                     min = Math.min(min, v);
                     max = Math.max(max, v);
                 }
             }
-            double ec = p.num("erlang_c", "p99_ms");
+            double ec = orNaN(p.result().erlangC(), PointResult.ErlangC::p99Ms);
             if (ec > 0) {
                 min = Math.min(min, ec);
                 max = Math.max(max, ec);
             }
         }
+        for (double limit : sloLimits("latency").values()) {
+            if (limit > 0) {
+                min = Math.min(min, limit);
+                max = Math.max(max, limit);
+            }
+        }
+        latencyRange = min < max ? new double[] {min / 1.5, max * 1.5} : null;
         List<String> designs = run.designs();
         for (int d = 0; d < designs.size(); d++) {
             String design = designs.get(d);
@@ -205,23 +317,74 @@ final class ChartSpecs {
             ObjectNode c = chart(id, "Response time vs width: " + design, "width (concurrency, log2)", "response time (ms, log)", x);
             c.put("log", true);
             c.put("xLog", true);
-            if (min < max) c.putArray("yRange").add(min / 1.5).add(max * 1.5);
+            if (latencyRange != null) c.putArray("yRange").add(latencyRange[0]).add(latencyRange[1]);
             String[][] pcts = {{"p50", "p50", GREEN}, {"p90", "p90", BLUE}, {"p99", "p99", VERMILLION}, {"p999", "p99.9", PURPLE}};
             for (String[] pc : pcts) {
-                ObjectNode s = series(c, pc[1], pc[2], align(x, perWidth(design, p -> p.num("response_ms", pc[0]))));
+                ToDoubleFunction<PointRecord> f = p -> orNaN(p.result().responseMs(), LATENCY.get(pc[0]));
+                ObjectNode s = series(c, pc[1], pc[2], align(x, perWidth(design, f)));
                 s.put("points", true);
                 s.put("unit", "ms");
+                if (pc[0].equals("p99")) intervals(s, x, design, f);
             }
-            TreeMap<Integer, Double> ec = perWidth(design, p -> p.num("erlang_c", "p99_ms"));
+            sloLines(c, x, "latency", 1, "ms");
+            Analysis.Recommendation r = recommendation(design);
+            if (r != null && r.width() != null) mark(c, r.width(), "recommended w=" + r.width(), colour(d), "recommended");
+            TreeMap<Integer, Double> ec = perWidth(design, p -> orNaN(p.result().erlangC(), PointResult.ErlangC::p99Ms));
             if (!ec.isEmpty()) {
                 ObjectNode s = series(c, "Erlang C p99 (M/M/c)", BLACK, align(x, ec));
                 dash(s, 6, 4);
                 s.put("points", true);
                 s.put("unit", "ms");
-                TreeMap<Integer, Double> em = perWidth(design, p -> p.num("erlang_c", "mean_ms"));
+                TreeMap<Integer, Double> em = perWidth(design, p -> orNaN(p.result().erlangC(), PointResult.ErlangC::meanMs));
                 ObjectNode m = series(c, "Erlang C mean", "#777777", align(x, em));
                 dash(m, 2, 3);
                 m.put("unit", "ms");
+            }
+            ids.add(id);
+        }
+        return ids;
+    }
+
+    /**
+     * Response time against throughput, one chart per design (the "hockey stick"): each width's mean throughput and
+     * percentiles, joined in width order, so the widths where latency climbs while throughput stalls stand out. Same
+     * log y range as the latency-vs-width charts; SLO limits as lines; the recommended width marked at its
+     * throughput. Call after {@link #latencySweeps()}. Returns chart ids (one per design with a completed point).
+     */
+    List<String> latencyVsThroughput() {
+        List<String> ids = new ArrayList<>();
+        List<String> designs = run.designs();
+        for (int d = 0; d < designs.size(); d++) {
+            String design = designs.get(d);
+            TreeMap<Integer, Double> tp = perWidth(design, SweepAnalysis::throughput);
+            if (tp.isEmpty()) continue;
+            List<Double> x = new ArrayList<>(new TreeSet<>(tp.values()));
+            String id = "hockey-" + d;
+            ObjectNode c = chart(id, "Response time vs throughput: " + design, "throughput (per s)", "response time (ms, log)", x);
+            c.put("log", true);
+            if (latencyRange != null) c.putArray("yRange").add(latencyRange[0]).add(latencyRange[1]);
+            String[][] pcts = {{"p50", "p50", GREEN}, {"p99", "p99", VERMILLION}, {"p999", "p99.9", PURPLE}};
+            for (String[] pc : pcts) {
+                TreeMap<Integer, Double> lat = perWidth(design, p -> orNaN(p.result().responseMs(), LATENCY.get(pc[0])));
+                List<Double> values = new ArrayList<>();
+                for (double xv : x) values.add(null);
+                ArrayNode path = json.createArrayNode();
+                tp.forEach((w, t) -> {
+                    Double v = lat.get(w);
+                    if (v == null) return;
+                    values.set(x.indexOf(t), v);
+                    path.addArray().add(t).add(v).add("w=" + w);
+                });
+                ObjectNode s = series(c, pc[1], pc[2], values);
+                s.put("points", true);
+                s.put("unit", "ms");
+                s.set("path", path);
+                if (pc[0].equals("p99")) s.put("pathLabels", true);
+            }
+            sloLines(c, x, "latency", 1, "ms");
+            Analysis.Recommendation r = recommendation(design);
+            if (r != null && r.width() != null && tp.containsKey(r.width())) {
+                mark(c, tp.get(r.width()), "recommended w=" + r.width(), colour(d), "recommended");
             }
             ids.add(id);
         }
@@ -238,27 +401,30 @@ final class ChartSpecs {
             "share of offered (%)", x);
         c.put("xLog", true);
         List<String> designs = run.designs();
-        String[][] kinds = {{"failed", "errors"}, {"shed", "shed"}, {"timed_out", "timeouts"}};
+        String[] kinds = {"errors", "shed", "timeouts"};
+        List<ToDoubleFunction<PointResult>> counts = List.of(PointResult::failed, PointResult::shed, PointResult::timedOut);
         int[][] dashes = {{}, {6, 3}, {2, 3}};
         for (int d = 0; d < designs.size(); d++) {
             String design = designs.get(d);
             for (int k = 0; k < kinds.length; k++) {
-                String field = kinds[k][0];
-                ObjectNode s = series(c, design + " " + kinds[k][1], colour(d), align(x, perWidth(design, p -> {
-                    double off = p.num("offered");
-                    return off > 0 ? 100 * p.num(field) / off : Double.NaN;
+                ToDoubleFunction<PointResult> field = counts.get(k);
+                ObjectNode s = series(c, design + " " + kinds[k], colour(d), align(x, perWidth(design, p -> {
+                    double off = p.result().offered();
+                    return off > 0 ? 100 * field.applyAsDouble(p.result()) / off : Double.NaN;
                 })));
                 if (dashes[k].length > 0) dash(s, dashes[k]);
                 s.put("points", true);
                 s.put("unit", "%");
             }
         }
+        sloLines(c, x, "error_rate", 100, "%");
+        sloLines(c, x, "shed_rate", 100, "%");
         return "sweep-rates";
     }
 
     /** Request vs item p99 per design (scatter-gather), or null when no point carries request_ms. */
     String scatterGather() {
-        boolean any = run.points().stream().anyMatch(p -> p.raw().path("request_ms").isObject());
+        boolean any = run.points().stream().anyMatch(p -> p.result().requestMs() != null);
         if (!any) return null;
         TreeSet<Double> xs = new TreeSet<>();
         run.points().forEach(p -> xs.add((double) p.width()));
@@ -270,12 +436,12 @@ final class ChartSpecs {
         List<String> designs = run.designs();
         for (int d = 0; d < designs.size(); d++) {
             String design = designs.get(d);
-            TreeMap<Integer, Double> req = perWidth(design, p -> p.num("request_ms", "p99"));
+            TreeMap<Integer, Double> req = perWidth(design, p -> orNaN(p.result().requestMs(), Latency::p99));
             if (req.isEmpty()) continue;
             ObjectNode r = series(c, design + " request p99", colour(d), align(x, req));
             r.put("points", true);
             r.put("unit", "ms");
-            ObjectNode i = series(c, design + " item p99", colour(d), align(x, perWidth(design, p -> p.num("response_ms", "p99"))));
+            ObjectNode i = series(c, design + " item p99", colour(d), align(x, perWidth(design, p -> orNaN(p.result().responseMs(), Latency::p99))));
             dash(i, 5, 4);
             i.put("points", true);
             i.put("unit", "ms");

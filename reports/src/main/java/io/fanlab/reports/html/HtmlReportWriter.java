@@ -4,6 +4,8 @@ import static io.fanlab.reports.html.Html.dv;
 import static io.fanlab.reports.html.Html.esc;
 import static io.fanlab.reports.html.Html.num;
 import static io.fanlab.reports.html.Html.pct;
+import static io.fanlab.reports.run.PointRecord.each;
+import static io.fanlab.reports.run.PointRecord.orNaN;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,10 +22,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.fanlab.reports.analysis.Analysis;
+import io.fanlab.reports.analysis.Bootstrap;
 import io.fanlab.reports.analysis.SweepAnalysis;
 import io.fanlab.reports.junit.JUnitXmlWriter;
 import io.fanlab.reports.analysis.Verdict;
 import io.fanlab.reports.run.PointRecord;
+import io.fanlab.reports.run.PointResult;
 import io.fanlab.reports.run.RunRecord;
 import io.fanlab.reports.usl.UslResult;
 
@@ -40,6 +44,11 @@ import io.fanlab.reports.usl.UslResult;
  * the bundled resources are missing from the classpath (a packaging error).
  */
 public final class HtmlReportWriter {
+
+    /** How the charts' whiskers are computed, for their notes. */
+    static final String INTERVALS = "95% percentile-bootstrap intervals of the mean over repeats (" + Bootstrap.RESAMPLES
+        + " resamples, seeded), where a width ran more than once (valid repeats only; with 2 or 3 repeats they reach the"
+        + " repeats' min and max, so read them as a range, not a confidence)";
 
     static final String UPLOT_DIR = "META-INF/resources/webjars/uplot/1.6.30/dist/";
 
@@ -71,18 +80,31 @@ public final class HtmlReportWriter {
             b.append("<div class=\"chart\" id=\"").append(tp).append("\"></div>\n<p class=\"chart-note\">Markers: mean over ")
                 .append("completed, valid repeats (grey: invalid points, excluded from the analysis). Dashed: USL fit. Dotted: linear scaling from the smallest width")
                 .append("open".equals(run.loadModel()) ? "; fine dotted black: the offered rate (open load)" : "")
+                .append(". Short dashes: the plateau threshold (the recommendation rule's share of the plateau); vertical dashed line:")
+                .append(" the recommended width. Dark red dashed: SLO limits. Whiskers: ").append(INTERVALS)
                 .append(". Y axis capped at 1.25\u00D7 the highest measured value.</p>\n");
         }
         List<String> lat = charts.latencySweeps();
+        List<String> hockey = charts.latencyVsThroughput();
         if (!lat.isEmpty()) {
             b.append("<div class=\"grid2\">");
-            lat.forEach(id -> b.append("<div class=\"chart\" id=\"").append(id).append("\"></div>"));
+            for (int i = 0; i < lat.size(); i++) {
+                b.append("<div class=\"chart\" id=\"").append(lat.get(i)).append("\"></div>");
+                String h = "hockey-" + lat.get(i).substring("sweep-latency-".length());
+                if (hockey.contains(h)) b.append("<div class=\"chart\" id=\"").append(h).append("\"></div>");
+            }
             b.append("</div>\n<p class=\"chart-note\">Response time = end \u2212 intended start (includes queueing and")
                 .append(" coordinated-omission-free waiting). Same log axis for every design. Black dashed: Erlang C (M/M/c)")
-                .append(" prediction where the point carries one.</p>\n");
+                .append(" prediction where the point carries one. Dark red dashed: latency SLO limits. Right of each: the same")
+                .append(" percentiles against the throughput each width delivered, joined in width order (the \u201Chockey stick\u201D:")
+                .append(" where the curve turns up, more width buys queueing, not throughput); the vertical line marks the")
+                .append(" recommended width. p99 whiskers: ").append(INTERVALS).append(".</p>\n");
         }
         String rates = charts.ratesSweep();
-        if (rates != null) b.append("<div class=\"chart\" id=\"").append(rates).append("\"></div>\n");
+        if (rates != null) {
+            b.append("<div class=\"chart\" id=\"").append(rates).append("\"></div>\n<p class=\"chart-note\">Dark red dashed:")
+                .append(" error-rate and shed-rate SLO limits.</p>\n");
+        }
 
         timeSeries(b, run, charts);
         stages(b, run);
@@ -148,12 +170,12 @@ public final class HtmlReportWriter {
 
     /** The harness's validity state of a point: {@code valid}, {@code saturated} or {@code invalid} (older runs: from {@code valid}). */
     static String state(PointRecord p) {
-        String s = p.raw().path("validity").path("state").asText("");
-        return s.isEmpty() ? (p.valid() ? "valid" : "invalid") : s;
+        String s = p.result().validity() == null ? null : p.result().validity().state();
+        return s == null || s.isEmpty() ? (p.valid() ? "valid" : "invalid") : s;
     }
 
     private static void selfTest(StringBuilder b, RunRecord run) {
-        List<PointRecord> judged = run.points().stream().filter(p -> p.raw().path("self_test").isObject()).toList();
+        List<PointRecord> judged = run.points().stream().filter(p -> p.result().selfTest() != null).toList();
         JsonNode floor = null;
         for (io.fanlab.reports.run.RunEvent e : run.events()) if ("calibration".equals(e.type())) floor = e.raw();
         if (judged.isEmpty() && floor == null) return;
@@ -172,18 +194,20 @@ public final class HtmlReportWriter {
             .append("<th>\u03C1</th><th>mean ms</th><th>M/M/c mean ms</th><th>mean error</th><th>p99 ms</th><th>M/M/c p99 ms</th>")
             .append("<th>p99 error</th><th class=\"l\">basis</th><th class=\"l\">verdict</th></tr></thead><tbody>\n");
         for (PointRecord p : judged) {
-            JsonNode st = p.raw().path("self_test"), ec = p.raw().path("erlang_c");
-            boolean cal = "calibrated".equals(st.path("basis").asText());
-            double mean = p.num("response_ms", "mean"), p99 = p.num("response_ms", "p99");
-            double pm = PointRecord.num(ec, cal ? "calibrated_mean_ms" : "mean_ms"), pp = PointRecord.num(ec, cal ? "calibrated_p99_ms" : "p99_ms");
-            double me = PointRecord.num(st, "mean_error"), pe = PointRecord.num(st, "p99_error");
-            String v = st.path("verdict").asText("?");
-            b.append("<tr><td class=\"l\">").append(esc(p.label())).append("</td><td").append(dv(PointRecord.num(st, "rho"))).append('>')
-                .append(num(PointRecord.num(st, "rho"))).append("</td><td").append(dv(mean)).append('>').append(num(mean))
+            PointResult.SelfTest st = p.result().selfTest();
+            PointResult.ErlangC ec = p.result().erlangC();
+            boolean cal = "calibrated".equals(st.basis());
+            double mean = orNaN(p.result().responseMs(), PointResult.Latency::mean), p99 = orNaN(p.result().responseMs(), PointResult.Latency::p99);
+            double pm = ec == null ? Double.NaN : cal ? orNaN(ec.calibratedMeanMs()) : ec.meanMs();
+            double pp = ec == null ? Double.NaN : cal ? orNaN(ec.calibratedP99Ms()) : ec.p99Ms();
+            double me = st.meanError(), pe = st.p99Error();
+            String v = st.verdict() == null ? "?" : st.verdict();
+            b.append("<tr><td class=\"l\">").append(esc(p.label())).append("</td><td").append(dv(st.rho())).append('>')
+                .append(num(st.rho())).append("</td><td").append(dv(mean)).append('>').append(num(mean))
                 .append("</td><td").append(dv(pm)).append('>').append(num(pm)).append("</td><td").append(dv(me)).append('>')
                 .append(String.format(java.util.Locale.ROOT, "%+.1f%%", me * 100)).append("</td><td").append(dv(p99)).append('>').append(num(p99))
                 .append("</td><td").append(dv(pp)).append('>').append(num(pp)).append("</td><td").append(dv(pe)).append('>')
-                .append(String.format(java.util.Locale.ROOT, "%+.1f%%", pe * 100)).append("</td><td class=\"l\">").append(esc(st.path("basis").asText("")))
+                .append(String.format(java.util.Locale.ROOT, "%+.1f%%", pe * 100)).append("</td><td class=\"l\">").append(esc(st.basis()))
                 .append("</td><td class=\"l ").append("pass".equals(v) ? "pass" : "fail".equals(v) ? "fail" : "na").append("\">")
                 .append(esc(v.replace('_', ' '))).append("</td></tr>\n");
         }
@@ -195,12 +219,12 @@ public final class HtmlReportWriter {
 
     private static void verdict(StringBuilder b, RunRecord run, Verdict verdict) {
         Set<String> sloNames = new LinkedHashSet<>();
-        for (PointRecord p : run.points()) for (JsonNode s : p.raw().path("slos")) sloNames.add(s.path("name").asText());
+        for (PointRecord p : run.points()) for (PointResult.SloVerdict s : each(p.result().slos())) sloNames.add(s.name());
         long failures = 0, total = 0;
         for (PointRecord p : run.points()) {
-            for (JsonNode s : p.raw().path("slos")) {
+            for (PointResult.SloVerdict s : each(p.result().slos())) {
                 total++;
-                if (!s.path("pass").asBoolean(false)) failures++;
+                if (!s.pass()) failures++;
             }
         }
         String cls = verdict.outcome() == Verdict.Outcome.PASS ? "pass" : "fail";
@@ -231,10 +255,10 @@ public final class HtmlReportWriter {
             java.util.Map<String, java.util.TreeSet<Integer>> failing = new java.util.LinkedHashMap<>();
             for (PointRecord p : run.points()) {
                 if (!p.design().equals(design)) continue;
-                for (JsonNode s : p.raw().path("slos")) {
+                for (PointResult.SloVerdict s : each(p.result().slos())) {
                     dTotal++;
-                    if (s.path("pass").asBoolean(false)) dPass++;
-                    else failing.computeIfAbsent(s.path("name").asText(), k -> new java.util.TreeSet<>()).add(p.width());
+                    if (s.pass()) dPass++;
+                    else failing.computeIfAbsent(s.name(), k -> new java.util.TreeSet<>()).add(p.width());
                 }
             }
             b.append("<li><b>").append(esc(design)).append("</b>: ").append(dPass).append(" of ").append(dTotal).append(" pass");
@@ -258,19 +282,19 @@ public final class HtmlReportWriter {
                 .append(p.ok() ? "pass" : "fail").append("\">").append(esc(p.status())).append("</td><td class=\"l ")
                 .append(validCell(p)).append("</td>");
             for (String n : sloNames) {
-                JsonNode slo = null;
-                for (JsonNode s : p.raw().path("slos")) if (n.equals(s.path("name").asText())) slo = s;
+                PointResult.SloVerdict slo = null;
+                for (PointResult.SloVerdict s : each(p.result().slos())) if (n.equals(s.name())) slo = s;
                 if (slo == null) {
                     b.append("<td class=\"na\" data-v=\"\">\u2014</td>");
                     continue;
                 }
-                boolean pass = slo.path("pass").asBoolean(false);
-                double margin = PointRecord.num(slo, "margin");
+                boolean pass = slo.pass();
+                double margin = orNaN(slo.margin());
                 b.append("<td class=\"").append(pass ? "pass" : "fail").append('"').append(dv(margin)).append(" title=\"")
                     .append(esc(JUnitXmlWriter.sloDetail(slo))).append("\">").append(pass ? "\u2713 " : "\u2717 ");
-                double actual = PointRecord.num(slo, "actual");
+                double actual = orNaN(slo.actual());
                 if (Double.isFinite(actual)) {
-                    String unit = slo.path("unit").asText("");
+                    String unit = slo.unit() == null ? "" : slo.unit();
                     String shown = "per_s".equals(unit) ? "/s" : "null".equals(unit) || unit.isEmpty() ? "" : " " + unit;
                     b.append(esc("ratio".equals(unit) ? pct(actual) : num(actual) + shown));
                 }
@@ -287,7 +311,7 @@ public final class HtmlReportWriter {
     static String validCell(PointRecord p) {
         String state = state(p);
         List<String> reasons = new ArrayList<>();
-        p.raw().path("validity").path("invalid_reasons").forEach(r -> reasons.add(r.asText()));
+        if (p.result().validity() != null) reasons.addAll(each(p.result().validity().invalidReasons()));
         return switch (state) {
             case "saturated" -> "na\" title=\"the design pushed back: figures measure it at capacity\">saturated";
             case "invalid" -> "fail\" title=\"" + esc(String.join("; ", reasons)) + "\">no";
@@ -357,7 +381,7 @@ public final class HtmlReportWriter {
 
     private static void stages(StringBuilder b, RunRecord run) {
         Set<String> names = new LinkedHashSet<>();
-        for (PointRecord p : run.points()) for (JsonNode s : p.raw().path("stages")) names.add(s.path("name").asText());
+        for (PointRecord p : run.points()) for (PointResult.Stage s : each(p.result().stages())) names.add(s.name());
         if (names.isEmpty()) return;
         b.append("<h2 id=\"stages\">Stages</h2>\n<div class=\"tablewrap\"><table class=\"sortable\" id=\"stages-table\"><thead><tr>")
             .append("<th class=\"l\">point</th><th class=\"l\">bottleneck</th>");
@@ -370,9 +394,9 @@ public final class HtmlReportWriter {
             b.append("<tr><td class=\"l\">").append(esc(p.label())).append("</td><td class=\"l\"><b>")
                 .append(esc(bn == null ? "\u2014" : bn.stage())).append("</b></td>");
             for (String n : names) {
-                JsonNode st = null;
-                for (JsonNode s : p.raw().path("stages")) if (n.equals(s.path("name").asText())) st = s;
-                double u = st == null ? Double.NaN : PointRecord.num(st, "utilisation");
+                PointResult.Stage st = null;
+                for (PointResult.Stage s : each(p.result().stages())) if (n.equals(s.name())) st = s;
+                double u = st == null ? Double.NaN : st.utilisation();
                 double q = st == null ? Double.NaN : SweepAnalysis.queueShare(st);
                 b.append("<td").append(dv(u)).append(bn != null && n.equals(bn.stage()) ? " class=\"fail\"" : "").append('>')
                     .append(pct(u)).append("</td><td").append(dv(q)).append('>').append(pct(q)).append("</td>");
@@ -391,9 +415,9 @@ public final class HtmlReportWriter {
             .append("\"></div><div class=\"tablewrap\"><table class=\"sortable\"><thead><tr><th class=\"l\">point</th>")
             .append("<th>item p99 (ms)</th><th>request p99 (ms)</th><th>amplification</th></tr></thead><tbody>\n");
         for (PointRecord p : run.points()) {
-            double req = p.num("request_ms", "p99");
+            double req = orNaN(p.result().requestMs(), PointResult.Latency::p99);
             if (!Double.isFinite(req)) continue;
-            double item = p.num("response_ms", "p99");
+            double item = orNaN(p.result().responseMs(), PointResult.Latency::p99);
             double amp = req / item;
             b.append("<tr><td class=\"l\">").append(esc(p.label())).append("</td><td").append(dv(item)).append('>')
                 .append(num(item)).append("</td><td").append(dv(req)).append('>').append(num(req)).append("</td><td")
@@ -410,24 +434,25 @@ public final class HtmlReportWriter {
             .append("<th>cancel (ms)</th><th>L measured</th><th>\u03BB\u00B7W</th><th>Little error</th>")
             .append("<th>unfinished</th><th>censored</th><th>reorder max</th></tr></thead><tbody>\n");
         for (PointRecord p : run.points()) {
-            JsonNode raw = p.raw();
+            PointResult r = p.result();
             b.append("<tr><td class=\"l\">").append(esc(p.label())).append("</td>");
-            for (String f : new String[] {"offered", "completed", "failed", "shed", "timed_out", "cancelled", "dead_lettered"}) {
-                double v = p.num(f);
+            for (double v : new double[] {r.offered(), r.completed(), r.failed(), r.shed(), r.timedOut(), r.cancelled(), r.deadLettered()}) {
                 b.append("<td").append(dv(v)).append('>').append(num(v)).append("</td>");
             }
-            JsonNode c = raw.get("conservation_ok");
-            boolean known = c != null && c.isBoolean();
-            b.append("<td class=\"l ").append(!known ? "na\">\u2014" : c.asBoolean() ? "pass\">\u2713 yes" : "fail\">\u2717 NO").append("</td>");
-            double leaked = p.num("leaked_threads");
+            // a point that never ran (failed to start, crashed) has no conservation verdict to show
+            boolean known = p.ok();
+            b.append("<td class=\"l ").append(!known ? "na\">\u2014" : r.conservationOk() ? "pass\">\u2713 yes" : "fail\">\u2717 NO").append("</td>");
+            double leaked = r.leakedThreads();
             b.append("<td").append(dv(leaked)).append(leaked > 0 ? " class=\"fail\">" : ">").append(num(leaked)).append("</td>");
-            double cancel = p.num("cancel_ms");
+            double cancel = orNaN(r.cancelMs());
             b.append("<td").append(dv(cancel)).append('>').append(num(cancel)).append("</td>");
-            double l = p.num("little", "l"), lc = p.num("little", "l_computed"), rel = p.num("little", "rel_error");
+            double l = orNaN(r.little(), PointResult.Little::l), lc = orNaN(r.little(), PointResult.Little::lComputed),
+                rel = orNaN(r.little(), PointResult.Little::relError);
             b.append("<td").append(dv(l)).append('>').append(num(l)).append("</td><td").append(dv(lc)).append('>')
                 .append(num(lc)).append("</td><td").append(dv(rel)).append(rel > 0.1 ? " class=\"fail\">" : ">")
                 .append(pct(rel)).append("</td>");
-            double unfinished = p.num("unfinished"), censored = p.num("response_ms", "censored"), reorder = p.num("reorder_depth", "max");
+            double unfinished = r.unfinished(), censored = orNaN(r.responseMs(), PointResult.Latency::censored),
+                reorder = orNaN(r.reorderDepth(), PointResult.Reorder::max);
             b.append("<td").append(dv(unfinished)).append(unfinished > 0 ? " class=\"fail\">" : ">").append(num(unfinished)).append("</td><td")
                 .append(dv(censored)).append('>').append(num(censored)).append("</td><td").append(dv(reorder)).append('>').append(num(reorder))
                 .append("</td></tr>\n");
@@ -448,8 +473,8 @@ public final class HtmlReportWriter {
     private static void cancellation(StringBuilder b, RunRecord run) {
         boolean any = false, losers = false;
         for (PointRecord p : run.points()) {
-            any |= p.raw().path("cancellation").isObject();
-            losers |= p.raw().path("losers").isObject();
+            any |= p.result().cancellation() != null;
+            losers |= p.result().losers() != null;
         }
         if (!any) return;
         b.append("<h3 id=\"cancellation\">Cancellation</h3>\n<div class=\"tablewrap\"><table class=\"sortable\" id=\"cancellation-table\"><thead><tr>")
@@ -458,18 +483,20 @@ public final class HtmlReportWriter {
             .append(losers ? "<th>losers cancelled</th><th>losers finished anyway</th><th>loser end p50 (ms)</th><th>loser end p99 (ms)</th>" : "")
             .append("</tr></thead><tbody>\n");
         for (PointRecord p : run.points()) {
-            JsonNode c = p.raw().path("cancellation");
-            if (!c.isObject()) continue;
-            b.append("<tr><td class=\"l\">").append(esc(p.label())).append("</td><td class=\"l\">").append(esc(c.path("at").asText("?"))).append("</td>");
-            for (String f : new String[] {"start_s", "in_flight", "cancelled", "finished_anyway", "stuck", "quiesce_ms", "threads_alive"}) {
-                double v = PointRecord.num(c, f);
-                boolean bad = (f.equals("stuck") || f.equals("threads_alive")) && v > 0;
+            PointResult.Cancellation c = p.result().cancellation();
+            if (c == null) continue;
+            b.append("<tr><td class=\"l\">").append(esc(p.label())).append("</td><td class=\"l\">").append(esc(c.at() == null ? "?" : c.at())).append("</td>");
+            double[] vs = {c.startS(), c.inFlight(), c.cancelled(), c.finishedAnyway(), c.stuck(), c.quiesceMs(), c.threadsAlive()};
+            for (int i = 0; i < vs.length; i++) {
+                double v = vs[i];
+                boolean bad = (i == 4 || i == 6) && v > 0; // stuck, threads alive
                 b.append("<td").append(dv(v)).append(bad ? " class=\"fail\">" : ">").append(num(v)).append("</td>");
             }
             if (losers) {
-                JsonNode l = p.raw().path("losers");
-                for (double v : new double[] {PointRecord.num(l, "cancelled"), PointRecord.num(l, "finished_anyway"),
-                        PointRecord.num(l.path("after_decision_ms"), "p50"), PointRecord.num(l.path("after_decision_ms"), "p99")})
+                PointResult.Losers l = p.result().losers();
+                PointResult.Latency after = l == null ? null : l.afterDecisionMs();
+                for (double v : l == null ? new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN}
+                        : new double[] {l.cancelled(), l.finishedAnyway(), after == null ? Double.NaN : after.p50(), after == null ? Double.NaN : after.p99()})
                     b.append("<td").append(dv(v)).append(">").append(num(v)).append("</td>");
             }
             b.append("</tr>\n");
@@ -486,32 +513,32 @@ public final class HtmlReportWriter {
     /** Per-worker counters over the measured window and the hottest keys: where a hot key saturates one worker. */
     private static void workers(StringBuilder b, RunRecord run) {
         boolean any = false;
-        for (PointRecord p : run.points()) any |= p.raw().path("workers").size() > 0 || p.raw().path("top_keys").size() > 0;
+        for (PointRecord p : run.points()) any |= !each(p.result().workers()).isEmpty() || !each(p.result().topKeys()).isEmpty();
         if (!any) return;
         b.append("<h3 id=\"workers\">Workers and hot keys</h3>\n<div class=\"tablewrap\"><table class=\"sortable\" id=\"workers-table\"><thead><tr>")
             .append("<th class=\"l\">point</th><th class=\"l\">stage</th><th>hottest worker</th><th>its items</th><th>its busy</th>")
             .append("<th>mean busy</th><th>item skew</th><th class=\"l\">top keys (count)</th></tr></thead><tbody>\n");
         for (PointRecord p : run.points()) {
             StringBuilder keys = new StringBuilder();
-            for (JsonNode k : p.raw().path("top_keys")) {
+            for (PointResult.KeyCount k : each(p.result().topKeys())) {
                 if (keys.length() > 0) keys.append(", ");
                 if (keys.length() > 60) { keys.append('\u2026'); break; }
-                keys.append(k.path("key").asLong()).append(" (").append(k.path("count").asLong()).append(')');
+                keys.append(k.key()).append(" (").append(k.count()).append(')');
             }
-            JsonNode ws = p.raw().path("workers");
+            List<PointResult.Workers> ws = each(p.result().workers());
             if (ws.isEmpty()) {
                 b.append("<tr><td class=\"l\">").append(esc(p.label())).append("</td><td class=\"l na\">\u2014</td><td></td><td></td><td></td><td></td><td></td><td class=\"l\">")
                     .append(esc(keys.toString())).append("</td></tr>\n");
                 continue;
             }
-            for (JsonNode w : ws) {
-                int hot = w.path("hottest").asInt();
-                double items = w.path("items").path(hot).asDouble(), busy = w.path("busy_share").path(hot).asDouble();
-                double mean = 0;
-                for (JsonNode x : w.path("busy_share")) mean += x.asDouble();
-                mean = w.path("busy_share").isEmpty() ? Double.NaN : mean / w.path("busy_share").size();
-                double skew = PointRecord.num(w, "item_skew");
-                b.append("<tr><td class=\"l\">").append(esc(p.label())).append("</td><td class=\"l\">").append(esc(w.path("stage").asText()))
+            for (PointResult.Workers w : ws) {
+                int hot = w.hottest();
+                List<Long> its = each(w.items());
+                List<Double> bs = each(w.busyShare());
+                double items = hot >= 0 && hot < its.size() ? its.get(hot) : 0, busy = hot >= 0 && hot < bs.size() ? bs.get(hot) : 0;
+                double mean = bs.isEmpty() ? Double.NaN : bs.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+                double skew = w.itemSkew();
+                b.append("<tr><td class=\"l\">").append(esc(p.label())).append("</td><td class=\"l\">").append(esc(w.stage()))
                     .append("</td><td>#").append(hot).append("</td><td").append(dv(items)).append('>').append(num(items)).append("</td><td")
                     .append(dv(busy)).append(busy > 0.9 ? " class=\"fail\">" : ">").append(pct(busy)).append("</td><td").append(dv(mean)).append('>')
                     .append(pct(mean)).append("</td><td").append(dv(skew)).append('>').append(num(skew)).append("\u00D7</td><td class=\"l\">")

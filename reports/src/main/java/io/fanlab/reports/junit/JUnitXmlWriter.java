@@ -5,10 +5,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.SerializationFeature;
 
 import io.fanlab.reports.analysis.Verdict;
 import io.fanlab.reports.run.PointRecord;
+import io.fanlab.reports.run.PointResult;
+import io.fanlab.reports.run.RunJson;
 import io.fanlab.reports.run.RunEvent;
 import io.fanlab.reports.run.RunRecord;
 
@@ -127,67 +130,80 @@ public final class JUnitXmlWriter {
     private static List<Case> casesOf(PointRecord p, Verdict.PointVerdict pv) {
         List<Case> cases = new ArrayList<>();
         String prefix = p.label() + ": ";
-        String err = p.raw().path("error").asText("");
-        double time = p.num("measure_s");
+        PointResult r = p.result();
+        String err = r.error() == null ? "" : r.error();
+        double time = r.measureS();
         cases.add(new Case(prefix + "completed", Double.isFinite(time) ? time : 0, p.ok() ? null : "status " + p.status() + (err.isEmpty() ? "" : ": " + err),
             "point " + p.id() + " ended with status " + p.status() + (err.isEmpty() ? "" : "\n" + err), "fanlab.status"));
         if (p.ok()) {
-            JsonNode g = p.raw().path("generator");
-            List<String> reasons = new ArrayList<>();
-            p.raw().path("validity").path("invalid_reasons").forEach(r -> reasons.add(r.asText()));
+            PointResult.Generator g = r.generator();
+            List<String> reasons = r.validity() == null || r.validity().invalidReasons() == null ? List.of() : r.validity().invalidReasons();
             String why = !reasons.isEmpty() ? "invalid: " + String.join("; ", reasons)
-                : g.path("fell_behind").asBoolean(false)
-                ? "load generator fell behind: lag p99 " + g.path("lag_p99_us").asText("?") + " us, max "
-                    + g.path("lag_max_us").asText("?") + " us, missed starts " + g.path("missed_starts").asText("?")
+                : g != null && g.fellBehind()
+                ? "load generator fell behind: lag p99 " + num(g.lagP99Us()) + " us, max "
+                    + num(g.lagMaxUs()) + " us, missed starts " + g.missedStarts()
                 : "marked invalid by the harness";
             cases.add(new Case(prefix + "valid", 0, p.valid() ? null : why,
-                why + "; warnings: " + p.raw().path("warnings").toString(), "fanlab.validity"));
+                why + "; warnings: " + json(r.warnings()), "fanlab.validity"));
         }
         java.util.Set<String> kinds = new java.util.HashSet<>();
-        for (JsonNode s : p.raw().path("slos")) {
-            String name = s.path("name").asText("slo");
-            kinds.add(s.path("kind").asText(""));
-            boolean pass = s.path("pass").asBoolean(false);
+        for (PointResult.SloVerdict s : slos(r)) {
+            String name = s.name() == null ? "slo" : s.name();
+            kinds.add(s.kind() == null ? "" : s.kind());
             String detail = sloDetail(s);
-            boolean finding = !pass && pv != null && pv.findings().contains(name);
+            boolean finding = !s.pass() && pv != null && pv.findings().contains(name);
             cases.add(finding
                 ? new Case(prefix + stableName(s), 0, null, null, "fanlab.slo", "finding, not gated: " + name + ": " + detail)
-                : new Case(prefix + stableName(s), 0, pass ? null : name + ": " + detail, detail));
+                : new Case(prefix + stableName(s), 0, s.pass() ? null : name + ": " + detail, detail));
         }
         if (p.ok()) {
             if (!kinds.contains("nothing_lost")) {
-                boolean ok = p.raw().path("conservation_ok").asBoolean(false);
+                boolean ok = r.conservationOk();
                 cases.add(new Case(prefix + "nothing lost", 0, ok ? null : "conservation failed",
-                    "offered " + p.raw().path("offered").asText("?") + " != the sum of terminal outcomes, or an item ended twice", "fanlab.check"));
+                    "offered " + r.offered() + " != the sum of terminal outcomes, or an item ended twice", "fanlab.check"));
             }
             if (!kinds.contains("no_leaked_threads")) {
-                long leaked = p.raw().path("leaked_threads").asLong(0);
+                long leaked = r.leakedThreads();
                 cases.add(new Case(prefix + "no leaked threads", 0, leaked == 0 ? null : leaked + " leaked thread(s)",
-                    "alive after the design closed: " + p.raw().path("leaked_thread_names").toString(), "fanlab.check"));
+                    "alive after the design closed: " + json(r.leakedThreadNames()), "fanlab.check"));
             }
         }
         return cases;
+    }
+
+    /** The point's SLO verdicts; empty when the record has none. */
+    public static List<PointResult.SloVerdict> slos(PointResult r) {
+        return r.slos() == null ? List.of() : r.slos();
+    }
+
+    /** A list as compact JSON ({@code ["a","b"]}; {@code []} for null). */
+    private static String json(List<String> values) {
+        try {
+            return RunJson.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(values == null ? List.of() : values);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
      * The SLO's name without its limit ({@code key} in the point record, e.g. {@code "p99 response"}); run
      * directories written before {@code key} existed fall back to {@code name}.
      */
-    public static String stableName(JsonNode slo) {
-        String key = slo.path("key").asText("");
-        return key.isEmpty() ? slo.path("name").asText("slo") : key;
+    public static String stableName(PointResult.SloVerdict slo) {
+        String key = slo.key() == null ? "" : slo.key();
+        return key.isEmpty() ? (slo.name() == null ? "slo" : slo.name()) : key;
     }
 
     /**
      * {@code "actual 63.2 ms, limit 50 ms, margin -26.4%"}; ratios as percentages ({@code "actual 4.2%, limit 1%"});
      * parts that are null are left out.
      */
-    public static String sloDetail(JsonNode s) {
-        String unit = s.path("unit").isTextual() ? " " + s.path("unit").asText() : "";
+    public static String sloDetail(PointResult.SloVerdict s) {
+        String unit = s.unit() != null ? " " + s.unit() : "";
         List<String> parts = new ArrayList<>();
-        double actual = PointRecord.num(s, "actual");
-        double limit = PointRecord.num(s, "limit");
-        double margin = PointRecord.num(s, "margin");
+        double actual = s.actual() == null ? Double.NaN : s.actual();
+        double limit = s.limit() == null ? Double.NaN : s.limit();
+        double margin = s.margin() == null ? Double.NaN : s.margin();
         boolean ratio = " ratio".equals(unit);
         parts.add("actual " + (Double.isFinite(actual) ? (ratio ? percent(actual) : num(actual) + unit) : "n/a"));
         if (Double.isFinite(limit)) parts.add("limit " + (ratio ? percent(limit) : num(limit) + unit));

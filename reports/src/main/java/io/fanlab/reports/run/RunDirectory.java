@@ -34,8 +34,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public final class RunDirectory {
 
-    /** The only run-directory format version this module reads. */
-    public static final int FORMAT_VERSION = 1;
+    /** The only run-directory format version this module reads ({@link RunJson#FORMAT_VERSION}). */
+    public static final int FORMAT_VERSION = RunJson.FORMAT_VERSION;
 
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -106,6 +106,7 @@ public final class RunDirectory {
             }
         }
         List<PointRecord> points = new ArrayList<>();
+        List<JsonNode> listed = new ArrayList<>();
         for (Map.Entry<String, JsonNode> e : byId.entrySet()) {
             JsonNode p = e.getValue();
             String id = e.getKey();
@@ -129,12 +130,21 @@ public final class RunDirectory {
             } else {
                 warnings.add("point " + id + ": intervals.json missing (no time series)");
             }
-            points.add(new PointRecord(id, design, width, Math.max(0, p.path("repeat").asInt(0)),
-                p.path("status").asText("unknown"), p, intervals));
+            try {
+                points.add(new PointRecord(RunJson.readPoint(p, "point " + id), intervals));
+            } catch (IOException ex) {
+                warnings.add(ex.getMessage() + "; skipped");
+                continue;
+            } catch (IllegalArgumentException ex) {
+                warnings.add("point " + id + ": " + ex.getMessage() + "; skipped");
+                continue;
+            }
+            listed.add(p);
         }
-        // results.points = every point read, in run order (adds point files the killed runner never listed)
+        // results.points = every point read, in run order (adds point files the killed runner never listed); the
+        // nodes as written, so a newer writer's fields survive a re-render
         ArrayNode arr = results.putArray("points");
-        points.forEach(p -> arr.add(p.raw()));
+        listed.forEach(arr::add);
         return new RunRecord(dir, results, env, events, points, warnings);
     }
 

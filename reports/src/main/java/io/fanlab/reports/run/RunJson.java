@@ -1,6 +1,8 @@
 package io.fanlab.reports.run;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -18,9 +20,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-/** The one JSON mapper of the run directory (snake_case, stable order) and atomic writes. */
+/**
+ * The one owner of the run-directory format: its version, its JSON mapper (snake_case, stable order), the reader of
+ * point records ({@link #readPoint}) beside the writer ({@link #writeAtomically}). The harness writes point records
+ * through this class and the reports read them through it, so a field has one name in one place: the
+ * {@link PointResult} record.
+ */
 public final class RunJson {
     private RunJson() {}
+
+    /**
+     * The run-directory format version, declared here only (RESULTS.md, "General rules"): fields may be added under
+     * it; removing a field or changing its meaning needs the next version.
+     */
+    public static final int FORMAT_VERSION = 1;
 
     public static final ObjectMapper MAPPER = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -28,6 +41,33 @@ public final class RunJson {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(SerializationFeature.INDENT_OUTPUT)
             .build();
+
+    /**
+     * A point record ({@code point.json}, or one entry of {@code results.json}'s {@code points}) as the typed record.
+     * Tolerant as format version {@value #FORMAT_VERSION} promises: unknown keys are ignored (a newer writer's
+     * additions) and absent ones read as null (objects, boxed numbers), 0 (counts and figures) or an empty list, so a
+     * point written before a field was added still reads.
+     *
+     * @throws IOException naming {@code source} and the field when a present field has the wrong type
+     */
+    public static PointResult readPoint(JsonNode node, String source) throws IOException {
+        try {
+            return MAPPER.treeToValue(node, PointResult.class);
+        } catch (JsonProcessingException e) {
+            throw new IOException(source + ": not a point record (" + e.getOriginalMessage() + ")", e);
+        }
+    }
+
+    /** {@link #readPoint(JsonNode, String)} of a {@code point.json} file. */
+    public static PointResult readPoint(Path pointJson) throws IOException {
+        JsonNode n;
+        try {
+            n = MAPPER.readTree(pointJson.toFile());
+        } catch (JsonProcessingException e) {
+            throw new IOException(pointJson + ": " + e.getOriginalMessage(), e);
+        }
+        return readPoint(n, pointJson.toString());
+    }
 
     /** Writes {@code value} to a temp file beside {@code target} and moves it into place, so readers never see half a file. */
     public static void writeAtomically(Path target, Object value) throws IOException {

@@ -36,6 +36,54 @@
     };
   }
 
+  // Overlays drawn after the series: vertical marks (spec.marks: [{x, label, color}], e.g. the recommended width),
+  // interval whiskers (series.lo / series.hi aligned on x: bootstrap intervals of a mean over repeats) and
+  // polylines in a given order (series.path: [[x, y, label]], e.g. the latency-vs-throughput curve in width order).
+  function overlayHook(spec) {
+    return function (u) {
+      var ctx = u.ctx, top = u.bbox.top, h = u.bbox.height, px = (window.devicePixelRatio || 1);
+      ctx.save();
+      ctx.setLineDash([]); // uPlot leaves its last series' dash on the context
+      ctx.font = (11 * px) + 'px sans-serif';
+      (spec.marks || []).forEach(function (m) {
+        var x = u.valToPos(m.x, 'x', true);
+        if (!isFinite(x)) return;
+        ctx.strokeStyle = m.color || '#000'; ctx.fillStyle = m.color || '#000';
+        ctx.lineWidth = 1.5 * px; ctx.setLineDash([6 * px, 3 * px]);
+        ctx.beginPath(); ctx.moveTo(x, top); ctx.lineTo(x, top + h); ctx.stroke();
+        ctx.setLineDash([]);
+        ctx.fillText(m.label || '', x + 4 * px, top + 12 * px);
+      });
+      spec.series.forEach(function (s, i) {
+        var scale = s.scale || 'y';
+        if (s.lo && s.hi) {
+          ctx.strokeStyle = s.color; ctx.lineWidth = 1.5 * px;
+          for (var k = 0; k < spec.x.length; k++) {
+            if (s.lo[k] == null || s.hi[k] == null) continue;
+            var x = u.valToPos(spec.x[k], 'x', true), y0 = u.valToPos(s.lo[k], scale, true), y1 = u.valToPos(s.hi[k], scale, true);
+            ctx.beginPath(); ctx.moveTo(x, y0); ctx.lineTo(x, y1);
+            ctx.moveTo(x - 4 * px, y0); ctx.lineTo(x + 4 * px, y0); ctx.moveTo(x - 4 * px, y1); ctx.lineTo(x + 4 * px, y1);
+            ctx.stroke();
+          }
+        }
+        if (s.path && u.series[i + 1] && u.series[i + 1].show !== false) {
+          ctx.strokeStyle = s.color; ctx.fillStyle = s.color; ctx.lineWidth = (s.width || 2) * px;
+          if (s.dash) ctx.setLineDash(s.dash.map(function (d) { return d * px; }));
+          ctx.beginPath();
+          s.path.forEach(function (p, j) {
+            var x = u.valToPos(p[0], 'x', true), y = u.valToPos(p[1], scale, true);
+            if (j === 0) ctx.moveTo(x, y); else ctx.lineTo(x, y);
+          });
+          ctx.stroke(); ctx.setLineDash([]);
+          if (s.pathLabels) s.path.forEach(function (p) {
+            if (p[2]) ctx.fillText(p[2], u.valToPos(p[0], 'x', true) + 5 * px, u.valToPos(p[1], scale, true) - 5 * px);
+          });
+        }
+      });
+      ctx.restore();
+    };
+  }
+
   function draw(spec) {
     var el = document.getElementById(spec.id);
     if (!el) throw new Error('no element for chart ' + spec.id);
@@ -64,13 +112,13 @@
       if (s.dash) ser.dash = s.dash;
       if (s.points) ser.points = { show: true, size: 7, fill: s.color, stroke: s.color };
       else ser.points = { show: false };
-      if (s.points && s.noLine) ser.paths = function () { return null; };
+      if ((s.points && s.noLine) || s.path) ser.paths = function () { return null; };
       series.push(ser);
       data.push(vals);
     });
     var opts = { title: spec.title, width: width, height: spec.height || 280, scales: scales, axes: axes,
                  series: series, legend: { live: true }, cursor: { drag: { x: true, y: false } },
-                 hooks: { drawClear: [bandsHook(spec)] } };
+                 hooks: { drawClear: [bandsHook(spec)], draw: [overlayHook(spec)] } };
     plots.push({ u: new uPlot(opts, data, el), el: el, height: opts.height });
   }
 

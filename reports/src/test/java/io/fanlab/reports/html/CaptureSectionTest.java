@@ -24,7 +24,7 @@ class CaptureSectionTest {
                           "stages":[{"stage":"io","items":5000,"utilisation":0.3,"busiest_worker_share":%8$s,"busy_per_item_us":2000}]}}}
                 """.formatted(width, cpuS, machine, gcShare, gcPauseMs, computeUtil, monitorMs, busiestShare);
         JsonNode raw = JSON.readTree(json);
-        return new PointRecord(raw.get("id").asText(), "engine", width, 0, "ok", raw, null);
+        return new PointRecord(io.fanlab.reports.run.RunJson.readPoint(raw, "test"), null);
     }
 
     @Test
@@ -62,9 +62,10 @@ class CaptureSectionTest {
 
     @Test
     void stageTableShowsTheEngineServiceTimePercentilesAndADashWithoutThem() throws Exception {
-        PointRecord with = point(8, 6.0, 0.6, 0.01, 5, 0, 0.7, 0.2);
-        ((com.fasterxml.jackson.databind.node.ObjectNode) with.raw().path("capture").path("jfr").path("stages").get(0))
+        JsonNode withJson = io.fanlab.reports.run.RunJson.MAPPER.valueToTree(point(8, 6.0, 0.6, 0.01, 5, 0, 0.7, 0.2).result());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) withJson.path("capture").path("jfr").path("stages").get(0))
                 .put("service_samples", 4000).put("service_p50_us", 2047.0).put("service_p99_us", 2303.0).put("service_max_us", 9215.0);
+        PointRecord with = new PointRecord(io.fanlab.reports.run.RunJson.readPoint(withJson, "test"), null);
         PointRecord without = point(16, 6.0, 0.6, 0.01, 5, 0, 0.7, 0.2);
         StringBuilder b = new StringBuilder();
         CaptureSection.stageTable(b, List.of(with, without));

@@ -113,8 +113,8 @@ class ReportInChromiumTest {
         Path run = generate("complete-sweep");
         Result r = open(chromium, run, 4000);
         assertDrawnWithoutErrors(r);
-        // 1 throughput + 2 latency + 1 rates + 1 scatter-gather + 2 x 24 points
-        assertThat(group(EXPECTED, r.dom(), "expected")).isEqualTo(53);
+        // 1 throughput + 2 latency vs width + 2 latency vs throughput + 1 rates + 1 scatter-gather + 2 x 24 points
+        assertThat(group(EXPECTED, r.dom(), "expected")).isEqualTo(55);
         assertThat(r.dom()).contains("width 8").contains("id=\"warnings\"").doesNotContain("src=\"http", "href=\"http");
     }
 

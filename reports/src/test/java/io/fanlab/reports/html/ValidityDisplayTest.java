@@ -28,14 +28,18 @@ class ValidityDisplayTest {
     @Test
     void theValidCellShowsSaturatedAndTheInvalidReasons() throws IOException {
         ObjectNode raw = (ObjectNode) RunJson.MAPPER.readTree("""
-                {"id":"engine-w2-r0","valid":false,"validity":{"state":"invalid","invalid_reasons":["generator fell behind: <x>"]}}""");
-        PointRecord invalid = new PointRecord("engine-w2-r0", "engine", 2, 0, "ok", raw, null);
+                {"id":"engine-w2-r0","design":"engine","width":2,"status":"ok","valid":false,"validity":{"state":"invalid","invalid_reasons":["generator fell behind: <x>"]}}""");
+        PointRecord invalid = point(raw);
         assertThat(HtmlReportWriter.validCell(invalid)).isEqualTo("fail\" title=\"generator fell behind: &lt;x&gt;\">no");
         ObjectNode sat = (ObjectNode) RunJson.MAPPER.readTree("""
-                {"id":"engine-w2-r0","valid":true,"validity":{"state":"saturated","invalid_reasons":[]}}""");
-        assertThat(HtmlReportWriter.validCell(new PointRecord("engine-w2-r0", "engine", 2, 0, "ok", sat, null))).endsWith(">saturated");
+                {"id":"engine-w2-r0","design":"engine","width":2,"status":"ok","valid":true,"validity":{"state":"saturated","invalid_reasons":[]}}""");
+        assertThat(HtmlReportWriter.validCell(point(sat))).endsWith(">saturated");
         // runs written before the validity record: from "valid"
-        ObjectNode old = (ObjectNode) RunJson.MAPPER.readTree("{\"id\":\"x-w1-r0\",\"valid\":true}");
-        assertThat(HtmlReportWriter.validCell(new PointRecord("x-w1-r0", "x", 1, 0, "ok", old, null))).isEqualTo("pass\">yes");
+        ObjectNode old = (ObjectNode) RunJson.MAPPER.readTree("{\"id\":\"x-w1-r0\",\"design\":\"x\",\"width\":1,\"status\":\"ok\",\"valid\":true}");
+        assertThat(HtmlReportWriter.validCell(point(old))).isEqualTo("pass\">yes");
+    }
+
+    private static PointRecord point(com.fasterxml.jackson.databind.JsonNode raw) throws IOException {
+        return new PointRecord(RunJson.readPoint(raw, "test"), null);
     }
 }
