@@ -6,7 +6,10 @@ import io.fanlab.engine.limit.Sleeper;
 import io.fanlab.engine.pipeline.StuckItem;
 import io.fanlab.engine.resilience.AttemptLedger;
 import io.fanlab.engine.resilience.AttemptOutcome;
+import io.fanlab.engine.resilience.AttemptPermits;
 import io.fanlab.engine.resilience.AttemptRunner;
+import io.fanlab.engine.resilience.AttemptTimer;
+import io.fanlab.engine.resilience.PreciseTimer;
 import io.fanlab.engine.spec.StageSpec;
 
 import java.time.Duration;
@@ -24,7 +27,12 @@ import java.util.function.BooleanSupplier;
  * {@code TimedOut} -> TIMED_OUT, {@code Cancelled} -> CANCELLED. {@code Invocation.retries} is attempts - 1,
  * {@code Invocation.hedges} the hedged attempts this item started, {@code hedgeWon} whether a hedge's result won.
  *
- * <p>Threads: with a timeout or a hedge each attempt runs on a new virtual thread, renamed
+ * <p>Limit: every attempt (first, retry, hedge) holds a permit of the stage's concurrency limit while its work runs
+ * ({@link AttemptPermits}, from {@link StartGate#attemptPermits}), so hedges and retries cannot take a downstream
+ * past the limit.
+ *
+ * <p>Threads: hedge delays and timeouts are deadlines on the engine's shared {@link AttemptTimer}; no thread sleeps
+ * per attempt. With a timeout or a hedge each attempt runs on a new virtual thread, renamed
  * {@code fanlab-<stage>-attempt-<n>[-hedge]} while it runs the work and registered here with its item, so an
  * attempt that ignores interruption after a cancel is visible ({@link #liveAttemptThreads()}, {@link #stuck}) until it
  * really ends. With retries only, attempts run inline on the worker (no thread per attempt).
@@ -45,10 +53,19 @@ final class AttemptItemInvoker implements ItemInvoker {
     private record Running(long sequence, Object input) {}
 
     AttemptItemInvoker(StageSpec spec, Work<Object, Object> work) {
+        this(spec, work, AttemptPermits.UNLIMITED, null);
+    }
+
+    /**
+     * @param permits the stage's concurrency limit, taken per attempt
+     * @param timer   the engine's timer (clock {@link System#nanoTime}), or null for one of the runner's own
+     */
+    AttemptItemInvoker(StageSpec spec, Work<Object, Object> work, AttemptPermits permits, AttemptTimer timer) {
         this.stage = spec.name();
         this.work = work;
         this.runner = new AttemptRunner(spec.timeout(), spec.retry(), spec.hedge(), System::nanoTime, Sleeper.SYSTEM,
-                ThreadLocalRandom.current(), new AttemptLedger());
+                ThreadLocalRandom.current(), new AttemptLedger(),
+                timer != null ? timer : new PreciseTimer("fanlab-" + spec.name() + "-timer"), permits);
         this.threaded = spec.timeout().isPresent() || spec.hedge().isPresent();
         this.tracked = (input, ctx) -> {
             Thread me = Thread.currentThread();
@@ -98,6 +115,8 @@ final class AttemptItemInvoker implements ItemInvoker {
     }
 
     @Override public int liveAttemptThreads() { return runner.liveAttemptThreads(); }
+
+    @Override public AttemptLedger.Snapshot ledger() { return runner.ledger().snapshot(); }
 
     @Override
     public boolean awaitAttemptThreads(long deadlineNanos) throws InterruptedException {

@@ -44,6 +44,11 @@ public final class PipelineRuntime {
     final String name;
     final LongSupplier clock;
     final io.fanlab.engine.limit.Sleeper sleeper;
+    /**
+     * Fires the hedges and timeouts of every stage (one thread, started on the first deadline); shut down when the
+     * engine stops, so no timer thread outlives it.
+     */
+    final io.fanlab.engine.resilience.PreciseTimer attemptTimer;
     final StageObserver observer;
     private final TerminalListener<Object> listener;
     private final List<StageRuntime> stages = new ArrayList<>();
@@ -83,6 +88,7 @@ public final class PipelineRuntime {
     private PipelineRuntime(String name, TerminalListener<?> listener, StageObserver observer, LongSupplier clock,
                             io.fanlab.engine.limit.Sleeper sleeper, int deadLetterCapacity) {
         this.sleeper = sleeper;
+        this.attemptTimer = new io.fanlab.engine.resilience.PreciseTimer("fanlab-" + name + "-timer");
         this.name = name;
         this.listener = (TerminalListener<Object>) listener;
         this.observer = observer == StageObserver.NOOP ? observer : new SafeObserver(observer);
@@ -313,6 +319,7 @@ public final class PipelineRuntime {
                     for (StageRuntime s : stages) s.stopWhenEmpty();
                     boolean joined = joinAll(Math.max(end, System.nanoTime() + CLOSE_CANCEL_GRACE.toNanos()));
                     if (joined && state.compareAndSet(State.DRAINING, State.STOPPED)) {
+                        attemptTimer.shutdown();
                         report = new ShutdownReport(true, Duration.ofNanos(System.nanoTime() - t0), List.of(), tally());
                         return report;
                     }
@@ -355,6 +362,7 @@ public final class PipelineRuntime {
         } else {
             r = doCancel(bound, t0);
         }
+        attemptTimer.shutdown(); // after the workers: no round is left waiting on a deadline
         report = new ShutdownReport(false, Duration.ofNanos(System.nanoTime() - t0), r.stuck(), tally());
         state.set(State.STOPPED);
         return report;
@@ -423,6 +431,8 @@ public final class PipelineRuntime {
         for (StageRuntime s : stages) out.addAll(s.liveThreads());
         Thread ff = failFastThread;
         if (ff != null && StageRuntime.alive(ff)) out.add(ff);
+        Thread timer = attemptTimer.thread();
+        if (timer != null && timer.isAlive()) out.add(timer);
         return out;
     }
 

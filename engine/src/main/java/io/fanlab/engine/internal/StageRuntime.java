@@ -118,9 +118,9 @@ public final class StageRuntime {
         this.pipe = pipe;
         this.spec = spec;
         this.name = spec.name();
-        this.invoker = ItemInvoker.forStage(spec, work);
         this.gate = StartGate.forStage(spec, pipe.clock, pipe.sleeper, (java.util.function.Function<Object, String>) tenantFn,
                 (java.util.function.ToIntFunction<Object>) weightFn, () -> width);
+        this.invoker = ItemInvoker.forStage(spec, work, gate, pipe.attemptTimer); // limit per attempt, shared timer
         this.lastLimit.set(gate.currentLimit());
         this.keyFn = (ToLongFunction<Object>) keyFn;
         this.maxBatch = spec.dispatch() instanceof Dispatch.Batched b ? b.size() : 1;
@@ -564,7 +564,7 @@ public final class StageRuntime {
         int limit = Math.min(gate.currentLimit(), width);
         return new StageStats(name, width, tally.admitted(), tally.completed(), tally.failed() + tally.deadLettered(),
                 tally.shed(), tally.timedOut(), retries.sum(), hedges.sum(), hedgesWon.sum(), tally.cancelled(), tally.inFlight(), depth,
-                limit, reorder == null ? 0 : reorder.depth(), ws, tally);
+                limit, reorder == null ? 0 : reorder.depth(), ws, tally, invoker.ledger());
     }
 
     int queueCapacity() { return spec.queueCapacity(); }

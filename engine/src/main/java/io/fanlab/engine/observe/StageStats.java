@@ -1,5 +1,7 @@
 package io.fanlab.engine.observe;
 
+import io.fanlab.engine.resilience.AttemptLedger;
+
 import java.util.List;
 
 /**
@@ -22,11 +24,23 @@ import java.util.List;
  * @param reorderDepth  finished items held back by the reorder buffer waiting for an earlier item (0 if unordered)
  * @param workers       per-worker counters of the current workers
  * @param tally         the stage's conservation record
+ * @param attempts      what the stage's attempt runner counted (hedges denied by the limit, losers cancelled, hedge
+ *                      firing errors); {@link AttemptLedger.Snapshot#NONE} for a stage without timeout, retry or
+ *                      hedge
  */
 public record StageStats(String name, int width, long in, long out, long errors, long shed, long timeouts, long retries,
                          long hedges, long hedgesWon, long cancelled, long inflight, int queueDepth, int currentLimit, int reorderDepth,
-                         List<WorkerStats> workers, Tally tally) {
+                         List<WorkerStats> workers, Tally tally, AttemptLedger.Snapshot attempts) {
     public StageStats {
         workers = List.copyOf(workers);
+        if (attempts == null) attempts = AttemptLedger.Snapshot.NONE;
+    }
+
+    /** A snapshot of a stage without attempt policies. */
+    public StageStats(String name, int width, long in, long out, long errors, long shed, long timeouts, long retries,
+                      long hedges, long hedgesWon, long cancelled, long inflight, int queueDepth, int currentLimit,
+                      int reorderDepth, List<WorkerStats> workers, Tally tally) {
+        this(name, width, in, out, errors, shed, timeouts, retries, hedges, hedgesWon, cancelled, inflight, queueDepth,
+                currentLimit, reorderDepth, workers, tally, AttemptLedger.Snapshot.NONE);
     }
 }
