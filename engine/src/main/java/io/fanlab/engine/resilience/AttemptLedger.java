@@ -18,12 +18,35 @@ public final class AttemptLedger {
     private final LongAdder hedgesDeniedByBudget = new LongAdder();
     private final LongAdder timeouts = new LongAdder();
     private final LongAdder hedgesDeniedByLimit = new LongAdder();
-    private final LongAdder[] fireLagBuckets = new LongAdder[FireLag.BOUNDS_MICROS.length + 1];
-    private final LongAdder fireLagSum = new LongAdder();
-    private final AtomicLong fireLagMax = new AtomicLong();
+    private final LagBuckets fireLag = new LagBuckets();
+    private final LagBuckets timerLag = new LagBuckets();
 
-    public AttemptLedger() {
-        for (int i = 0; i < fireLagBuckets.length; i++) fireLagBuckets[i] = new LongAdder();
+    /** A {@link FireLag} being recorded: LongAdder buckets, a sum and a max. */
+    private static final class LagBuckets {
+        final LongAdder[] buckets = new LongAdder[FireLag.BOUNDS_MICROS.length + 1];
+        final LongAdder sum = new LongAdder();
+        final AtomicLong max = new AtomicLong();
+
+        LagBuckets() {
+            for (int i = 0; i < buckets.length; i++) buckets[i] = new LongAdder();
+        }
+
+        void record(long lagNanos) {
+            long lag = Math.max(0, lagNanos);
+            long micros = lag / 1_000;
+            int i = 0;
+            while (i < FireLag.BOUNDS_MICROS.length && micros >= FireLag.BOUNDS_MICROS[i]) i++;
+            buckets[i].increment();
+            sum.add(lag);
+            if (lag > max.get()) max.accumulateAndGet(lag, Math::max);
+        }
+
+        FireLag snapshot() {
+            long[] b = new long[buckets.length];
+            long n = 0;
+            for (int i = 0; i < b.length; i++) n += b[i] = buckets[i].sum();
+            return new FireLag(n, sum.sum(), max.get(), b);
+        }
     }
 
     /**
@@ -39,12 +62,16 @@ public final class AttemptLedger {
      * @param hedgesDeniedByLimit   hedges not sent because the stage's concurrency limit had no free permit
      * @param hedgeFireLag          how late hedges started: from the intended instant (primary start + delay) to
      *                              the hedge's work starting on its thread
+     * @param hedgeTimerLag         the timer's part of it: from the intended instant to the timer task deciding
+     *                              the hedge (every hedge deadline that fired, sent or denied); the rest of
+     *                              {@code hedgeFireLag} is the hedge thread's start
      */
     public record Snapshot(long attempts, long retries, long hedgesSent, long hedgesWon, long hedgeLosersCancelled,
                            long retriesDeniedByBudget, long hedgesDeniedByBudget, long timeouts,
-                           long hedgesDeniedByLimit, FireLag hedgeFireLag) {
+                           long hedgesDeniedByLimit, FireLag hedgeFireLag, FireLag hedgeTimerLag) {
         /** Nothing counted (a stage without attempt policies). */
         public static final Snapshot NONE = new Snapshot(0, 0, 0, 0, 0, 0, 0, 0, 0,
+                new FireLag(0, 0, 0, new long[FireLag.BOUNDS_MICROS.length + 1]),
                 new FireLag(0, 0, 0, new long[FireLag.BOUNDS_MICROS.length + 1]));
     }
 
@@ -91,12 +118,9 @@ public final class AttemptLedger {
     }
 
     public Snapshot snapshot() {
-        long[] b = new long[fireLagBuckets.length];
-        long n = 0;
-        for (int i = 0; i < b.length; i++) n += b[i] = fireLagBuckets[i].sum();
         return new Snapshot(attempts.sum(), retries.sum(), hedgesSent.sum(), hedgesWon.sum(), hedgeLosersCancelled.sum(),
                 retriesDeniedByBudget.sum(), hedgesDeniedByBudget.sum(), timeouts.sum(), hedgesDeniedByLimit.sum(),
-                new FireLag(n, fireLagSum.sum(), fireLagMax.get(), b));
+                fireLag.snapshot(), timerLag.snapshot());
     }
 
     void attempt() { attempts.increment(); }
@@ -110,15 +134,10 @@ public final class AttemptLedger {
     void hedgeDeniedByLimit() { hedgesDeniedByLimit.increment(); }
 
     /** Records one hedge's firing error in nanoseconds (negative values count as 0). */
-    void hedgeFired(long lagNanos) {
-        long lag = Math.max(0, lagNanos);
-        long micros = lag / 1_000;
-        int i = 0;
-        while (i < FireLag.BOUNDS_MICROS.length && micros >= FireLag.BOUNDS_MICROS[i]) i++;
-        fireLagBuckets[i].increment();
-        fireLagSum.add(lag);
-        fireLagMax.accumulateAndGet(lag, Math::max);
-    }
+    void hedgeFired(long lagNanos) { fireLag.record(lagNanos); }
+
+    /** Records how late the timer ran one hedge deadline, in nanoseconds. */
+    void hedgeTimerFired(long lagNanos) { timerLag.record(lagNanos); }
 
     @Override public String toString() { return snapshot().toString(); }
 }

@@ -121,7 +121,7 @@ public final class AttemptRunner {
         this.random = Objects.requireNonNull(random, "random");
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.retryBudget = new RetryBudget(retry.budget());
-        this.hedgeBudget = this.hedge == null ? null : new RetryBudget(this.hedge.budget());
+        this.hedgeBudget = this.hedge == null ? null : hedgeBudget(this.hedge.budget());
         this.latencies = this.hedge != null && this.hedge.fixedDelay().isEmpty() ? new LatencyWindow() : null;
     }
 
@@ -170,6 +170,21 @@ public final class AttemptRunner {
                 }
             }
         }
+    }
+
+    /** Most first attempts whose hedge-budget deposits a hedge budget keeps (see {@link #hedgeBudget}). */
+    public static final int HEDGE_BUDGET_WINDOW = 1000;
+
+    /**
+     * The hedge budget of a ratio: a {@link RetryBudget} whose cap is the share of the last
+     * {@value #HEDGE_BUDGET_WINDOW} first attempts (at least {@link RetryBudget#MIN_CAP}), ten times a retry budget's.
+     * Slow responses come in bursts (a stalled downstream, a GC pause, a busy machine), and a burst is what hedges
+     * are for: with a retry budget's cap of 100 x ratio, a hedge policy at p95 with a 5% budget saved at most 10
+     * tokens, so a burst of 11 slow primaries left the 11th unhedged, and an unhedged slow item is a tail item. The
+     * long-run share is unchanged: hedges stay at most {@code ratio} x first attempts plus the cap.
+     */
+    static RetryBudget hedgeBudget(double ratio) {
+        return new RetryBudget(ratio, ratio == 0 ? 0 : Math.max(RetryBudget.MIN_CAP, HEDGE_BUDGET_WINDOW * ratio));
     }
 
     /** Attempt threads started and not yet finished, including ones abandoned after a timeout or lost race. */
@@ -274,6 +289,7 @@ public final class AttemptRunner {
             try {
                 if (over || hedgeDecided) return;
                 hedgeDecided = true;
+                ledger.hedgeTimerFired(clock.getAsLong() - hedgeAt);
                 hedgeTimer = null;
                 if (!primary.running()) return;
                 long stamp = permits.tryAcquire();

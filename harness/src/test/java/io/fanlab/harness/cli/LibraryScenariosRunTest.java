@@ -170,6 +170,24 @@ class LibraryScenariosRunTest {
                 assertThat(w[1] - w[0]).as("storm length, s").isGreaterThan(2.5);
                 assertThat(r.rowsEnding(w[0], w[1] + 1)).as("interval rows inside the storm").isNotEmpty();
             })),
+            Map.entry("hedging-bimodal", Claim.of(r -> {
+                // both designs side by side; only the hedging one sends hedges, every hedged pair's loser is
+                // cancelled, and hedges stay within the 6% budget and its cap. The p99.9 ratio is judged on a quiet
+                // machine by HedgingBimodalRunTest.
+                JsonNode hedged = null, baseline = null;
+                for (JsonNode p : r.results().path("points")) {
+                    if (p.path("design").asText().equals("engine")) hedged = p;
+                    if (p.path("design").asText().equals("engine-no-hedge")) baseline = p;
+                }
+                assertThat(hedged).as("engine point").isNotNull();
+                assertThat(baseline).as("engine-no-hedge point").isNotNull();
+                long hedges = hedged.path("counters").path("hedges").asLong();
+                assertThat(hedges).as("hedges sent").isPositive();
+                assertThat(hedged.path("counters").path("hedge_losers_cancelled").asLong()).as("losers cancelled").isEqualTo(hedges);
+                assertThat((double) hedges).as("within the 6% budget + cap").isLessThanOrEqualTo(0.06 * hedged.path("offered").asLong() + 60);
+                assertThat(baseline.path("counters").path("hedges").asLong()).isZero();
+                assertThat(baseline.path("warnings").toString()).contains("ignores fetch.hedge");
+            })),
             Map.entry("hot-keys", Claim.of(r -> {
                 // the hot key's window is recorded; per-worker figures (the saturated worker) are not yet
                 r.faultWindow("hot_key");
