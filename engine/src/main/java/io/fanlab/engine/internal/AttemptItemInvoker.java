@@ -6,7 +6,10 @@ import io.fanlab.engine.limit.Sleeper;
 import io.fanlab.engine.pipeline.StuckItem;
 import io.fanlab.engine.resilience.AttemptLedger;
 import io.fanlab.engine.resilience.AttemptOutcome;
+import io.fanlab.engine.resilience.AttemptPermits;
 import io.fanlab.engine.resilience.AttemptRunner;
+import io.fanlab.engine.resilience.AttemptTimer;
+import io.fanlab.engine.resilience.PreciseTimer;
 import io.fanlab.engine.spec.StageSpec;
 
 import java.time.Duration;
@@ -23,7 +26,12 @@ import java.util.function.BooleanSupplier;
  * {@code TimedOut} -> TIMED_OUT, {@code Cancelled} -> CANCELLED. {@code Invocation.retries} is attempts - 1,
  * {@code Invocation.hedges} the hedged attempts this item started, {@code hedgeWon} whether a hedge's result won.
  *
- * <p>Threads: with a timeout or a hedge each attempt runs on a new virtual thread, renamed
+ * <p>Limit: every attempt (first, retry, hedge) holds a permit of the stage's concurrency limit while its work runs
+ * ({@link AttemptPermits}, from {@link StartGate#attemptPermits}), so hedges and retries cannot take a downstream
+ * past the limit.
+ *
+ * <p>Threads: hedge delays and timeouts are deadlines on the engine's shared {@link AttemptTimer}; no thread sleeps
+ * per attempt. With a timeout or a hedge each attempt runs on a new virtual thread, renamed
  * {@code fanlab-<stage>-attempt-<n>[-hedge]} while it runs the work and registered here with its item, so an
  * attempt that ignores interruption after a cancel is visible ({@link #liveAttemptThreads()}, {@link #stuck}) until it
  * really ends. With retries only, attempts run inline on the worker (no thread per attempt).
@@ -44,10 +52,21 @@ final class AttemptItemInvoker implements ItemInvoker {
     private record Running(long sequence, Object input) {}
 
     AttemptItemInvoker(StageSpec spec, Work<Object, Object> work, java.util.random.RandomGenerator random) {
+        this(spec, work, random, AttemptPermits.UNLIMITED, null);
+    }
+
+    /**
+     * @param random  the jitter source of retries
+     * @param permits the stage's concurrency limit, taken per attempt
+     * @param timer   the engine's timer (clock {@link System#nanoTime}), or null for one of the runner's own
+     */
+    AttemptItemInvoker(StageSpec spec, Work<Object, Object> work, java.util.random.RandomGenerator random,
+                       AttemptPermits permits, AttemptTimer timer) {
         this.stage = spec.name();
         this.work = work;
         this.runner = new AttemptRunner(spec.timeout(), spec.retry(), spec.hedge(), System::nanoTime, Sleeper.SYSTEM,
-                random, new AttemptLedger());
+                random, new AttemptLedger(),
+                timer != null ? timer : new PreciseTimer("fanlab-" + spec.name() + "-timer"), permits);
         this.threaded = spec.timeout().isPresent() || spec.hedge().isPresent();
         this.tracked = (input, ctx) -> {
             Thread me = Thread.currentThread();
@@ -97,6 +116,8 @@ final class AttemptItemInvoker implements ItemInvoker {
     }
 
     @Override public int liveAttemptThreads() { return runner.liveAttemptThreads(); }
+
+    @Override public AttemptLedger.Snapshot ledger() { return runner.ledger().snapshot(); }
 
     @Override
     public boolean awaitAttemptThreads(long deadlineNanos) throws InterruptedException {

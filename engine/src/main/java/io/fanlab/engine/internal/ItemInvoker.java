@@ -2,6 +2,8 @@ package io.fanlab.engine.internal;
 
 import io.fanlab.engine.Work;
 import io.fanlab.engine.pipeline.StuckItem;
+import io.fanlab.engine.resilience.AttemptPermits;
+import io.fanlab.engine.resilience.AttemptTimer;
 import io.fanlab.engine.spec.StageSpec;
 
 import java.util.List;
@@ -17,6 +19,9 @@ import java.util.List;
  */
 public interface ItemInvoker {
     void invoke(Object input, ItemContext context, Invocation into);
+
+    /** What the invoker's attempt runner counted, or null for inline invokers. */
+    default io.fanlab.engine.resilience.AttemptLedger.Snapshot ledger() { return null; }
 
     /** Attempt threads started by this invoker and not yet ended (0 for inline invokers). */
     default int liveAttemptThreads() { return 0; }
@@ -38,9 +43,22 @@ public interface ItemInvoker {
      * timeout, retries ({@code maxAttempts > 1}) or a hedge policy, in which case an {@link AttemptItemInvoker}
      * (one {@code AttemptRunner} per stage, drawing its jitter from {@code random}) applies them.
      */
-    @SuppressWarnings({"unchecked", "rawtypes"})
     static ItemInvoker forStage(StageSpec spec, Work<?, ?> work, java.util.random.RandomGenerator random) {
-        if (AttemptItemInvoker.needed(spec)) return new AttemptItemInvoker(spec, (Work) work, random);
+        return forStage(spec, work, random, null, null);
+    }
+
+    /**
+     * As {@link #forStage(StageSpec, Work, java.util.random.RandomGenerator)}, with the engine's shared timer for
+     * hedges and timeouts and the stage's gate, whose concurrency limit an attempt invoker takes per attempt
+     * ({@link StartGate#attemptPermits}).
+     *
+     * @param gate  the stage's start gate, or null (no limit per attempt)
+     * @param timer the engine's timer, or null (the runner gets a timer of its own)
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static ItemInvoker forStage(StageSpec spec, Work<?, ?> work, java.util.random.RandomGenerator random, StartGate gate, AttemptTimer timer) {
+        if (AttemptItemInvoker.needed(spec))
+            return new AttemptItemInvoker(spec, (Work) work, random, gate == null ? AttemptPermits.UNLIMITED : gate.attemptPermits(), timer);
         return new InlineItemInvoker((Work) work);
     }
 }

@@ -46,6 +46,11 @@ public final class PipelineRuntime {
     final io.fanlab.engine.limit.Sleeper sleeper;
     /** The random source of admission draws and retry jitter; null: {@link java.util.concurrent.ThreadLocalRandom}. */
     private final java.util.random.RandomGenerator random;
+    /**
+     * Fires the hedges and timeouts of every stage (one thread, started on the first deadline); shut down when the
+     * engine stops, so no timer thread outlives it.
+     */
+    final io.fanlab.engine.resilience.PreciseTimer attemptTimer;
     final StageObserver observer;
     private final TerminalListener<Object> listener;
     /** The listener when it takes completed items as runs, else null (see {@link ExitRun}). */
@@ -88,6 +93,7 @@ public final class PipelineRuntime {
                             io.fanlab.engine.limit.Sleeper sleeper, int deadLetterCapacity, java.util.random.RandomGenerator random) {
         this.sleeper = sleeper;
         this.random = random;
+        this.attemptTimer = new io.fanlab.engine.resilience.PreciseTimer("fanlab-" + name + "-timer");
         this.name = name;
         this.listener = (TerminalListener<Object>) listener;
         this.runListener = listener instanceof io.fanlab.engine.pipeline.BatchTerminalListener<?> b
@@ -99,8 +105,16 @@ public final class PipelineRuntime {
 
     /** The random source: the pipeline's, or the calling thread's {@link java.util.concurrent.ThreadLocalRandom}. */
     java.util.random.RandomGenerator random() {
-        return random != null ? random : java.util.concurrent.ThreadLocalRandom.current();
+        return random != null ? random : CALLERS_RANDOM;
     }
+
+    /**
+     * Each draw from the drawing thread's {@link java.util.concurrent.ThreadLocalRandom}: safe to hold in a field that
+     * several threads draw from (unlike the instance {@code ThreadLocalRandom.current()} returns, which must not be
+     * shared across threads).
+     */
+    private static final java.util.random.RandomGenerator CALLERS_RANDOM =
+            () -> java.util.concurrent.ThreadLocalRandom.current().nextLong();
 
     /** Compiles the steps into a graph and starts every stage's workers. */
     public static PipelineRuntime start(String name, List<Step> steps, TerminalListener<?> listener, StageObserver observer,
@@ -383,6 +397,7 @@ public final class PipelineRuntime {
                     for (StageRuntime s : stages) s.stopWhenEmpty();
                     boolean joined = joinAll(Math.max(end, System.nanoTime() + CLOSE_CANCEL_GRACE.toNanos()));
                     if (joined && state.compareAndSet(State.DRAINING, State.STOPPED)) {
+                        attemptTimer.shutdown();
                         report = new ShutdownReport(true, Duration.ofNanos(System.nanoTime() - t0), List.of(), tally());
                         return report;
                     }
@@ -425,6 +440,7 @@ public final class PipelineRuntime {
         } else {
             r = doCancel(bound, t0);
         }
+        attemptTimer.shutdown(); // after the workers: no round is left waiting on a deadline
         report = new ShutdownReport(false, Duration.ofNanos(System.nanoTime() - t0), r.stuck(), tally());
         state.set(State.STOPPED);
         return report;
@@ -493,6 +509,8 @@ public final class PipelineRuntime {
         for (StageRuntime s : stages) out.addAll(s.liveThreads());
         Thread ff = failFastThread;
         if (ff != null && StageRuntime.alive(ff)) out.add(ff);
+        Thread timer = attemptTimer.thread();
+        if (timer != null && timer.isAlive()) out.add(timer);
         return out;
     }
 

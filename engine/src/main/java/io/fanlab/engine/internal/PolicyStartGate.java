@@ -6,6 +6,7 @@ import io.fanlab.engine.limit.Limits;
 import io.fanlab.engine.limit.Sleeper;
 import io.fanlab.engine.limit.TenantBulkhead;
 import io.fanlab.engine.limit.TokenBucket;
+import io.fanlab.engine.resilience.AttemptPermits;
 import io.fanlab.engine.spec.StageSpec;
 
 import java.util.concurrent.RejectedExecutionException;
@@ -33,7 +34,9 @@ import java.util.function.ToIntFunction;
  *       total {@code min(limit, width)}. It never queues, so this gate waits on a {@link Condition} signalled by
  *       every bulkhead release, re-checking at least every {@value #BULKHEAD_RECHECK_MILLIS} ms because the total
  *       can grow (limit or width) without a release.</li>
- *   <li><b>Limit.</b> {@link AdaptiveSemaphore} over {@link Limits#of}. Samples: COMPLETED is a sample without drop;
+ *   <li><b>Limit.</b> {@link AdaptiveSemaphore} over {@link Limits#of}. Per item, unless the stage runs attempts
+ *       through an attempt runner (timeout, retry or hedge): then {@link #attemptPermits} hands it to the attempts,
+ *       each of which holds a permit while its work runs, and items no longer take one here. Samples: COMPLETED is a sample without drop;
  *       TIMED_OUT, or FAILED with a {@link RejectedExecutionException} or {@link TimeoutException} in its cause
  *       chain (overload), is a sample with drop; any other failure and CANCELLED release without a sample (their
  *       duration says nothing about capacity, as concurrency-limits' {@code onIgnore}).</li>
@@ -53,6 +56,8 @@ final class PolicyStartGate implements StartGate {
     private final TenantBulkhead bulkhead;     // null without a bulkhead
     private final Function<Object, String> tenantFn;
     private final ToIntFunction<Object> weightFn;
+    /** True once the semaphore was handed to the stage's attempts ({@link #attemptPermits}): items skip it. */
+    private volatile boolean limitPerAttempt;
     private final ReentrantLock bulkheadLock = new ReentrantLock();
     private final Condition bulkheadFreed = bulkheadLock.newCondition();
 
@@ -87,7 +92,7 @@ final class PolicyStartGate implements StartGate {
             permit.tenant = tenant;
             permit.bulkhead = true;
         }
-        if (semaphore != null) {
+        if (semaphore != null && !limitPerAttempt) {
             try {
                 semaphore.acquire();
             } catch (InterruptedException e) {
@@ -122,6 +127,46 @@ final class PolicyStartGate implements StartGate {
             bulkheadLock.unlock();
         }
     }
+
+    /**
+     * Hands the concurrency limit to the stage's attempts: from now on {@link #acquire} no longer takes a semaphore
+     * permit for the item; every attempt (first, retry, hedge) takes one through the returned permits instead, with
+     * the same samples (an attempt's success, timeout or overload failure). Called once, before the stage starts,
+     * when the stage runs attempts through an {@code AttemptRunner}. Without a limit: {@link AttemptPermits#UNLIMITED}.
+     */
+    @Override
+    public AttemptPermits attemptPermits() {
+        if (semaphore == null) return AttemptPermits.UNLIMITED;
+        limitPerAttempt = true;
+        AdaptiveSemaphore sem = semaphore;
+        return new AttemptPermits() {
+            @Override public long acquire() throws InterruptedException {
+                sem.acquire();
+                return clock.getAsLong();
+            }
+
+            @Override public long tryAcquire() {
+                return sem.tryAcquire() ? clock.getAsLong() : NONE_FREE;
+            }
+
+            @Override public void release(long stamp, End end, Throwable cause) {
+                switch (end) {
+                    case SUCCEEDED -> sem.release(stamp, false);
+                    case TIMED_OUT -> sem.release(stamp, true);
+                    case FAILED -> {
+                        if (overload(cause)) sem.release(stamp, true);
+                        else sem.releaseWithoutSample();
+                    }
+                    case CANCELLED, NOT_STARTED -> sem.releaseWithoutSample();
+                }
+            }
+
+            @Override public String toString() { return "AttemptPermits[" + sem + "]"; }
+        };
+    }
+
+    /** The semaphore, when the stage has a limit (for tests). */
+    AdaptiveSemaphore semaphore() { return semaphore; }
 
     /** Whether a failure means the work was overloaded: a rejection or a timeout somewhere in the cause chain. */
     static boolean overload(Throwable cause) {

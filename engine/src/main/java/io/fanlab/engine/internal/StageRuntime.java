@@ -133,9 +133,9 @@ public final class StageRuntime {
         this.pipe = pipe;
         this.spec = spec;
         this.name = spec.name();
-        this.invoker = ItemInvoker.forStage(spec, work, pipe.random());
         this.gate = StartGate.forStage(spec, pipe.clock, pipe.sleeper, (java.util.function.Function<Object, String>) tenantFn,
                 (java.util.function.ToIntFunction<Object>) weightFn, () -> width);
+        this.invoker = ItemInvoker.forStage(spec, work, pipe.random(), gate, pipe.attemptTimer); // limit per attempt, shared timer
         this.lastLimit.set(gate.currentLimit());
         this.keyFn = (ToLongFunction<Object>) keyFn;
         this.maxBatch = spec.dispatch() instanceof Dispatch.Batched b ? b.size() : 1;
@@ -597,7 +597,8 @@ public final class StageRuntime {
         return new StageStats(name, width, tally.admitted(), tally.completed(), tally.failed() + tally.deadLettered(),
                 tally.shed(), tally.timedOut(), retries.sum(), hedges.sum(), hedgesWon.sum(), tally.cancelled(), tally.inFlight(), depth,
                 limit, reorder == null ? 0 : reorder.depth(), ws, tally,
-                served ? io.fanlab.engine.observe.ServiceTimes.of(service) : io.fanlab.engine.observe.ServiceTimes.EMPTY);
+                served ? io.fanlab.engine.observe.ServiceTimes.of(service) : io.fanlab.engine.observe.ServiceTimes.EMPTY,
+                invoker.ledger());
     }
 
     int queueCapacity() { return spec.queueCapacity(); }

@@ -37,6 +37,15 @@ public interface StartGate {
     /** The current concurrency limit, or {@code Integer.MAX_VALUE} when there is none (the stage reports its width). */
     int currentLimit();
 
+    /**
+     * The stage's concurrency limit per attempt, for an invoker that runs attempts (timeout, retry, hedge): after this
+     * call the gate no longer counts items against the limit; every attempt takes a permit instead. Call once,
+     * before the stage starts. {@link io.fanlab.engine.resilience.AttemptPermits#UNLIMITED} without a limit.
+     */
+    default io.fanlab.engine.resilience.AttemptPermits attemptPermits() {
+        return io.fanlab.engine.resilience.AttemptPermits.UNLIMITED;
+    }
+
     /** Lets every item start at once; the limit is the stage width. */
     StartGate OPEN = new StartGate() {
         @Override public void acquire(Object input, GatePermit permit) {}

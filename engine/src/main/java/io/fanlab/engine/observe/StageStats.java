@@ -1,5 +1,7 @@
 package io.fanlab.engine.observe;
 
+import io.fanlab.engine.resilience.AttemptLedger;
+
 import java.util.List;
 
 /**
@@ -25,20 +27,40 @@ import java.util.List;
  * @param serviceTimes  service times of every item a worker ran, since the stage started (all workers, past ones
  *                      included), recorded only while {@link ServiceTimeSampling#isOn()}; {@link ServiceTimes#EMPTY}
  *                      when never on
+ * @param attempts      what the stage's attempt runner counted (hedges denied by the limit, losers cancelled, hedge
+ *                      firing errors); {@link AttemptLedger.Snapshot#NONE} for a stage without timeout, retry or
+ *                      hedge
  */
 public record StageStats(String name, int width, long in, long out, long errors, long shed, long timeouts, long retries,
                          long hedges, long hedgesWon, long cancelled, long inflight, int queueDepth, int currentLimit, int reorderDepth,
-                         List<WorkerStats> workers, Tally tally, ServiceTimes serviceTimes) {
+                         List<WorkerStats> workers, Tally tally, ServiceTimes serviceTimes, AttemptLedger.Snapshot attempts) {
     public StageStats {
         workers = List.copyOf(workers);
         if (serviceTimes == null) serviceTimes = ServiceTimes.EMPTY;
+        if (attempts == null) attempts = AttemptLedger.Snapshot.NONE;
     }
 
-    /** A snapshot without service times ({@link ServiceTimes#EMPTY}). */
+    /** A snapshot without service times and attempt figures. */
     public StageStats(String name, int width, long in, long out, long errors, long shed, long timeouts, long retries,
                       long hedges, long hedgesWon, long cancelled, long inflight, int queueDepth, int currentLimit, int reorderDepth,
                       List<WorkerStats> workers, Tally tally) {
         this(name, width, in, out, errors, shed, timeouts, retries, hedges, hedgesWon, cancelled, inflight, queueDepth, currentLimit,
-                reorderDepth, workers, tally, ServiceTimes.EMPTY);
+                reorderDepth, workers, tally, ServiceTimes.EMPTY, AttemptLedger.Snapshot.NONE);
+    }
+
+    /** A snapshot without service times. */
+    public StageStats(String name, int width, long in, long out, long errors, long shed, long timeouts, long retries,
+                      long hedges, long hedgesWon, long cancelled, long inflight, int queueDepth, int currentLimit, int reorderDepth,
+                      List<WorkerStats> workers, Tally tally, AttemptLedger.Snapshot attempts) {
+        this(name, width, in, out, errors, shed, timeouts, retries, hedges, hedgesWon, cancelled, inflight, queueDepth, currentLimit,
+                reorderDepth, workers, tally, ServiceTimes.EMPTY, attempts);
+    }
+
+    /** A snapshot without attempt figures. */
+    public StageStats(String name, int width, long in, long out, long errors, long shed, long timeouts, long retries,
+                      long hedges, long hedgesWon, long cancelled, long inflight, int queueDepth, int currentLimit, int reorderDepth,
+                      List<WorkerStats> workers, Tally tally, ServiceTimes serviceTimes) {
+        this(name, width, in, out, errors, shed, timeouts, retries, hedges, hedgesWon, cancelled, inflight, queueDepth, currentLimit,
+                reorderDepth, workers, tally, serviceTimes, AttemptLedger.Snapshot.NONE);
     }
 }

@@ -6,8 +6,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Makes the {@link WorkContext} of each attempt of one item; the stage supplies the worker index and sequence.
- * Called on the thread calling {@link AttemptRunner#run}, once per attempt (hedges included), before the attempt
- * starts.
+ * Called once per attempt (hedges included), before the attempt starts: on the thread calling
+ * {@link AttemptRunner#run} for first attempts and retries, on the timer thread for hedges (under the round's lock,
+ * so what it writes is visible to the caller when {@code run} returns).
  */
 @FunctionalInterface
 public interface AttemptContexts {

@@ -4,7 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Per-tenant bulkheads: each tenant may hold at most its share of the stage's concurrency limit.
+ * Per-tenant bulkheads: each tenant may hold at most its share of the stage's concurrency limit. Shares count
+ * items in service (an item's hedge or retry takes a permit of the stage's {@link LimitSpec limit}, not a second
+ * share of its tenant).
  *
  * @param shares tenant -> share of the limit (each in (0,1], summing to at most 1); tenants not listed share
  *               the rest

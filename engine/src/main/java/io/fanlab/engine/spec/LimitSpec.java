@@ -3,7 +3,13 @@ package io.fanlab.engine.spec;
 import java.time.Duration;
 import java.util.List;
 
-/** Concurrency limit of a stage: how many items may be in service at once (at most the width). */
+/**
+ * Concurrency limit of a stage: how many attempts may be in service at once. A stage without timeout, retry or hedge
+ * makes one attempt per item, so this counts items (at most the width). With those policies every attempt holds a
+ * permit while its work runs: a retry waits for one, a hedge is sent only if one is free at once (otherwise it is not
+ * sent), and an attempt abandoned by a timeout or a lost hedge race keeps its permit until its work really returns.
+ * So hedges and retries never take a downstream past the limit. Each attempt is one sample of an adaptive limit.
+ */
 public sealed interface LimitSpec {
     /** A constant limit. */
     record Fixed(int limit) implements LimitSpec {

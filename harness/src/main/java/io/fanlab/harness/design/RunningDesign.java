@@ -49,9 +49,56 @@ public interface RunningDesign {
         }
     }
 
-    /** Counters of attempt policies, summed over stages. */
-    record PolicyCounters(long retries, long hedges, long hedgesWon) {
+    /**
+     * Counters of attempt policies, summed over stages; -1 (or null for the hedge firing error) when the design
+     * does not count them.
+     *
+     * @param hedgeLosersCancelled attempts cancelled because the other one of a hedged pair won
+     * @param hedgesDeniedByBudget hedges not sent: the hedge budget was empty
+     * @param hedgesDeniedByLimit  hedges not sent: the concurrency limit had no free permit
+     * @param hedgeFire            how late hedges started (actual start minus primary start + delay), or null
+     * @param hedgeTimer            the timer's part: how late hedge deadlines were run (sent or denied), or null
+     */
+    record PolicyCounters(long retries, long hedges, long hedgesWon, long hedgeLosersCancelled, long hedgesDeniedByBudget,
+                          long hedgesDeniedByLimit, HedgeFire hedgeFire, HedgeFire hedgeTimer) {
         public static final PolicyCounters UNKNOWN = new PolicyCounters(-1, -1, -1);
+
+        /** Retry and hedge counts only. */
+        public PolicyCounters(long retries, long hedges, long hedgesWon) {
+            this(retries, hedges, hedgesWon, -1, -1, -1, null, null);
+        }
+    }
+
+    /**
+     * A distribution of hedge firing errors in fixed buckets.
+     *
+     * @param boundsMicros upper bounds of the buckets but the last, in microseconds
+     * @param counts       per bucket (one more than the bounds: the last counts errors at or above the last bound)
+     */
+    record HedgeFire(long count, double meanMicros, double maxMicros, java.util.List<Long> boundsMicros, java.util.List<Long> counts) {
+        public HedgeFire {
+            boundsMicros = java.util.List.copyOf(boundsMicros);
+            counts = java.util.List.copyOf(counts);
+        }
+
+        /** Share of hedges that started less than {@code micros} late ({@code micros} one of the bounds); 1 when none. */
+        public double shareBelowMicros(long micros) {
+            if (count == 0) return 1;
+            long n = 0;
+            for (int i = 0; i < boundsMicros.size() && boundsMicros.get(i) <= micros; i++) n += counts.get(i);
+            return n / (double) count;
+        }
+
+        /** Upper bound of the {@code p}-th percentile: the bound of its bucket (-1 in the open last bucket, 0 when none). */
+        public long percentileUpperMicros(double p) {
+            if (count == 0) return 0;
+            long rank = (long) Math.ceil(p / 100 * count), seen = 0;
+            for (int i = 0; i < counts.size(); i++) {
+                seen += counts.get(i);
+                if (seen >= rank) return i < boundsMicros.size() ? boundsMicros.get(i) : -1;
+            }
+            return -1;
+        }
     }
 
     /** Gauges sampled during the run. */

@@ -135,7 +135,11 @@ final class PointEnvironment implements AutoCloseable {
     /** Retry and hedge counters, when the design exposes them (the reference engine does). */
     PointResult.Counters counters(RunningDesign running) {
         RunningDesign.PolicyCounters c = running.policyCounters();
-        return new PointResult.Counters(c.retries(), c.hedges(), c.hedgesWon());
+        RunningDesign.HedgeFire f = c.hedgeFire(), t = c.hedgeTimer();
+        if (f == null || t == null || c.hedgeLosersCancelled() < 0) return new PointResult.Counters(c.retries(), c.hedges(), c.hedgesWon());
+        return new PointResult.Counters(c.retries(), c.hedges(), c.hedgesWon(), c.hedgeLosersCancelled(), c.hedgesDeniedByBudget(),
+                c.hedgesDeniedByLimit(), f.meanMicros(), f.percentileUpperMicros(50), f.percentileUpperMicros(99), f.maxMicros(),
+                f.shareBelowMicros(200), t.meanMicros(), t.shareBelowMicros(200));
     }
 
     @Override public void close() {

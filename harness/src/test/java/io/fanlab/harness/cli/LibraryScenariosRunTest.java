@@ -193,6 +193,24 @@ class LibraryScenariosRunTest {
                 assertThat(jfr.path("gc_pause_max_ms").asDouble()).isPositive().isLessThanOrEqualTo(jfr.path("gc_pause_total_ms").asDouble());
                 assertThat(jfr.path("alloc_rate_mb_s").asDouble()).as("allocation rate, MiB/s").isGreaterThan(50);
             })),
+            Map.entry("hedging-bimodal", Claim.of(r -> {
+                // both designs side by side; only the hedging one sends hedges, every hedged pair's loser is
+                // cancelled, and hedges stay within the 6% budget and its cap. The p99.9 ratio is judged on a quiet
+                // machine by HedgingBimodalRunTest.
+                JsonNode hedged = null, baseline = null;
+                for (JsonNode p : r.results().path("points")) {
+                    if (p.path("design").asText().equals("engine")) hedged = p;
+                    if (p.path("design").asText().equals("engine-no-hedge")) baseline = p;
+                }
+                assertThat(hedged).as("engine point").isNotNull();
+                assertThat(baseline).as("engine-no-hedge point").isNotNull();
+                long hedges = hedged.path("counters").path("hedges").asLong();
+                assertThat(hedges).as("hedges sent").isPositive();
+                assertThat(hedged.path("counters").path("hedge_losers_cancelled").asLong()).as("losers cancelled").isEqualTo(hedges);
+                assertThat((double) hedges).as("within the 6% budget + cap").isLessThanOrEqualTo(0.06 * hedged.path("offered").asLong() + 60);
+                assertThat(baseline.path("counters").path("hedges").asLong()).isZero();
+                assertThat(baseline.path("warnings").toString()).contains("ignores fetch.hedge");
+            })),
             Map.entry("hot-keys", Claim.at(16, r -> {
                 // at width 16 key 0's worker gets about 4x the mean worker's items (zipf's top key, then half the
                 // traffic for 3 s): point.json's workers show it hottest and busy well above the mean, saturated

@@ -12,7 +12,7 @@ final class ScenarioFiles {
     private ScenarioFiles() {}
 
     /** The design names shipped with fanlab (the CLI passes the real set). */
-    static final Set<String> DESIGNS = Set.of("engine", "engine-sharded", "engine-stealing", "engine-batched", "tpe", "vt-per-item");
+    static final Set<String> DESIGNS = Set.of("engine", "engine-sharded", "engine-stealing", "engine-batched", "engine-no-hedge", "tpe", "vt-per-item");
 
     static Path dir() {
         Path p = Path.of("").toAbsolutePath();

@@ -62,7 +62,7 @@ class ScenarioOverridesTest {
     void rulesAreRecheckedAfterApplying() {
         assertThat(problems(() -> ScenarioOverrides.parse(null, "engine,engin-stealing", "5s", null).apply(base(), ScenarioFiles.DESIGNS))).containsExactly(
                 "--duration: faults[0].latency_spike.duration: at 6s + duration 2s = 8s (expected: <= run total 7s = warmup + measure + cooldown)",
-                "--designs: 'engin-stealing' (expected: one of engine, engine-batched, engine-sharded, engine-stealing, tpe, vt-per-item; did you mean 'engine-stealing'?)");
+                "--designs: 'engin-stealing' (expected: one of engine, engine-batched, engine-no-hedge, engine-sharded, engine-stealing, tpe, vt-per-item; did you mean 'engine-stealing'?)");
         assertThat(problems(() -> ScenarioOverrides.parse(null, null, "1s", null).apply(base(), ScenarioFiles.DESIGNS))).startsWith(
                 "--duration: phases.warmup: 1s (expected: < phases.measure 1s)");
     }

@@ -131,7 +131,32 @@ public record PointResult(
     public record ErlangC(int c, double lambda, double mu, double meanMs, double p99Ms, double waitProbability,
                           Double calibratedMu, Double calibratedMeanMs, Double calibratedP99Ms) {}
 
-    public record Counters(long retries, long hedges, long hedgesWon) {}
+    /**
+     * Attempt-policy counters (-1: the design does not count them). The fields after {@code hedgesWon} are null in
+     * runs recorded before they existed and for designs that do not count them.
+     *
+     * @param hedgeLosersCancelled  attempts cancelled because the other one of a hedged pair won
+     * @param hedgesDeniedByBudget  hedges not sent: the hedge budget was empty
+     * @param hedgesDeniedByLimit   hedges not sent: the stage's concurrency limit had no free permit
+     * @param hedgeFireMeanUs       mean firing error of the hedges sent (start of the hedge's work minus primary
+     *                              start + delay), microseconds
+     * @param hedgeFireP50Us        upper bound of the median firing error: the bound of its bucket (25, 50, 100,
+     *                              200, 500 us, 1, 2, 5, 10 ms; -1 above 10 ms), microseconds
+     * @param hedgeFireP99Us        the same for the 99th percentile
+     * @param hedgeFireMaxUs        the largest firing error, microseconds
+     * @param hedgeFireWithin200us  share of hedges that started less than 200 us late (1 when none was sent)
+     * @param hedgeTimerMeanUs      the timer's part of the firing error: mean delay from the intended instant to the
+     *                              timer deciding the hedge (sent or denied), microseconds
+     * @param hedgeTimerWithin200us share of hedge deadlines the timer ran less than 200 us late
+     */
+    public record Counters(long retries, long hedges, long hedgesWon, Long hedgeLosersCancelled, Long hedgesDeniedByBudget,
+                           Long hedgesDeniedByLimit, Double hedgeFireMeanUs, Long hedgeFireP50Us, Long hedgeFireP99Us,
+                           Double hedgeFireMaxUs, Double hedgeFireWithin200us, Double hedgeTimerMeanUs,
+                           Double hedgeTimerWithin200us) {
+        public Counters(long retries, long hedges, long hedgesWon) {
+            this(retries, hedges, hedgesWon, null, null, null, null, null, null, null, null, null, null);
+        }
+    }
 
     /**
      * Why the point's figures are what they are (RESULTS.md, "Validity").

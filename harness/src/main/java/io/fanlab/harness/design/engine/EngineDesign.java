@@ -8,6 +8,7 @@ import io.fanlab.engine.pipeline.FanOutEngine;
 import io.fanlab.engine.pipeline.ItemTraits;
 import io.fanlab.engine.pipeline.Pipeline;
 import io.fanlab.engine.pipeline.ShutdownReport;
+import io.fanlab.engine.resilience.AttemptLedger;
 import io.fanlab.engine.spec.StageSpec;
 import io.fanlab.harness.design.Design;
 import io.fanlab.harness.design.DesignContext;
@@ -30,11 +31,18 @@ final class EngineDesign implements Design {
     private final String name;
     private final String description;
     private final UnaryOperator<StageSpec> variant;
+    private final Set<Policy> capabilities;
 
     EngineDesign(String name, String description, UnaryOperator<StageSpec> variant) {
+        this(name, description, variant, EnumSet.allOf(Policy.class));
+    }
+
+    /** @param capabilities the policies this variant applies (a variant that drops one says so, and is warned about) */
+    EngineDesign(String name, String description, UnaryOperator<StageSpec> variant, Set<Policy> capabilities) {
         this.name = name;
         this.description = description;
         this.variant = variant;
+        this.capabilities = Set.copyOf(capabilities);
     }
 
     @Override public String name() { return name; }
@@ -42,9 +50,10 @@ final class EngineDesign implements Design {
 
     /**
      * The engine applies every stage policy (engine/POLICIES.md), each stage with its own queue and workers, and
-     * cancels one item alone through its {@link CancelToken}.
+     * cancels one item alone through its {@link CancelToken}; a variant that drops a policy (engine-no-hedge) leaves
+     * it out.
      */
-    @Override public Set<Policy> capabilities() { return EnumSet.allOf(Policy.class); }
+    @Override public Set<Policy> capabilities() { return capabilities; }
 
     @Override public RunningDesign start(DesignContext context) {
         List<StageSpec> specs = context.stages().stream().map(variant).toList();
@@ -94,15 +103,36 @@ final class EngineDesign implements Design {
             }
 
             @Override public PolicyCounters policyCounters() {
-                long retries = 0, hedges = 0, won = 0;
+                long retries = 0, hedges = 0, won = 0, losers = 0, byBudget = 0, byLimit = 0;
+                AttemptLedger.FireLag fire = null, timer = null;
                 for (StageStats s : engine.stages()) {
                     retries += s.retries();
                     hedges += s.hedges();
                     won += s.hedgesWon();
+                    AttemptLedger.Snapshot a = s.attempts();
+                    losers += a.hedgeLosersCancelled();
+                    byBudget += a.hedgesDeniedByBudget();
+                    byLimit += a.hedgesDeniedByLimit();
+                    fire = merge(fire, a.hedgeFireLag());
+                    timer = merge(timer, a.hedgeTimerLag());
                 }
-                return new PolicyCounters(retries, hedges, won);
+                return new PolicyCounters(retries, hedges, won, losers, byBudget, byLimit, view(fire), view(timer));
             }
         };
+    }
+
+    private static AttemptLedger.FireLag merge(AttemptLedger.FireLag a, AttemptLedger.FireLag b) {
+        if (a == null) return b;
+        long[] buckets = a.buckets().clone();
+        for (int i = 0; i < buckets.length; i++) buckets[i] += b.buckets()[i];
+        return new AttemptLedger.FireLag(a.count() + b.count(), a.sumNanos() + b.sumNanos(), Math.max(a.maxNanos(), b.maxNanos()), buckets);
+    }
+
+    private static RunningDesign.HedgeFire view(AttemptLedger.FireLag f) {
+        if (f == null) f = AttemptLedger.Snapshot.NONE.hedgeFireLag();
+        return new RunningDesign.HedgeFire(f.count(), f.meanNanos() / 1e3, f.maxNanos() / 1e3,
+                java.util.Arrays.stream(AttemptLedger.FireLag.BOUNDS_MICROS).boxed().toList(),
+                java.util.Arrays.stream(f.buckets()).boxed().toList());
     }
 
     /**
