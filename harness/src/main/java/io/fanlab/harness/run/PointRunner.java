@@ -131,6 +131,8 @@ public final class PointRunner {
         };
         CompletionSink sink = new CompletionSink(System::nanoTime, k, joinAt);
 
+        // hand-off: submit -> first stage's start, items of the window that found a free worker (RESULTS.md, handoff_ms)
+        LatencyProbe handoffProbe = new LatencyProbe();
         List<StageWork> work = new ArrayList<>();
         for (int i = 0; i < cfg.size(); i++) {
             StageWork inner = env.work(i, cfg.get(i));
@@ -139,6 +141,9 @@ public final class PointRunner {
                 long start = System.nanoTime();
                 long handoff = item.handoffNanos();
                 if (handoff != 0) stageQueue[stage].recordNanos(start - handoff);
+                if (stage == 0 && item.takeFreeWorker() && handoff != 0 && item.intendedStartNanos() - window[0] >= 0
+                        && item.intendedStartNanos() - window[1] < 0)
+                    handoffProbe.recordNanos(start - handoff);
                 try {
                     inner.run(item, cancelled);
                 } finally {
@@ -166,6 +171,7 @@ public final class PointRunner {
         var faults = env.startFaults(scenario.faults(), runStart, events, req.id(), onAbort);
         LoadDriver driver = LoadDriver.create(scenario, env.stream(), runStart, k, sink, running);
         sink.onTerminal(driver::completed);
+        driver.flagFreeWorkerBelow(specs.get(0).width());
         OtherCpu.Snapshot[] cpu = new OtherCpu.Snapshot[2]; // machine CPU at the window's start and end
         Thread phaseMarker = Thread.ofPlatform().name("fanlab-phases").daemon().start(() -> {
             try {
@@ -253,6 +259,7 @@ public final class PointRunner {
         }
         Histogram resp = sink.response().total(); // every interval the sampler flipped, and the final flip: the hlog's population
         Histogram svc = sink.service().flipInterval();
+        Histogram handoff = handoffProbe.flipInterval();
         Histogram reqH = sink.request() == null ? null : sink.request().flipInterval();
         long[] reorder = sampler.reorder();
         PointResult.Requests requests = k == 1 ? null
@@ -300,7 +307,7 @@ public final class PointRunner {
                 reorder[0] < 0 ? null : new PointResult.Reorder(reorder[0], reorder[2] == 0 ? 0 : round3(reorder[1] / (double) reorder[2])),
                 workers(sampler.workersAtStart(), sampler.workersAtEnd(), phaseMeasure),
                 sink.windowKeys().top(CompletionSink.TOP_KEYS, false).stream().map(kc -> new PointResult.KeyCount(kc.key(), kc.count(), kc.error())).toList(),
-                deadLettersWritten, captured);
+                deadLettersWritten, captured, handoff.getTotalCount() == 0 ? null : summary(handoff));
         Map<SloSpec.Metric, Histogram> exact = new LinkedHashMap<>();
         exact.put(SloSpec.Metric.RESPONSE, resp);
         exact.put(SloSpec.Metric.SERVICE, svc);
@@ -361,7 +368,8 @@ public final class PointRunner {
                 p.responseMs(), p.serviceMs(), p.requestMs(), p.stages(), p.little(), p.conservationOk(), p.leakedThreads(),
                 p.leakedThreadNames(), p.cancelMs(), p.generator(), p.valid(), p.warnings(), slos, p.erlangC(), p.counters(),
                 p.validity(), p.selfTest(),
-                p.unfinished(), p.requests(), p.cancellation(), p.reorderDepth(), p.workers(), p.topKeys(), p.deadLettersWritten(), p.capture());
+                p.unfinished(), p.requests(), p.cancellation(), p.reorderDepth(), p.workers(), p.topKeys(), p.deadLettersWritten(), p.capture(),
+                p.handoffMs());
     }
 
     static PointResult.Latency summary(Histogram h) { return summary(h, 0); }

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * One sweep point's record, serialised as {@code points/<id>/point.json} and inside {@code results.json}
- * (snake_case; see reports/RESULTS.md). Latencies in ms, rates per second.
+ * (snake_case; see reports/RESULTS.md). Latencies in ms, rates per second. {@code handoffMs}: submit to the first
+ * stage's start of the window's items that found a free worker at submit (null: none did, or an older record).
  */
 public record PointResult(
         String id, String design, int width, int repeat, String status, String error,
@@ -15,7 +16,7 @@ public record PointResult(
         boolean valid, List<String> warnings, List<SloVerdict> slos, ErlangC erlangC, Counters counters,
         Validity validity, SelfTest selfTest,
         long unfinished, Requests requests, Cancellation cancellation, Reorder reorderDepth, List<Workers> workers,
-        List<KeyCount> topKeys, long deadLettersWritten, Capture capture) {
+        List<KeyCount> topKeys, long deadLettersWritten, Capture capture, Latency handoffMs) {
 
     public static final String OK = "ok", FAILED = "failed", CRASHED = "crashed", ABORTED = "aborted";
 
@@ -185,6 +186,6 @@ public record PointResult(
         return new PointResult(id, design, width, repeat, status, error, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, 0,
                 null, null, null, List.of(), null, false, 0, List.of(), null, null, false, List.of(status + ": " + error),
                 List.of(), null, null, null, null,
-                0, null, null, null, List.of(), List.of(), 0, null);
+                0, null, null, null, List.of(), List.of(), 0, null, null);
     }
 }
