@@ -90,8 +90,8 @@ public class RingLincheckTest {
                 .invocationsPerIteration(1_000).threads(3).actorsPerThread(2).actorsBefore(1).actorsAfter(1);
     }
 
-    @Test void modelCheckingShort() { modelChecking(4).check(RingLincheckTest.class); }
+    @Test void modelCheckingShort() { modelChecking(3).check(RingLincheckTest.class); }
     @Test @Tag("slow") void modelCheckingLong() { modelChecking(100).invocationsPerIteration(5_000).check(RingLincheckTest.class); }
-    @Test void stressShort() { stress(3).check(RingLincheckTest.class); }
+    @Test void stressShort() { stress(2).check(RingLincheckTest.class); }
     @Test @Tag("slow") void stressLong() { stress(200).invocationsPerIteration(10_000).check(RingLincheckTest.class); }
 }
