@@ -74,8 +74,12 @@ final class Ring {
             int i = (int) t & mask;
             long s = (long) SEQ.getAcquire(seq, i);
             if (s != t) {
-                if (s < t) return false; // the slot's previous occupant is still being read: full for now
-                continue;                 // another producer took t
+                // the slot's previous occupant is still being read: full only if head says so, else its reader is
+                // between its claim and the slot's release (a few instructions): retry (a "full" here shed items
+                // of a logically empty ring; found by RingLincheckTest)
+                if (s < t && t - refreshHead() >= capacity) return false;
+                if (s < t) Thread.onSpinWait();
+                continue;                 // or another producer took t
             }
             if (TAIL.weakCompareAndSet(this, t, t + 1)) {
                 e.sequence = t;
@@ -105,8 +109,11 @@ final class Ring {
                 }
             }
             if (k == 0) {
-                if ((long) SEQ.getAcquire(seq, (int) t & mask) < t) return 0; // full for now
-                continue; // another producer moved tail
+                if ((long) SEQ.getAcquire(seq, (int) t & mask) < t) {
+                    if (t - refreshHead() >= capacity) return 0; // full
+                    Thread.onSpinWait(); // its previous occupant's reader is releasing it (see offer)
+                }
+                continue; // or another producer moved tail
             }
             if (TAIL.compareAndSet(this, t, t + k)) {
                 for (int j = 0; j < k; j++) {

@@ -27,6 +27,16 @@ public final class Item {
     private final long intendedStartNanos;
     private volatile long serviceStartNanos;
     private volatile long handoffNanos;
+    /** 1 while the item is flagged as having found a free worker at submit and not yet measured; see {@link #markFreeWorker}. */
+    @SuppressWarnings("unused") private volatile int freeWorker;
+    private static final java.lang.invoke.VarHandle FREE_WORKER;
+    static {
+        try {
+            FREE_WORKER = java.lang.invoke.MethodHandles.lookup().findVarHandle(Item.class, "freeWorker", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     /** (stage << 32) | attempts started in that stage; see {@link #nextAttempt(int)}. */
     private final java.util.concurrent.atomic.AtomicLong stageAttempts = new java.util.concurrent.atomic.AtomicLong(-1L << 32);
     /** null (nothing yet), the design's handle (a Runnable), or {@link #CANCEL_REQUESTED}; see {@link #cancel}. */
@@ -62,6 +72,15 @@ public final class Item {
 
     /** Set by the harness at submit and at the end of each stage's work, to measure per-stage queue time. */
     public void markHandoff(long nanos) { handoffNanos = nanos; }
+
+    /**
+     * Set by the load driver at submit when fewer items than the first stage's width were in flight (so a worker of
+     * that stage was free: the item's submit-to-start time is a hand-off, with no queueing in it).
+     */
+    public void markFreeWorker() { freeWorker = 1; }
+
+    /** Whether {@link #markFreeWorker} was called; true once only (the first work call on the item measures it). */
+    public boolean takeFreeWorker() { return (int) FREE_WORKER.getVolatile(this) == 1 && FREE_WORKER.compareAndSet(this, 1, 0); }
 
     /** Records the first service start; later calls (retries, later stages) keep the first value. */
     public void markServiceStart(long nanos) {

@@ -63,6 +63,12 @@ abstract class LoadDriver implements AutoCloseable {
 
     Scenario s() { return scenario; }
 
+    /** Width of the first stage, or 0: items submitted while fewer are in flight are flagged {@link Item#markFreeWorker}. */
+    private int handoffWidth;
+
+    /** Flags items that find fewer than {@code firstStageWidth} items in flight at submit (the hand-off figure). */
+    void flagFreeWorkerBelow(int firstStageWidth) { this.handoffWidth = firstStageWidth; }
+
     /** Called from the completion sink for every terminal item. */
     void completed(Item item) {}
 
@@ -74,6 +80,7 @@ abstract class LoadDriver implements AutoCloseable {
 
     /** Offers one item: tells the sink (which counts it), stamps its hand-off, measures time blocked in the design's submit. */
     void offer(Item item) throws InterruptedException {
+        if (handoffWidth > 0 && t.inFlight() < handoffWidth) item.markFreeWorker(); // before submitted() counts it
         t.submitted(item);
         long before = System.nanoTime();
         item.markHandoff(before);

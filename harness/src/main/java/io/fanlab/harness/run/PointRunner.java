@@ -136,6 +136,8 @@ public final class PointRunner {
         };
         CompletionSink sink = new CompletionSink(System::nanoTime, k, joinAt);
 
+        // hand-off: submit -> first stage's start, items of the window that found a free worker (RESULTS.md, handoff_ms)
+        LatencyProbe handoffProbe = new LatencyProbe();
         List<StageWork> work = new ArrayList<>();
         for (int i = 0; i < cfg.size(); i++) {
             StageWork inner = env.work(i, cfg.get(i));
@@ -144,6 +146,9 @@ public final class PointRunner {
                 long start = System.nanoTime();
                 long handoff = item.handoffNanos();
                 if (handoff != 0) stageQueue[stage].recordNanos(start - handoff);
+                if (stage == 0 && item.takeFreeWorker() && handoff != 0 && item.intendedStartNanos() - window[0] >= 0
+                        && item.intendedStartNanos() - window[1] < 0)
+                    handoffProbe.recordNanos(start - handoff);
                 try {
                     inner.run(item, cancelled);
                 } finally {
@@ -172,6 +177,7 @@ public final class PointRunner {
         var faults = env.startFaults(scenario.faults(), runStart, events, req.id(), onAbort);
         LoadDriver driver = LoadDriver.create(scenario, env.stream(), runStart, k, sink, running);
         sink.onTerminal(driver::completed);
+        driver.flagFreeWorkerBelow(specs.get(0).width());
         OtherCpu.Snapshot[] cpu = new OtherCpu.Snapshot[2]; // machine CPU at the window's start and end
         Thread phaseMarker = Thread.ofPlatform().name("fanlab-phases").daemon().start(() -> {
             try {
@@ -259,6 +265,7 @@ public final class PointRunner {
         }
         Histogram resp = sink.response().total(); // every interval the sampler flipped, and the final flip: the hlog's population
         Histogram svc = sink.service().flipInterval();
+        Histogram handoff = handoffProbe.flipInterval();
         Histogram reqH = sink.request() == null ? null : sink.request().flipInterval();
         long[] reorder = sampler.reorder();
         PointResult.Requests requests = k == 1 ? null
@@ -309,7 +316,8 @@ public final class PointRunner {
                 deadLettersWritten, captured,
                 router.counts().stream().map(c -> new PointResult.GraphNode(c.node(), c.kind(), c.exits(), c.passes())).toList(),
                 !sink.hasLosers() ? null : new PointResult.Losers(sink.losersCancelled(), sink.losersFinished(),
-                        summary(sink.loserAfterDecision().flipInterval())));
+                        summary(sink.loserAfterDecision().flipInterval())),
+                handoff.getTotalCount() == 0 ? null : summary(handoff));
         Map<SloSpec.Metric, Histogram> exact = new LinkedHashMap<>();
         exact.put(SloSpec.Metric.RESPONSE, resp);
         exact.put(SloSpec.Metric.SERVICE, svc);
@@ -371,7 +379,7 @@ public final class PointRunner {
                 p.leakedThreadNames(), p.cancelMs(), p.generator(), p.valid(), p.warnings(), slos, p.erlangC(), p.counters(),
                 p.validity(), p.selfTest(),
                 p.unfinished(), p.requests(), p.cancellation(), p.reorderDepth(), p.workers(), p.topKeys(), p.deadLettersWritten(), p.capture(), p.graph(),
-                p.losers());
+                p.losers(), p.handoffMs());
     }
 
     static PointResult.Latency summary(Histogram h) { return summary(h, 0); }

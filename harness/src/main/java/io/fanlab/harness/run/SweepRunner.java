@@ -119,6 +119,10 @@ public final class SweepRunner {
         m.put("max_ms", f.maxMs());
         m.put("generator_lag_p99_us", f.lagP99Us());
         m.put("too_high", f.tooHigh());
+        m.put("lag_mean_ms", f.lagMeanMs());
+        m.put("handoff_mean_ms", f.handoffMeanMs());
+        m.put("handoff_p50_ms", f.handoffP50Ms());
+        m.put("record_mean_ms", f.recordMeanMs());
         run.events().event("calibration", null, m);
         out.println("fanlab: " + f.summary());
         if (f.tooHigh()) {
@@ -191,6 +195,10 @@ public final class SweepRunner {
                 b.append(String.format(Locale.ROOT, "; with the measured service mean %.3fms: mean %+.1f%%, p99 %+.1f%%",
                         r.serviceMs().mean(), rel(r.responseMs().mean(), e.calibratedMeanMs()), rel(r.responseMs().p99(), e.calibratedP99Ms())));
             if (r.selfTest() != null) b.append("\n        ").append(SelfTestVerdict.describe(r.selfTest()));
+            if (r.handoffMs() != null)
+                b.append(String.format(Locale.ROOT, "\n        hand-off (submit -> start, a worker free): mean %.3fms p50 %.3fms p99 %.3fms (%d items); response - service %.3fms",
+                        r.handoffMs().mean(), r.handoffMs().p50(), r.handoffMs().p99(), r.handoffMs().count(),
+                        r.responseMs().mean() - r.serviceMs().mean()));
             b.append("\n        ");
         }
         var l = r.little();

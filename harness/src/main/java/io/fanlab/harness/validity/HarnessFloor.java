@@ -18,7 +18,8 @@ import org.HdrHistogram.Histogram;
  * The harness's own floor: a null-work calibration. The open generator offers a constant rate to a sink that hands
  * each item over a bounded queue to one waiting worker thread, which does no work and records
  * {@code now - intended start} in a {@link LatencyProbe}: the generator's wake-up, the hand-off's wake-up and the
- * recording, which every measured response of every design also pays. Nothing a design does can be measured faster;
+ * recording, which every measured response of every design also pays. The floor's mean is reported split into
+ * those parts (generator lag, hand-off, recording), each measured per item. Nothing a design does can be measured faster;
  * a floor that is large against the latencies a scenario measures means this machine, now, cannot resolve them.
  *
  * <h2>Threshold</h2>
@@ -38,13 +39,23 @@ public final class HarnessFloor {
     private HarnessFloor() {}
 
     /** The floor: response time of null work (ms) and the generator's lag while measuring it. */
-    public record Floor(long items, double rate, double meanMs, double p50Ms, double p99Ms, double maxMs, double lagP99Us) {
+    /**
+     * @param lagMeanMs       part of {@code meanMs}: intended start to submit (the generator's wake-up and spin)
+     * @param handoffMeanMs   part of {@code meanMs}: submit to the worker's return from {@code take} (the queue's
+     *                        wake-up of a parked thread and its scheduling)
+     * @param handoffP50Ms    median of that hand-off
+     * @param recordMeanMs    part of {@code meanMs}: the worker's clock read and probe record before the recorded
+     *                        value's end (measured per item as the time {@code recordNanos} took, so an upper bound)
+     */
+    public record Floor(long items, double rate, double meanMs, double p50Ms, double p99Ms, double maxMs, double lagP99Us,
+                        double lagMeanMs, double handoffMeanMs, double handoffP50Ms, double recordMeanMs) {
         /** Whether the floor is too high for the self-test's bounds ({@link #MEAN_WARN_MS}). */
         public boolean tooHigh() { return meanMs > MEAN_WARN_MS; }
 
         public String summary() {
-            return String.format(Locale.ROOT, "harness floor (null work, %d items at %.0f/s): mean %.3f ms, p50 %.3f ms, p99 %.3f ms, max %.3f ms",
-                    items, rate, meanMs, p50Ms, p99Ms, maxMs);
+            return String.format(Locale.ROOT, "harness floor (null work, %d items at %.0f/s): mean %.3f ms, p50 %.3f ms, p99 %.3f ms, max %.3f ms"
+                    + " (mean = generator lag %.3f + hand-off %.3f (p50 %.3f) + recording %.4f)",
+                    items, rate, meanMs, p50Ms, p99Ms, maxMs, lagMeanMs, handoffMeanMs, handoffP50Ms, recordMeanMs);
         }
     }
 
@@ -52,12 +63,26 @@ public final class HarnessFloor {
     public static Floor measure(Rate rate, Duration duration) throws InterruptedException {
         BlockingQueue<Item> handoff = new ArrayBlockingQueue<>(1024);
         LatencyProbe probe = new LatencyProbe();
+        // the parts of the floor, in ns (one writer each: the worker), from the submit time the generator's sink stamps
+        long[] submitAt = new long[(int) Math.min(1 << 22, rate.perSecond() * duration.toNanos() / 1e9 * 1.5 + 1024)];
+        long[] parts = new long[4]; // lag sum, hand-off sum, record sum, count
+        Histogram handoffNanos = new Histogram(3);
         Thread worker = Thread.ofPlatform().name(WORKER_NAME).daemon().start(() -> {
             try {
                 while (true) {
                     Item i = handoff.take();
                     if (i == POISON) return;
-                    probe.recordNanos(System.nanoTime() - i.intendedStartNanos());
+                    long took = System.nanoTime();
+                    probe.recordNanos(took - i.intendedStartNanos());
+                    long recorded = System.nanoTime();
+                    if (i.seq() < submitAt.length) {
+                        long submit = submitAt[(int) i.seq()];
+                        parts[0] += submit - i.intendedStartNanos();
+                        parts[1] += took - submit;
+                        parts[2] += recorded - took;
+                        parts[3]++;
+                        handoffNanos.recordValue(Math.max(0, took - submit));
+                    }
                 }
             } catch (InterruptedException ignored) {
                 // ends
@@ -68,7 +93,10 @@ public final class HarnessFloor {
             var schedule = ArrivalSchedule.of(new LoadSpec.Arrival.Constant(rate), 0, List.of());
             long start = System.nanoTime() + Duration.ofMillis(5).toNanos();
             g = new OpenLoadGenerator().run(schedule, start, duration.toNanos(), (seq, intended) -> new Item(seq, seq, -1, 0, intended),
-                    handoff::put, System::nanoTime);
+                    i -> {
+                        if (i.seq() < submitAt.length) submitAt[(int) i.seq()] = System.nanoTime();
+                        handoff.put(i);
+                    }, System::nanoTime);
             handoff.put(POISON);
             worker.join(Duration.ofSeconds(5));
         } finally {
@@ -76,9 +104,11 @@ public final class HarnessFloor {
             worker.join();
         }
         Histogram h = probe.flipInterval();
-        if (h.getTotalCount() == 0) return new Floor(0, rate.perSecond(), 0, 0, 0, 0, g.lagP99Us());
+        if (h.getTotalCount() == 0) return new Floor(0, rate.perSecond(), 0, 0, 0, 0, g.lagP99Us(), 0, 0, 0, 0);
+        double n = Math.max(1, parts[3]); // the worker ended (joined) before these reads
         return new Floor(h.getTotalCount(), rate.perSecond(), h.getMean() / 1000.0, h.getValueAtPercentile(50) / 1000.0,
-                h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0, g.lagP99Us());
+                h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0, g.lagP99Us(),
+                parts[0] / n / 1e6, parts[1] / n / 1e6, handoffNanos.getValueAtPercentile(50) / 1e6, parts[2] / n / 1e6);
     }
 
     /** {@code java ... HarnessFloor}: prints the floor of this machine now. */

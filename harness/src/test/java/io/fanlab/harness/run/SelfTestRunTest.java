@@ -57,11 +57,21 @@ class SelfTestRunTest {
         // the busy-machine measure is recorded wherever /proc/stat exists
         if (Files.isReadable(Path.of("/proc/stat"))) assertThat(p.path("validity").path("other_cpu_share").asDouble(-1)).isBetween(0.0, 1.0);
         assertThat(p.path("validity").path("steady").path("intervals").asInt()).isBetween(2, 3); // a 3 s window's 1 s rows
+        // hand-off: items of the window that found one of the 8 workers free; at rho ~0.4 most of them (P(wait) 0.02)
+        JsonNode handoff = p.path("handoff_ms"), queue = p.path("stages").get(0).path("queue_ms");
+        assertThat(handoff.path("count").asLong()).isPositive().isLessThanOrEqualTo(p.path("response_ms").path("count").asLong());
+        assertThat(handoff.path("p50").asDouble()).isLessThanOrEqualTo(queue.path("max").asDouble()); // a subset of the stage's queue times
+        assertThat(handoff.path("max").asDouble()).isLessThanOrEqualTo(queue.path("max").asDouble() + 0.001);
+        assertThat(out.toString()).contains("hand-off (submit -> start, a worker free)");
 
         JsonNode floor = Files.readAllLines(dir.resolve("events.jsonl")).stream().map(l -> {
             try { return RunJson.MAPPER.readTree(l); } catch (Exception e) { throw new AssertionError(e); }
         }).filter(e -> "calibration".equals(e.path("type").asText())).findFirst().orElseThrow();
         assertThat(floor.path("items").asLong()).isPositive();
+        // the floor's parts, measured per item, add up to its mean (the mean is of whole microseconds, 3 digits)
+        double parts = floor.path("lag_mean_ms").asDouble() + floor.path("handoff_mean_ms").asDouble();
+        assertThat(floor.path("mean_ms").asDouble()).isCloseTo(parts, within(0.002 + 0.01 * parts));
+        assertThat(floor.path("record_mean_ms").asDouble()).isBetween(0.0, floor.path("mean_ms").asDouble() + 0.001);
         assertThat(floor.path("p99_ms").asDouble()).isGreaterThanOrEqualTo(floor.path("p50_ms").asDouble());
         assertThat(out.toString()).contains("harness floor (null work").contains("self-test ");
 

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * One sweep point's record, serialised as {@code points/<id>/point.json} and inside {@code results.json}
- * (snake_case; see reports/RESULTS.md). Latencies in ms, rates per second.
+ * (snake_case; see reports/RESULTS.md). Latencies in ms, rates per second. {@code handoffMs}: submit to the first
+ * stage's start of the window's items that found a free worker at submit (null: none did, or an older record).
  */
 public record PointResult(
         String id, String design, int width, int repeat, String status, String error,
@@ -15,7 +16,8 @@ public record PointResult(
         boolean valid, List<String> warnings, List<SloVerdict> slos, ErlangC erlangC, Counters counters,
         Validity validity, SelfTest selfTest,
         long unfinished, Requests requests, Cancellation cancellation, Reorder reorderDepth, List<Workers> workers,
-        List<KeyCount> topKeys, long deadLettersWritten, Capture capture, List<GraphNode> graph, Losers losers) {
+        List<KeyCount> topKeys, long deadLettersWritten, Capture capture, List<GraphNode> graph, Losers losers,
+        Latency handoffMs) {
 
     /** A point without graph figures (a linear pipeline, or a record written before routes and loops). */
     public PointResult(
@@ -32,7 +34,7 @@ public record PointResult(
                 deadLettered, throughput, intendedRate, achievedRate, responseMs, serviceMs, requestMs, stages, little,
                 conservationOk, leakedThreads, leakedThreadNames, cancelMs, generator, valid, warnings, slos, erlangC, counters,
                 validity, selfTest, unfinished, requests, cancellation, reorderDepth, workers, topKeys, deadLettersWritten,
-                capture, List.of(), null);
+                capture, List.of(), null, null);
     }
 
     /**
@@ -258,6 +260,6 @@ public record PointResult(
         return new PointResult(id, design, width, repeat, status, error, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, 0,
                 null, null, null, List.of(), null, false, 0, List.of(), null, null, false, List.of(status + ": " + error),
                 List.of(), null, null, null, null,
-                0, null, null, null, List.of(), List.of(), 0, null, List.of(), null);
+                0, null, null, null, List.of(), List.of(), 0, null, List.of(), null, null);
     }
 }
