@@ -15,7 +15,7 @@ public record PointResult(
         boolean valid, List<String> warnings, List<SloVerdict> slos, ErlangC erlangC, Counters counters,
         Validity validity, SelfTest selfTest,
         long unfinished, Requests requests, Cancellation cancellation, Reorder reorderDepth, List<Workers> workers,
-        List<KeyCount> topKeys, long deadLettersWritten, Capture capture) {
+        List<KeyCount> topKeys, long deadLettersWritten, Capture capture, String stoppedEarly, Double stoppedAtS) {
 
     public static final String OK = "ok", FAILED = "failed", CRASHED = "crashed", ABORTED = "aborted";
 
@@ -185,6 +185,6 @@ public record PointResult(
         return new PointResult(id, design, width, repeat, status, error, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, 0,
                 null, null, null, List.of(), null, false, 0, List.of(), null, null, false, List.of(status + ": " + error),
                 List.of(), null, null, null, null,
-                0, null, null, null, List.of(), List.of(), 0, null);
+                0, null, null, null, List.of(), List.of(), 0, null, null, null);
     }
 }
