@@ -1,0 +1,82 @@
+package io.fanlab.reports.compare;
+
+import java.util.List;
+import java.util.Locale;
+
+import io.fanlab.reports.run.PointRecord;
+import io.fanlab.reports.run.RunEvent;
+import io.fanlab.reports.run.RunRecord;
+
+/**
+ * Was it the same machine? Two runs minutes apart on a shared machine differ by more than any tolerance that still
+ * sees a real 15% slowdown (README, "Nightly in CI"): the change is the machine's, not the code's. Each run records
+ * two witnesses of the machine it ran on, and this class compares them; {@link RunComparison} marks a change beyond
+ * noise {@link Comparison.Mark#INCONCLUSIVE} instead of regressed or improved where the machine changed, and
+ * {@code fanlab compare} and {@code fanlab reproduce} then exit 4 ("machine changed: inconclusive"), never 0.
+ * <ul>
+ *   <li><b>Other processes' CPU in the point's window</b> ({@code validity.other_cpu_share}, measured during each
+ *       point's own measured window from /proc/stat): per point, the mean over the valid repeats of each side. The
+ *       machine changed at that point when the share moved by more than {@link #OTHER_CPU_DELTA} of the machine.</li>
+ *   <li><b>The harness floor</b> (the run's {@code calibration} event: null work through the generator, a hand-off
+ *       and the recorder, measured before the first point): the machine changed for the whole run when the floor's
+ *       mean differs by more than {@link #FLOOR_RATIO} times and by more than {@link #FLOOR_DELTA_MS}.</li>
+ * </ul>
+ * A witness missing on either side (an older run, no /proc/stat) says nothing: the check is then not made.
+ *
+ * <p>What this cannot tell: on a saturated machine the shares are zero-sum, so a design that burns more CPU leaves
+ * less to the others and lowers their share; a regression of that kind shows as a machine change (inconclusive,
+ * never a pass). Thresholds: see {@link #OTHER_CPU_DELTA}. Pure functions; thread-safe.
+ */
+public final class MachineCheck {
+    /**
+     * Other processes' share of the machine's CPU may move this much (absolute) between the two sides of a point before
+     * the machine counts as changed. Chosen from repeated runs of scenarios/nightly/capacity.yaml on a shared 2-core
+     * machine (README, "Nightly in CI"): pairs of runs whose share moved less than this agreed within the default
+     * tolerances; most pairs that disagreed had moved more.
+     */
+    public static final double OTHER_CPU_DELTA = 0.10;
+    /** The floor's mean may differ by this factor... */
+    public static final double FLOOR_RATIO = 4.0;
+    /** ...and by this much (ms) before the machine counts as changed for the whole run. */
+    public static final double FLOOR_DELTA_MS = 1.0;
+
+    private MachineCheck() {
+    }
+
+    /** The harness floor's mean (ms) recorded by a run, or NaN. */
+    public static double floorMs(RunRecord run) {
+        for (RunEvent e : run.events()) {
+            if ("calibration".equals(e.type())) return e.raw().path("mean_ms").asDouble(Double.NaN);
+        }
+        return Double.NaN;
+    }
+
+    /** Why the machine under the two runs differs as a whole (the floor), or null. */
+    public static String runChanged(RunRecord baseline, RunRecord candidate) {
+        double b = floorMs(baseline);
+        double c = floorMs(candidate);
+        if (!(b > 0) || !(c > 0)) return null;
+        if (Math.max(b, c) / Math.min(b, c) > FLOOR_RATIO && Math.abs(b - c) > FLOOR_DELTA_MS)
+            return String.format(Locale.ROOT, "the harness floor (null work) moved from %.3f ms to %.3f ms", b, c);
+        return null;
+    }
+
+    /** Mean of other processes' CPU share over the points, NaN when any lacks it. */
+    static double otherCpu(List<PointRecord> ps) {
+        double s = 0;
+        for (PointRecord p : ps) {
+            double v = p.num("validity", "other_cpu_share");
+            if (!Double.isFinite(v)) return Double.NaN;
+            s += v;
+        }
+        return ps.isEmpty() ? Double.NaN : s / ps.size();
+    }
+
+    /** Why the machine differs at one point (other processes' CPU in its window), or null. */
+    public static String pointChanged(List<PointRecord> baseline, List<PointRecord> candidate) {
+        double b = otherCpu(baseline);
+        double c = otherCpu(candidate);
+        if (!Double.isFinite(b) || !Double.isFinite(c) || Math.abs(c - b) <= OTHER_CPU_DELTA) return null;
+        return String.format(Locale.ROOT, "other processes used %.0f%% of the machine's CPU in the baseline's window, %.0f%% in the candidate's", b * 100, c * 100);
+    }
+}
