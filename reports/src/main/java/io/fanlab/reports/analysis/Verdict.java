@@ -29,7 +29,7 @@ import io.fanlab.reports.run.RunRecord;
  *       ({@code conservation_ok}), it leaked no thread ({@code leaked_threads == 0}), whether or not the scenario
  *       lists {@code nothing_lost} or {@code no_leaked_threads} as SLOs.</li>
  *   <li>A point that {@code sweep.abort_on_fail} ended early ({@code stopped_early}: a gated SLO was already lost)
- *       fails, with the reason.</li>
+ *       fails, saying when it stopped.</li>
  *   <li><b>SLOs</b> gate the points the {@link Gate} names; a missed SLO elsewhere is a <em>finding</em> (shown in
  *       red, not a failure). With the default gate each design must also have a recommended width.</li>
  * </ol>
@@ -177,7 +177,7 @@ public record Verdict(Outcome outcome, Gate gate, List<PointVerdict> points, Lis
             }
             String stoppedEarly = p.raw().path("stopped_early").asText("");
             if (!stoppedEarly.isEmpty()) // sweep.abort_on_fail ended the point once a gated SLO was lost
-                pf.add(String.format(Locale.ROOT, "stopped early at %.1fs (sweep.abort_on_fail: %s)", p.raw().path("stopped_at_s").asDouble(), stoppedEarly));
+                pf.add(String.format(Locale.ROOT, "stopped early at %.1fs (sweep.abort_on_fail; why: point.json stopped_early)", p.raw().path("stopped_at_s").asDouble()));
             PointState state = !pf.isEmpty() ? PointState.FAIL : !pfind.isEmpty() ? PointState.FINDING : PointState.PASS;
             pvs.add(new PointVerdict(p.id(), state, pf, pfind, checkFailed));
             if (!pf.isEmpty()) failures.add(p.label() + ": " + String.join(", ", pf));
