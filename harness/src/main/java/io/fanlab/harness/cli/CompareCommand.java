@@ -21,9 +21,13 @@ import picocli.CommandLine.Parameters;
         description = {"Compare a run with a baseline run, point by point (design x width): throughput (higher is better), p50, p99, p99.9 response",
                 "and error rate (lower is better). With repeats on both sides a change counts when its 95%% bootstrap interval excludes zero",
                 "and it exceeds the tolerance; with one repeat, when it exceeds the tolerance. Tolerances: the candidate scenario's compare:,",
-                "then --tolerance. Writes compare.html and compare.json into the candidate run directory (or --out)."},
+                "then --tolerance. Where the machine changed under a point (the CPU other processes left in its window changed by more than",
+                "10% of itself, or the harness floor by more than 4x and 1 ms), a change is marked inconclusive instead.",
+                "Writes compare.html and compare.json into the candidate run directory (or --out)."},
         footerHeading = "%nExit codes:%n", footer = {"  0  no metric regressed", "  1  a metric regressed", "  2  bad input (a folder is not a run directory, a bad --tolerance)",
-                "  3  the comparison could not be written"})
+                "  3  the comparison could not be written",
+                "  4  inconclusive, nothing regressed: a metric moved beyond noise where the machine changed under the point, or a point had",
+                "     no completed valid repeat on a side"})
 final class CompareCommand implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @Parameters(index = "0", paramLabel = "RUN_DIR", description = "the candidate run directory") Path candidate;
@@ -47,7 +51,7 @@ final class CompareCommand implements Callable<Integer> {
         CompareFiles.Output o = CompareFiles.write(baseline, candidate, overrides, out);
         print(spec.commandLine().getOut(), o.comparison());
         spec.commandLine().getOut().println("compare: " + o.html());
-        return o.comparison().regressed() ? ExitCodes.SLO_FAILED : ExitCodes.OK;
+        return o.comparison().regressed() ? ExitCodes.SLO_FAILED : o.comparison().inconclusive() ? ExitCodes.INCONCLUSIVE : ExitCodes.OK;
     }
 
     /** The console form: one line per row that is not within noise, then the summary. */
@@ -56,7 +60,8 @@ final class CompareCommand implements Callable<Integer> {
             if (r.mark() == Comparison.Mark.WITHIN_NOISE) continue;
             if (r.mark() == Comparison.Mark.NOT_COMPARED) {
                 o.printf(Locale.ROOT, "%-10s %-14s w=%-4d %-10s (%s)%n", "NOT-COMPARED", r.design(), r.width(), r.metric().key(),
-                        "offered-limited".equals(r.method()) ? "open load kept up with the offered rate on both sides: throughput is the load" : "no data");
+                        "offered-limited".equals(r.method()) ? "open load kept up with the offered rate on both sides: throughput is the load"
+                                : Comparison.NO_VALID_REPEAT.equals(r.method()) ? "no completed valid repeat on a side" : "no data");
                 continue;
             }
             o.printf(Locale.ROOT, "%-10s %-14s w=%-4d %-10s %12s -> %-12s %8s  (tolerance %s)%n", r.mark().key().toUpperCase(Locale.ROOT),
@@ -65,7 +70,7 @@ final class CompareCommand implements Callable<Integer> {
                     Double.isInfinite(r.tolerance()) ? "off" : String.format(Locale.ROOT, r.metric().absolute() ? "%.2fpt" : "%.0f%%", r.tolerance() * 100));
         }
         c.notes().forEach(n -> o.println("note: " + n));
-        o.println((c.regressed() ? "REGRESSED: " : "no regression: ") + c.summary() + " (" + c.candidateId() + " vs baseline " + c.baselineId() + ")");
+        o.println((c.regressed() ? "REGRESSED: " : c.inconclusive() ? "inconclusive: " : "no regression: ") + c.summary() + " (" + c.candidateId() + " vs baseline " + c.baselineId() + ")");
     }
 
     private static String fmt(Metric m, double v) {

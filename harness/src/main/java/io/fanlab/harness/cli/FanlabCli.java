@@ -335,7 +335,10 @@ public final class FanlabCli implements Callable<Integer> {
     }
 
     @Command(name = "report", mixinStandardHelpOptions = true, versionProvider = Version.class,
-            description = "Re-render report.html, junit.xml and the analysis and verdict of a run directory, offline.")
+            description = {"Re-render report.html, junit.xml and the analysis and verdict of a run directory, offline.",
+                    "The exit code is the run's verdict, the one 'fanlab run' exited with (a partial or killed run: 3)."},
+            footerHeading = "%nExit codes:%n", footer = {"  0  pass", "  1  a gated SLO or a check failed", "  2  bad input: not a run directory",
+                    "  3  the run failed (a point crashed or was aborted, the run did not finish: partial or killed), or the report could not be written"})
     static final class Report implements Callable<Integer> {
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
         @Parameters(index = "0", paramLabel = "RUN_DIR", description = "a run directory written by 'fanlab run'") Path dir;
@@ -343,11 +346,16 @@ public final class FanlabCli implements Callable<Integer> {
         @Override public Integer call() throws IOException {
             if (!Files.isRegularFile(dir.resolve("results.json")))
                 throw new BadInput(List.of(dir + ": no results.json (expected: a run directory written by 'fanlab run')"));
+            try {
+                io.fanlab.reports.run.RunDirectory.read(dir);
+            } catch (IOException e) { // unreadable records are bad input; a report that cannot be written is a failure (3)
+                throw new BadInput(List.of(dir + ": unreadable run directory: " + e.getMessage() + " (expected: a run directory written by 'fanlab run')"));
+            }
             ReportOutput r = ReportGenerator.generate(dir);
             spec.commandLine().getOut().println("report: " + r.reportHtml());
             r.summary().forEach(spec.commandLine().getOut()::println);
-            spec.commandLine().getOut().println("verdict: " + r.verdict().headline() + " (the run's exit code was " + r.verdict().exitCode() + ")");
-            return ExitCodes.OK;
+            spec.commandLine().getOut().println("verdict: " + r.verdict().headline() + " -> exit " + r.verdict().exitCode());
+            return r.verdict().exitCode();
         }
     }
 

@@ -69,7 +69,8 @@ import picocli.CommandLine.Parameters;
                 "flags no regression, appends nothing to the history and exits 3."},
         footerHeading = "%nExit codes:%n", footer = {"  0  every scenario passed and none regressed", "  1  a gated SLO, a check or a regression failed",
                 "  2  bad input: a scenario or the suite file is invalid; nothing was run", "  3  a run failed (a point crashed or was aborted)",
-                "  3  this machine cannot measure now (the self-test failed): no regression is flagged, whatever the comparisons say"})
+                "  3  this machine cannot measure now (the self-test failed): no regression is flagged, whatever the comparisons say",
+                "  3  a comparison is inconclusive (the machine changed under the points that moved) and nothing else failed"})
 final class NightlyCommand implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @Parameters(index = "0", paramLabel = "SUITE", description = "a folder of scenario files, or a suite file") Path suite;
@@ -191,7 +192,8 @@ final class NightlyCommand implements Callable<Integer> {
         Map<String, String> cases = new LinkedHashMap<>();
         for (NightlyIndexWriter.Entry en : entries) {
             if (en.comparison() != null)
-                cases.put(en.scenario() + ": no regression vs baseline", en.comparison().regressed() ? "regressed: " + en.comparison().summary() : null);
+                cases.put(en.scenario() + ": no regression vs baseline", en.comparison().regressed() ? "regressed: " + en.comparison().summary()
+                        : en.comparison().inconclusive() ? "machine changed: inconclusive: " + en.comparison().summary() : null);
             cases.put(en.scenario() + ": run exit code", en.exitCode() == 0 ? null : "exit " + en.exitCode() + (en.verdict() == null ? "" : ": " + en.verdict().headline()));
         }
         if (selfTest != null) cases.put("self-test: this machine can measure now", cannotMeasure.isEmpty() ? null : CANNOT_MEASURE + ": " + String.join("; ", cannotMeasure));
@@ -206,7 +208,9 @@ final class NightlyCommand implements Callable<Integer> {
 
         boolean runFailed = !cannotMeasure.isEmpty() || entries.stream().anyMatch(en -> en.exitCode() == ExitCodes.RUN_FAILED);
         boolean failed = entries.stream().anyMatch(en -> en.exitCode() != ExitCodes.OK || (en.comparison() != null && en.comparison().regressed()));
-        int exit = runFailed ? ExitCodes.RUN_FAILED : failed ? ExitCodes.SLO_FAILED : ExitCodes.OK;
+        // a comparison whose changes fall where the machine changed cannot pass the nightly: like a machine that cannot measure, 3
+        boolean inconclusive = entries.stream().anyMatch(en -> en.comparison() != null && en.comparison().inconclusive());
+        int exit = runFailed ? ExitCodes.RUN_FAILED : failed ? ExitCodes.SLO_FAILED : inconclusive ? ExitCodes.RUN_FAILED : ExitCodes.OK;
         ObjectNode summary = JSON.createObjectNode();
         summary.put("format_version", 1).put("nightly", id).put("suite", suiteName).put("exit_code", exit)
                 .put("history", hist.toString()).put("baseline", baseline == null ? null : baseline.toString());
@@ -230,7 +234,8 @@ final class NightlyCommand implements Callable<Integer> {
             ArrayNode flags = x.putArray("change_points");
             for (NightlyIndexWriter.Flag f : NightlyIndexWriter.flags(en, h.entries())) flags.add(f.describe());
             o.printf("  %-20s exit %d  %s  %s%n", en.scenario(), en.exitCode(), en.verdict() == null ? "(no verdict)" : en.verdict().headline(),
-                    en.comparison() == null ? "[" + en.compareNote() + "]" : "[" + (en.comparison().regressed() ? "REGRESSED: " : "vs baseline: ") + en.comparison().summary() + "]");
+                    en.comparison() == null ? "[" + en.compareNote() + "]" : "[" + (en.comparison().regressed() ? "REGRESSED: "
+                            : en.comparison().inconclusive() ? "INCONCLUSIVE (machine changed): " : "vs baseline: ") + en.comparison().summary() + "]");
             for (JsonNode f : flags) o.println("    change point: " + f.asText());
         }
         if (!cannotMeasure.isEmpty()) o.println(CANNOT_MEASURE + ": " + String.join("; ", cannotMeasure) + " (no regression flagged; exit 3)");

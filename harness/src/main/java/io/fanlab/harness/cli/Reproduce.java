@@ -31,7 +31,8 @@ import picocli.CommandLine.Parameters;
  * {@code compare.html} and {@code compare.json} written into the new run directory): the figures agree when no row
  * is marked regressed or improved. A change in either direction is a failure to reproduce.
  *
- * <p>Exit codes: 0 the figures agree within noise; 1 they do not; 2 bad input (nothing was run); 3 the rerun failed
+ * <p>Exit codes: 0 the figures agree within noise; 1 they do not where the machine held still; 4 they moved only where
+ * the machine changed under the point ({@link io.fanlab.reports.compare.MachineCheck}): inconclusive; 2 bad input (nothing was run); 3 the rerun failed
  * (a point crashed or was aborted, or it left no results.json), so there was nothing to compare. The rerun's own SLO
  * verdict does not decide the exit code: a run that missed its SLO and a reproduction that misses it the same way agree.
  */
@@ -41,7 +42,9 @@ import picocli.CommandLine.Parameters;
                 "whether the figures agree within noise: no metric regressed or improved."},
         footerHeading = "%nExit codes:%n", footer = {"  0  reproduced: the figures agree within noise", "  1  did not reproduce: a metric regressed or improved",
                 "  2  bad input (not a run directory, a bad --tolerance); nothing was run",
-                "  3  the rerun failed (a point crashed or was aborted, no results.json): nothing to compare"})
+                "  3  the rerun failed (a point crashed or was aborted, no results.json): nothing to compare",
+                "  4  inconclusive: figures moved only where the machine under the point changed (other processes' CPU, harness floor),",
+                "     or a point had no completed valid repeat on a side; none moved where the machine held still"})
 final class Reproduce implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @Parameters(index = "0", paramLabel = "RUN_DIR") Path dir;
@@ -98,6 +101,11 @@ final class Reproduce implements Callable<Integer> {
         CompareCommand.print(o, c);
         o.println("compare: " + cmp.html() + " (the same as: fanlab compare " + target + " --baseline " + dir + ")");
         List<String> moved = disagreements(c);
+        if (moved.isEmpty() && c.inconclusive()) {
+            o.println("inconclusive: " + String.join("; ", inconclusive(c))
+                    + " (the figures cannot say whether the run reproduces; rerun on a quiet machine)");
+            return ExitCodes.INCONCLUSIVE;
+        }
         if (moved.isEmpty()) {
             o.println("reproduced: the figures agree within noise (" + c.summary() + ")");
             return ExitCodes.OK;
@@ -114,6 +122,23 @@ final class Reproduce implements Callable<Integer> {
             String change = Double.isNaN(r.change()) ? "" : String.format(java.util.Locale.ROOT, r.metric().absolute() ? " (%+.2fpt)" : " (%+.1f%%)", r.change() * 100);
             out.add(r.design() + " w=" + r.width() + " " + r.metric().key() + " " + r.mark().key() + change);
         }
+        return out;
+    }
+
+    /**
+     * Why the comparison is inconclusive: {@code "engine w=2 throughput (-31.0%) moved where the machine changed"} per
+     * row, {@code "engine w=8: no completed valid repeat on a side"} per point.
+     */
+    static List<String> inconclusive(Comparison c) {
+        List<String> out = new ArrayList<>();
+        java.util.Set<String> invalid = new java.util.LinkedHashSet<>();
+        for (Comparison.Row r : c.rows()) {
+            if (Comparison.NO_VALID_REPEAT.equals(r.method())) invalid.add(r.design() + " w=" + r.width() + ": no completed valid repeat on a side");
+            if (r.mark() != Comparison.Mark.INCONCLUSIVE) continue;
+            String change = Double.isNaN(r.change()) ? "" : String.format(java.util.Locale.ROOT, r.metric().absolute() ? " (%+.2fpt)" : " (%+.1f%%)", r.change() * 100);
+            out.add(r.design() + " w=" + r.width() + " " + r.metric().key() + change + " moved where the machine changed");
+        }
+        out.addAll(invalid);
         return out;
     }
 

@@ -112,7 +112,7 @@ public final class PointRunner {
             names.add(s.name());
         }
         long phaseWarm = scenario.phases().warmup().toNanos();
-        long phaseMeasure = scenario.phases().measured().toNanos(); // cut short by a cancel placed inside the window
+        long phaseMeasure = scenario.phases().measured().toNanos(); // cut short by a cancel placed inside the window, or an early stop
         long phaseCool = scenario.phases().cooldown().toNanos();
         long cancelOffset = scenario.phases().cancel().offset(scenario.phases()).toNanos();
         boolean cancelWhenDrained = scenario.phases().cancel() instanceof CancelAt.AfterCooldown;
@@ -173,9 +173,16 @@ public final class PointRunner {
 
         double rowOffsetS = req.pointStartEpochMs() == 0 ? 0 : (runStartEpochMs - req.pointStartEpochMs()) / 1000.0;
         Sampler sampler = new Sampler(running, sink, window, runStart, rowOffsetS, totalS, progress, req.id());
+        java.util.concurrent.atomic.AtomicReference<LoadDriver> driverRef = new java.util.concurrent.atomic.AtomicReference<>();
+        String[] stopped = new String[1]; // the early stop's reason; written by the sampler thread, read after it is joined
+        long[] stoppedAt = new long[1];
+        if (scenario.sweep().abortOnFail() && EarlyStop.gates(scenario.gate(), req.width()) && EarlyStop.boundedLoad(scenario))
+            sampler.watch(earlyStop(sink, runStart, window, Math.min(phaseWarm + scenario.phases().measure().toNanos(), cancelOffset),
+                    driverRef, stopped, stoppedAt));
         Thread samplerThread = Thread.ofPlatform().name("fanlab-sampler").daemon().start(sampler);
         var faults = env.startFaults(scenario.faults(), runStart, events, req.id(), onAbort);
         LoadDriver driver = LoadDriver.create(scenario, env.stream(), runStart, k, sink, running);
+        driverRef.set(driver);
         sink.onTerminal(driver::completed);
         driver.flagFreeWorkerBelow(specs.get(0).width());
         OtherCpu.Snapshot[] cpu = new OtherCpu.Snapshot[2]; // machine CPU at the window's start and end
@@ -197,6 +204,14 @@ public final class PointRunner {
             gen = driver.statsSoFar();
         }
         cpu[1] = OtherCpu.snapshot();
+        String stoppedEarly;
+        synchronized (stopped) {
+            stoppedEarly = stopped[0];
+        }
+        if (stoppedEarly != null) { // the window ends where the load stopped
+            phaseMeasure = Math.max(1, Math.min(phaseMeasure, runStart + stoppedAt[0] - window[0]));
+            events.event("early_stop", req.id(), Map.of("point_t_s", stoppedAt[0] / 1e9, "reason", stoppedEarly));
+        }
         // ---- the cancel: after the drain (default), or at its place on the timeline. When the load ran up to that
         // place (end_of_measure, or a time inside the window) it comes first, before anything else can let the items
         // in flight drain: short items finish within the few ms an event write takes.
@@ -317,7 +332,8 @@ public final class PointRunner {
                 router.counts().stream().map(c -> new PointResult.GraphNode(c.node(), c.kind(), c.exits(), c.passes())).toList(),
                 !sink.hasLosers() ? null : new PointResult.Losers(sink.losersCancelled(), sink.losersFinished(),
                         summary(sink.loserAfterDecision().flipInterval())),
-                handoff.getTotalCount() == 0 ? null : summary(handoff));
+                handoff.getTotalCount() == 0 ? null : summary(handoff),
+                stoppedEarly, stoppedEarly == null ? null : round3(stoppedAt[0] / 1e9));
         Map<SloSpec.Metric, Histogram> exact = new LinkedHashMap<>();
         exact.put(SloSpec.Metric.RESPONSE, resp);
         exact.put(SloSpec.Metric.SERVICE, svc);
@@ -327,6 +343,42 @@ public final class PointRunner {
             return h == null || h.getTotalCount() == 0 ? null : h.getValueAtPercentile(p) / 1000.0;
         });
         return withSlos(draft, slos);
+    }
+
+    /**
+     * The sampler's {@link EarlyStop} watch: counts the window's items above each watched latency bound as the
+     * response intervals arrive, and on the first SLO already lost records why and when and stops the load (the
+     * generator returns, the window ends there and the point goes on to its drain and cancel).
+     */
+    private Sampler.Watch earlyStop(CompletionSink sink, long runStart, long[] window, long loadEndOffset,
+                                    java.util.concurrent.atomic.AtomicReference<LoadDriver> driver, String[] stopped, long[] stoppedAt) {
+        List<SloSpec.Latency> watched = EarlyStop.watched(scenario.slos());
+        long[] over = new long[watched.size()];
+        int[] seen = new int[1];
+        Object rate = InProcessPointExecutor.loadInfo(scenario).get("offered_rate");
+        double itemRate = rate == null ? Double.NaN : ((Number) rate).doubleValue(); // items per second: fan-out included
+        return (now, intervals) -> {
+            for (; seen[0] < intervals.size(); seen[0]++) {
+                Histogram h = intervals.get(seen[0]);
+                for (int i = 0; i < watched.size(); i++)
+                    over[i] += h.getTotalCount() - h.getCountBetweenValues(0, watched.get(i).max().toNanos() / 1000);
+            }
+            synchronized (stopped) {
+                if (stopped[0] != null || now - window[1] >= 0) return;
+                long errors = sink.of(Outcome.FAILED) + sink.of(Outcome.TIMED_OUT) + sink.of(Outcome.DEAD_LETTERED);
+                String why = EarlyStop.lost(scenario.slos(), new EarlyStop.Snapshot(now - runStart, window[0] - runStart, window[1] - runStart,
+                        loadEndOffset, sink.submitted(), errors, sink.windowOffered(), itemRate, over.clone()));
+                if (why == null) return;
+                stopped[0] = why;
+                stoppedAt[0] = now - runStart;
+            }
+            LoadDriver d = driver.get();
+            try {
+                if (d != null) d.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
     }
 
     /** Per stage over the window: items and busy share per worker, skew (max / mean items) and the hottest worker. */
@@ -379,7 +431,7 @@ public final class PointRunner {
                 p.leakedThreadNames(), p.cancelMs(), p.generator(), p.valid(), p.warnings(), slos, p.erlangC(), p.counters(),
                 p.validity(), p.selfTest(),
                 p.unfinished(), p.requests(), p.cancellation(), p.reorderDepth(), p.workers(), p.topKeys(), p.deadLettersWritten(), p.capture(), p.graph(),
-                p.losers(), p.handoffMs());
+                p.losers(), p.handoffMs(), p.stoppedEarly(), p.stoppedAtS());
     }
 
     static PointResult.Latency summary(Histogram h) { return summary(h, 0); }

@@ -62,6 +62,15 @@ final class Sampler implements Runnable {
 
     void stop() { stop = true; }
 
+    /** Called on the sampler thread after each response flip, with the response population's intervals so far. */
+    @FunctionalInterface
+    interface Watch { void afterInterval(long now, List<Histogram> responseIntervals); }
+
+    private volatile Watch watch;
+
+    /** Sets the watch ({@link EarlyStop}) the sampler calls once per interval; before the sampler thread starts. */
+    void watch(Watch w) { this.watch = w; }
+
     @Override public void run() {
         long next = runStart + PointRunner.SAMPLE_NANOS;
         int n = 0;
@@ -98,6 +107,8 @@ final class Sampler implements Runnable {
                 h.setEndTimeStamp((now - runStart) / 1_000_000);
                 intervals.add(h);
                 flipResponse(now);
+                Watch w = watch;
+                if (w != null) w.afterInterval(now, responseIntervals);
                 double dt = (now - lastInterval) / 1e9;
                 long[] counts = new long[Outcome.values().length];
                 for (Outcome o : Outcome.values()) counts[o.ordinal()] = t.of(o);

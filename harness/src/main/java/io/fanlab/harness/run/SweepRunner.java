@@ -83,6 +83,8 @@ public final class SweepRunner {
             done.add(r);
             run.events().event("point_end", req.id(), Map.of("status", r.status(), "throughput", r.throughput()));
             out.println(summaryLine(req, r));
+            if (r.stoppedEarly() != null)
+                out.printf(Locale.ROOT, "fanlab: sweep.abort_on_fail: %s stopped early at %.1fs: %s%n", req.id(), r.stoppedAtS(), r.stoppedEarly());
             String check = checkLine(r);
             if (check != null) out.println(check);
             String lost = scenario.sweep().abortOnFail() ? lostBy(r) : null;

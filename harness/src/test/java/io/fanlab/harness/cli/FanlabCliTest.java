@@ -151,6 +151,21 @@ class FanlabCliTest {
         Result e = cli("run", every.toString(), "--in-process", "--run-dir", tmp.resolve("run-tight-every").toString(), "--no-report");
         assertThat(e.code()).as(e.out() + e.err()).isEqualTo(ExitCodes.SLO_FAILED);
         assertThat(e.out()).contains("FAIL (p99 response <= 0.001ms");
+        // 'fanlab report' exits with the same verdict
+        Result rep = cli("report", tmp.resolve("run-tight-every").toString());
+        assertThat(rep.code()).as(rep.out() + rep.err()).isEqualTo(ExitCodes.SLO_FAILED);
+        assertThat(rep.out()).contains("verdict: FAIL").contains("-> exit 1");
+    }
+
+    @Test
+    void reportOfUnreadableRecordsIsBadInput() throws Exception {
+        Path dir = tmp.resolve("run-garbage");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("results.json"), "{not json");
+        Result r = cli("report", dir.toString());
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(r.err()).contains("run-garbage").contains("expected: a run directory").doesNotContain("Exception in");
+        assertThat(cli("report", tmp.resolve("no-such-run").toString()).code()).isEqualTo(ExitCodes.BAD_INPUT);
     }
 
     @Test
@@ -221,6 +236,8 @@ class FanlabCliTest {
         assertThat(results.path("points").get(0).path("status").asText()).isEqualTo("aborted");
         assertThat(dir.resolve("events.jsonl")).content().contains("\"fault_start\"").contains("\"abort\"");
         assertThat(dir.resolve("report.html")).exists();
+        // a partial run re-rendered offline exits 3 too, not 0
+        assertThat(cli("report", dir.toString()).code()).isEqualTo(ExitCodes.RUN_FAILED);
     }
 
     @Test

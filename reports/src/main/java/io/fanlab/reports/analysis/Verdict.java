@@ -28,6 +28,8 @@ import io.fanlab.reports.run.RunRecord;
  *   <li><b>Checks</b> gate every completed point: it is valid (the load generator kept up), it conserved items
  *       ({@code conservation_ok}), it leaked no thread ({@code leaked_threads == 0}), whether or not the scenario
  *       lists {@code nothing_lost} or {@code no_leaked_threads} as SLOs.</li>
+ *   <li>A point that {@code sweep.abort_on_fail} ended early ({@code stopped_early}: a gated SLO was already lost)
+ *       fails, saying when it stopped.</li>
  *   <li><b>SLOs</b> gate the points the {@link Gate} names; a missed SLO elsewhere is a <em>finding</em> (shown in
  *       red, not a failure). With the default gate each design must also have a recommended width.</li>
  * </ol>
@@ -173,6 +175,10 @@ public record Verdict(Outcome outcome, Gate gate, List<PointVerdict> points, Lis
                     pfind.add(name);
                 }
             }
+            String stoppedEarly = p.result().stoppedEarly();
+            if (stoppedEarly != null && !stoppedEarly.isEmpty()) // sweep.abort_on_fail ended the point once a gated SLO was lost
+                pf.add(String.format(Locale.ROOT, "stopped early at %.1fs (sweep.abort_on_fail; why: point.json stopped_early)",
+                        PointRecord.orNaN(p.result().stoppedAtS())));
             PointState state = !pf.isEmpty() ? PointState.FAIL : !pfind.isEmpty() ? PointState.FINDING : PointState.PASS;
             pvs.add(new PointVerdict(p.id(), state, pf, pfind, checkFailed));
             if (!pf.isEmpty()) failures.add(p.label() + ": " + String.join(", ", pf));

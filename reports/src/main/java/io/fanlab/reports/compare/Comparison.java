@@ -31,7 +31,9 @@ public record Comparison(String baselineId, String candidateId, String baselineR
     }
 
     public enum Mark {
-        REGRESSED, IMPROVED, WITHIN_NOISE, NOT_COMPARED;
+        REGRESSED, IMPROVED, WITHIN_NOISE, NOT_COMPARED,
+        /** Moved beyond noise, but the machine changed under it ({@link MachineCheck}): neither regressed nor improved. */
+        INCONCLUSIVE;
 
         /** {@code "regressed"}, {@code "within_noise"}, ... */
         public String key() {
@@ -53,7 +55,8 @@ public record Comparison(String baselineId, String candidateId, String baselineR
      *                      {@link Metric#absolute()} metrics; positive = the number went up (good for throughput)
      * @param lo            lower end of the 95% bootstrap interval of {@code change}, or NaN without repeats
      * @param hi            upper end, or NaN
-     * @param method        {@code "bootstrap"} (both sides have at least two repeats) or {@code "tolerance"}
+     * @param method        {@code "bootstrap"} (both sides have at least two repeats), {@code "tolerance"},
+     *                      {@code "offered-limited"}, {@code "none"} (no finite value) or {@link #NO_VALID_REPEAT}
      * @param tolerance     the tolerance applied (+Infinity: off)
      * @param mark          the verdict
      */
@@ -71,6 +74,18 @@ public record Comparison(String baselineId, String candidateId, String baselineR
         return rows.stream().anyMatch(r -> r.mark() == Mark.REGRESSED);
     }
 
+    /** {@link Row#method()} of the rows of a point measured on both sides but without a completed valid repeat on one. */
+    public static final String NO_VALID_REPEAT = "no-valid-repeat";
+
+    /**
+     * True when nothing regressed but the comparison cannot vouch for the candidate either: a row moved beyond noise
+     * where the machine changed ({@link MachineCheck}), or a point measured on both sides had no completed valid
+     * repeat on one (an invalid point says nothing). {@code fanlab compare} and {@code fanlab reproduce} exit 4.
+     */
+    public boolean inconclusive() {
+        return !regressed() && (count(Mark.INCONCLUSIVE) > 0 || rows.stream().anyMatch(r -> NO_VALID_REPEAT.equals(r.method())));
+    }
+
     public long count(Mark m) {
         return rows.stream().filter(r -> r.mark() == m).count();
     }
@@ -78,7 +93,8 @@ public record Comparison(String baselineId, String candidateId, String baselineR
     /** {@code "2 regressed, 1 improved, 25 within noise"}. */
     public String summary() {
         return String.format(Locale.ROOT, "%d regressed, %d improved, %d within noise%s", count(Mark.REGRESSED), count(Mark.IMPROVED),
-            count(Mark.WITHIN_NOISE), count(Mark.NOT_COMPARED) == 0 ? "" : ", " + count(Mark.NOT_COMPARED) + " not compared");
+            count(Mark.WITHIN_NOISE), count(Mark.NOT_COMPARED) == 0 ? "" : ", " + count(Mark.NOT_COMPARED) + " not compared")
+            + (count(Mark.INCONCLUSIVE) == 0 ? "" : ", " + count(Mark.INCONCLUSIVE) + " inconclusive (machine changed)");
     }
 
     /** compare.json: {@code {"baseline","candidate",...,"regressed":bool,"tolerances":{..},"rows":[..],"notes":[..]}}. */
@@ -90,6 +106,7 @@ public record Comparison(String baselineId, String candidateId, String baselineR
         o.put("baseline_revision", baselineRevision);
         o.put("candidate_revision", candidateRevision);
         o.put("regressed", regressed());
+        o.put("inconclusive", inconclusive());
         o.put("summary", summary());
         ObjectNode t = o.putObject("tolerances");
         tolerances.byMetric().forEach((m, v) -> num(t, m.key(), v));

@@ -34,6 +34,9 @@ import io.fanlab.reports.run.RunRecord;
  *       below minus the tolerance, else within noise. The defaults ({@link Metric#defaultTolerance()}) were set
  *       from repeated identical runs on a busy 2-core machine (README, "Nightly in CI").</li>
  * </ul>
+ * Where the machine changed under a point ({@link MachineCheck}: other processes' CPU in the point's window, or the
+ * run's harness floor), a row that moved beyond noise is marked {@link Comparison.Mark#INCONCLUSIVE}, not regressed
+ * or improved: the figures cannot say whether the code or the machine moved.
  * Under open load, throughput is not compared when both sides kept up with the offered rate ({@link #offeredLimited}):
  * it is the load, not the design. Points on one side only, or without a valid repeat on a side, are listed in the
  * notes and not compared; they are
@@ -61,6 +64,8 @@ public final class RunComparison {
         LinkedHashSet<String> designs = new LinkedHashSet<>(baseline.designs());
         designs.addAll(candidate.designs());
         List<Comparison.Row> rows = new ArrayList<>();
+        String runMachine = MachineCheck.runChanged(baseline, candidate);
+        if (runMachine != null) notes.add("machine changed: " + runMachine + "; changes beyond noise are inconclusive");
         for (String design : designs) {
             TreeSet<Integer> widths = new TreeSet<>();
             baseline.points().stream().filter(p -> p.design().equals(design)).forEach(p -> widths.add(p.width()));
@@ -77,8 +82,14 @@ public final class RunComparison {
                 List<PointRecord> c = cand.getOrDefault(key, List.of());
                 if (b.isEmpty() || c.isEmpty()) {
                     notes.add(key + ": no completed valid repeat in the " + (b.isEmpty() ? (c.isEmpty() ? "baseline or the candidate" : "baseline") : "candidate") + "; not compared");
+                    // a row per metric, so the page and the verdict show the point was measured on both sides and could not be judged
+                    for (Metric m : Metric.values())
+                        rows.add(new Comparison.Row(design, w, m, List.of(), List.of(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                            Comparison.NO_VALID_REPEAT, tolerances.of(m), Comparison.Mark.NOT_COMPARED));
                     continue;
                 }
+                String machine = runMachine != null ? runMachine : MachineCheck.pointChanged(b, c);
+                List<String> inconclusive = new ArrayList<>();
                 for (Metric m : Metric.values()) {
                     if (m == Metric.THROUGHPUT && offeredLimited(b) && offeredLimited(c)) {
                         // open load the design kept up with: throughput is the offered rate on both sides, not a design figure
@@ -86,8 +97,16 @@ public final class RunComparison {
                             Double.NaN, Double.NaN, "offered-limited", tolerances.of(m), Comparison.Mark.NOT_COMPARED));
                         continue;
                     }
-                    rows.add(row(design, w, m, values(b, m), values(c, m), tolerances.of(m)));
+                    Comparison.Row r = row(design, w, m, values(b, m), values(c, m), tolerances.of(m));
+                    if (machine != null && (r.mark() == Comparison.Mark.REGRESSED || r.mark() == Comparison.Mark.IMPROVED)) {
+                        inconclusive.add(m.key() + " " + r.mark().key());
+                        r = new Comparison.Row(r.design(), r.width(), r.metric(), r.baseline(), r.candidate(), r.baselineMean(), r.candidateMean(),
+                            r.change(), r.lo(), r.hi(), r.method(), r.tolerance(), Comparison.Mark.INCONCLUSIVE);
+                    }
+                    rows.add(r);
                 }
+                if (!inconclusive.isEmpty() && runMachine == null)
+                    notes.add(key + ": machine changed (" + machine + "): " + String.join(", ", inconclusive) + " marked inconclusive");
             }
         }
         Analysis ab = SweepAnalysis.analyse(baseline);

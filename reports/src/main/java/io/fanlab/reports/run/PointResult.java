@@ -17,7 +17,7 @@ public record PointResult(
         Validity validity, SelfTest selfTest,
         long unfinished, Requests requests, Cancellation cancellation, Reorder reorderDepth, List<Workers> workers,
         List<KeyCount> topKeys, long deadLettersWritten, Capture capture, List<GraphNode> graph, Losers losers,
-        Latency handoffMs) {
+        Latency handoffMs, String stoppedEarly, Double stoppedAtS) {
 
     /** A point without graph figures (a linear pipeline, or a record written before routes and loops). */
     public PointResult(
@@ -34,7 +34,7 @@ public record PointResult(
                 deadLettered, throughput, intendedRate, achievedRate, responseMs, serviceMs, requestMs, stages, little,
                 conservationOk, leakedThreads, leakedThreadNames, cancelMs, generator, valid, warnings, slos, erlangC, counters,
                 validity, selfTest, unfinished, requests, cancellation, reorderDepth, workers, topKeys, deadLettersWritten,
-                capture, List.of(), null, null);
+                capture, List.of(), null, null, null, null);
     }
 
     /**
@@ -260,6 +260,6 @@ public record PointResult(
         return new PointResult(id, design, width, repeat, status, error, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, 0,
                 null, null, null, List.of(), null, false, 0, List.of(), null, null, false, List.of(status + ": " + error),
                 List.of(), null, null, null, null,
-                0, null, null, null, List.of(), List.of(), 0, null, List.of(), null, null);
+                0, null, null, null, List.of(), List.of(), 0, null, List.of(), null, null, null, null);
     }
 }
