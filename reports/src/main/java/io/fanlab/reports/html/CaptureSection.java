@@ -46,9 +46,9 @@ final class CaptureSection {
      * measures it): a figure of the default on the reference machine, not of this run, which ran either with capture
      * or without it. Change it with the measurement.
      */
-    static final String DEFAULT_CAPTURE_COST = "The default capture (JFR with fanlab's settings + async-profiler cpu at 20 ms) cost 2.0%"
-            + " of items per CPU-second (95% interval 0.2% to 3.9%; 38 paired rounds on a shared 2-vCPU machine at load average ~25,"
-            + " where the previous default, cpu at 10 ms beside JFR's own sampler, cost 8.6%); its throughput cost was within that"
+    static final String DEFAULT_CAPTURE_COST = "The default capture (JFR with fanlab's settings + async-profiler cpu at 20 ms) cost 2.2%"
+            + " of items per CPU-second (95% interval 0.8% to 3.6%; 50 paired rounds on a shared 2-vCPU machine at load average 22-36,"
+            + " where the previous default, cpu at 10 ms beside JFR's own sampler, cost 8.4%); its throughput cost was within that"
             + " machine's noise (reports/RESULTS.md, \"Capture overhead\"). Opt out with capture: none or --no-capture.";
 
     private CaptureSection() {}
