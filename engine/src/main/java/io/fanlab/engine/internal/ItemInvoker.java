@@ -44,7 +44,7 @@ public interface ItemInvoker {
      * (one {@code AttemptRunner} per stage, drawing its jitter from {@code random}) applies them.
      */
     static ItemInvoker forStage(StageSpec spec, Work<?, ?> work, java.util.random.RandomGenerator random) {
-        return forStage(spec, work, random, null, null);
+        return forStage(spec, work, random, null, null, () -> { });
     }
 
     /**
@@ -54,11 +54,14 @@ public interface ItemInvoker {
      *
      * @param gate  the stage's start gate, or null (no limit per attempt)
      * @param timer the engine's timer, or null (the runner gets a timer of its own)
+     * @param limitMayHaveChanged run after each attempt returned its permit (and fed the limit a sample)
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    static ItemInvoker forStage(StageSpec spec, Work<?, ?> work, java.util.random.RandomGenerator random, StartGate gate, AttemptTimer timer) {
+    static ItemInvoker forStage(StageSpec spec, Work<?, ?> work, java.util.random.RandomGenerator random, StartGate gate,
+                                AttemptTimer timer, Runnable limitMayHaveChanged) {
         if (AttemptItemInvoker.needed(spec))
-            return new AttemptItemInvoker(spec, (Work) work, random, gate == null ? AttemptPermits.UNLIMITED : gate.attemptPermits(), timer);
+            return new AttemptItemInvoker(spec, (Work) work, random,
+                    gate == null ? AttemptPermits.UNLIMITED : gate.attemptPermits(limitMayHaveChanged), timer);
         return new InlineItemInvoker((Work) work);
     }
 }

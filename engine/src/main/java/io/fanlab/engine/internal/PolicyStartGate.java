@@ -133,9 +133,12 @@ final class PolicyStartGate implements StartGate {
      * permit for the item; every attempt (first, retry, hedge) takes one through the returned permits instead, with
      * the same samples (an attempt's success, timeout or overload failure). Called once, before the stage starts,
      * when the stage runs attempts through an {@code AttemptRunner}. Without a limit: {@link AttemptPermits#UNLIMITED}.
+     *
+     * @param afterRelease run after every attempt's release (the stage reports a limit change from there: an
+     *                     abandoned attempt's sample may land after its item ended)
      */
     @Override
-    public AttemptPermits attemptPermits() {
+    public AttemptPermits attemptPermits(Runnable afterRelease) {
         if (semaphore == null) return AttemptPermits.UNLIMITED;
         limitPerAttempt = true;
         AdaptiveSemaphore sem = semaphore;
@@ -159,6 +162,7 @@ final class PolicyStartGate implements StartGate {
                     }
                     case CANCELLED, NOT_STARTED -> sem.releaseWithoutSample();
                 }
+                afterRelease.run();
             }
 
             @Override public String toString() { return "AttemptPermits[" + sem + "]"; }

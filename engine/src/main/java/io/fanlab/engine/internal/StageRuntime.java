@@ -135,7 +135,7 @@ public final class StageRuntime {
         this.name = spec.name();
         this.gate = StartGate.forStage(spec, pipe.clock, pipe.sleeper, (java.util.function.Function<Object, String>) tenantFn,
                 (java.util.function.ToIntFunction<Object>) weightFn, () -> width);
-        this.invoker = ItemInvoker.forStage(spec, work, pipe.random(), gate, pipe.attemptTimer); // limit per attempt, shared timer
+        this.invoker = ItemInvoker.forStage(spec, work, pipe.random(), gate, pipe.attemptTimer, this::reportLimit); // limit per attempt, shared timer
         this.lastLimit.set(gate.currentLimit());
         this.keyFn = (ToLongFunction<Object>) keyFn;
         this.maxBatch = spec.dispatch() instanceof Dispatch.Batched b ? b.size() : 1;

@@ -41,8 +41,10 @@ public interface StartGate {
      * The stage's concurrency limit per attempt, for an invoker that runs attempts (timeout, retry, hedge): after this
      * call the gate no longer counts items against the limit; every attempt takes a permit instead. Call once,
      * before the stage starts. {@link io.fanlab.engine.resilience.AttemptPermits#UNLIMITED} without a limit.
+     *
+     * @param afterRelease run after each attempt permit is returned (and its sample fed to the limit)
      */
-    default io.fanlab.engine.resilience.AttemptPermits attemptPermits() {
+    default io.fanlab.engine.resilience.AttemptPermits attemptPermits(Runnable afterRelease) {
         return io.fanlab.engine.resilience.AttemptPermits.UNLIMITED;
     }
 
