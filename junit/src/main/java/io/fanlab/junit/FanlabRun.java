@@ -267,7 +267,7 @@ public final class FanlabRun {
         for (String name : s.sweep().designs()) {
             Design d = known.get(name);
             List<String> ignored = Policy.ignored(d.capabilities(), s.pipeline().stream().map(StageConfig::spec).toList());
-            if (!ignored.isEmpty()) refused.add("design " + name + " would ignore " + String.join(", ", ignored) + " (declared: " + d.capabilities() + ")");
+            if (!ignored.isEmpty()) refused.add("design " + name + " would ignore " + String.join(", ", ignored) + " (declared: " + new java.util.TreeSet<>(d.capabilities()) + ")");
         }
         if (!refused.isEmpty()) throw new AssertionFailedError("fanlab: requireCapabilities: " + String.join("; ", refused) + "; nothing was run.");
     }

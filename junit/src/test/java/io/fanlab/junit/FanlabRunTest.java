@@ -95,6 +95,6 @@ class FanlabRunTest {
         assertThatThrownBy(() -> FanlabRun.scenario(ScenarioBuilder.named("caps").openLoad("100/s").stage("w", s -> s.timeout("5ms").sleep("constant", "1ms")))
                 .designs("tpe").requireCapabilities().runDirectory(tmp.resolve("caps")).run())
                 .isInstanceOf(AssertionFailedError.class)
-                .hasMessage("fanlab: requireCapabilities: design tpe would ignore w.timeout (declared: []); nothing was run.");
+                .hasMessage("fanlab: requireCapabilities: design tpe would ignore w.timeout (declared: [GRAPH, CANCEL]); nothing was run.");
     }
 }

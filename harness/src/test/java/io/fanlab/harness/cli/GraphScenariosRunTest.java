@@ -40,6 +40,22 @@ class GraphScenariosRunTest {
     @Test
     void diamondSplitsItemsByTheDeclaredFractionAndEachLeavesOnce() throws Exception {
         for (JsonNode p : run("diamond", "engine,tpe")) diamondClaim(p);
+        // the reports module reads the figures back typed and shows them
+        Path dir = tmp.resolve("diamond");
+        JsonNode first = RunJson.MAPPER.readTree(dir.resolve("results.json").toFile()).path("points").get(0);
+        io.fanlab.reports.run.PointResult typed = RunJson.MAPPER.readValue(
+                dir.resolve("points").resolve(first.path("id").asText()).resolve("point.json").toFile(), io.fanlab.reports.run.PointResult.class);
+        assertThat(typed.graph()).singleElement().satisfies(g -> {
+            assertThat(g.node()).isEqualTo("size");
+            assertThat(g.exits().get("a") + g.exits().get("b")).isEqualTo(first.path("graph").get(0).path("exits").path("a").asLong()
+                    + first.path("graph").get(0).path("exits").path("b").asLong());
+        });
+        io.fanlab.reports.run.RunRecord record = io.fanlab.reports.run.RunDirectory.read(dir);
+        var analysis = io.fanlab.reports.analysis.SweepAnalysis.analyse(record);
+        String html = io.fanlab.reports.html.HtmlReportWriter.render(record, analysis, io.fanlab.reports.analysis.Verdict.of(record, analysis));
+        String table = html.substring(html.indexOf("id=\"graph-table\""));
+        table = table.substring(table.indexOf("<tbody>"), table.indexOf("</tbody>"));
+        assertThat(table).contains(">size<").contains(">route<").contains("a " + first.path("graph").get(0).path("exits").path("a").asLong() + " (");
     }
 
     @Test

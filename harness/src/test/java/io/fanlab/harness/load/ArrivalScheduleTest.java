@@ -172,10 +172,10 @@ class ArrivalScheduleTest {
                 .hasMessage("steps: [] (expected: at least one step)");
         assertThatThrownBy(() -> ArrivalSchedule.of(new Arrival.Steps(List.of(
                 new Arrival.Steps.Step(new Rate(1), Duration.ZERO), new Arrival.Steps.Step(new Rate(1), Duration.ZERO))), 1, NONE))
-                .hasMessage("duration: PT0S (expected: > 0ms)");
+                .hasMessage("duration: 0ms (expected: > 0ms)");
         assertThatThrownBy(() -> ArrivalSchedule.of(new Arrival.Constant(new Rate(1)), 1,
                 List.of(new FaultSpec.LoadSpike(Duration.ofSeconds(-1), Duration.ofSeconds(1), 2))))
-                .hasMessage("at: PT-1S (expected: >= 0ms)");
+                .hasMessage("at: -1s (expected: >= 0ms)");
         assertThatThrownBy(() -> ArrivalSchedule.of(new Arrival.Spike(new Rate(1), -2, Duration.ZERO, Duration.ofSeconds(1)), 1, NONE))
                 .hasMessage("factor: -2.0 (expected: finite >= 0)");
         assertThatThrownBy(() -> new FaultSpec.LoadSpike(Duration.ZERO, Duration.ofSeconds(1), Double.NaN))

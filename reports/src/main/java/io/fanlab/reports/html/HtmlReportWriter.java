@@ -464,6 +464,7 @@ public final class HtmlReportWriter {
             .append(" error rate and, as censored values (at least window end \u2212 intended start), in the response percentiles.</p>\n");
         cancellation(b, run);
         workers(b, run);
+        graph(b, run);
     }
 
     /**
@@ -548,6 +549,37 @@ public final class HtmlReportWriter {
         b.append("</tbody></table></div>\n<p class=\"chart-note\">Over the measured window. Busy: the worker's time not spent waiting")
             .append(" for items, as a share of the window (marked above 90%: saturated). Item skew: the busiest worker's items over the")
             .append(" mean. Top keys: offered keys by count (Space-Saving sketch; counts are upper bounds within the stated error).</p>\n");
+    }
+
+    /** Routes and loops of the pipeline: how items left each (point.json {@code graph}). */
+    private static void graph(StringBuilder b, RunRecord run) {
+        boolean any = false;
+        for (PointRecord p : run.points()) any |= !PointRecord.each(p.result().graph()).isEmpty();
+        if (!any) return;
+        b.append("<h3 id=\"graph\">Routes and loops</h3>\n<div class=\"tablewrap\"><table class=\"sortable\" id=\"graph-table\"><thead><tr>")
+            .append("<th class=\"l\">point</th><th class=\"l\">node</th><th class=\"l\">kind</th><th class=\"l\">exits (share)</th>")
+            .append("<th>items</th><th>passes per item</th></tr></thead><tbody>\n");
+        for (PointRecord p : run.points()) {
+            for (PointResult.GraphNode g : PointRecord.each(p.result().graph())) {
+                long total = 0;
+                for (long e : g.exits().values()) total += e;
+                StringBuilder exits = new StringBuilder();
+                for (java.util.Map.Entry<String, Long> e : g.exits().entrySet()) {
+                    if (exits.length() > 0) exits.append(", ");
+                    exits.append(e.getKey()).append(' ').append(e.getValue());
+                    if (total > 0) exits.append(" (").append(pct(e.getValue() / (double) total)).append(')');
+                }
+                boolean loop = "loop".equals(g.kind());
+                double perItem = loop && total > 0 ? g.passes() / (double) total : Double.NaN;
+                b.append("<tr><td class=\"l\">").append(esc(p.label())).append("</td><td class=\"l\">").append(esc(g.node()))
+                    .append("</td><td class=\"l\">").append(esc(g.kind())).append("</td><td class=\"l\">").append(esc(exits.toString()))
+                    .append("</td><td>").append(total).append("</td><td").append(dv(perItem)).append('>').append(loop ? num(perItem) : "")
+                    .append("</td></tr>\n");
+            }
+        }
+        b.append("</tbody></table></div>\n<p class=\"chart-note\">Over the whole point (warmup, window and cooldown). A route's exits")
+            .append(" are its paths a and b; a loop's are done (the draw said stop) and bound (the item used every allowed round).")
+            .append(" Stages on every path have their own rows in the stage table.</p>\n");
     }
 
     private static void footer(StringBuilder b, RunRecord run) {
