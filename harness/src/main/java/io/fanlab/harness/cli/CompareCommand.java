@@ -35,6 +35,8 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--tolerance", paramLabel = "METRIC=SHARE,...",
             description = "override tolerances, e.g. throughput=0.05,p99=0.3,p999=off (metrics: throughput, p50, p99, p999, error_rate; error_rate in absolute share)")
     String tolerance;
+    @Option(names = "--no-machine-check", description = "judge every change beyond noise as the code's, even where the machine changed under the point"
+            + " (other processes' CPU, harness floor); default: such changes are inconclusive") boolean noMachineCheck;
     @Option(names = "--out", paramLabel = "DIR", description = "folder for compare.html and compare.json (default: the candidate run directory)") Path out;
 
     @Override public Integer call() throws Exception {
@@ -48,7 +50,7 @@ final class CompareCommand implements Callable<Integer> {
             throw new FanlabCli.BadInput(List.of(e.getMessage()));
         }
         if (out != null) Files.createDirectories(out);
-        CompareFiles.Output o = CompareFiles.write(baseline, candidate, overrides, out);
+        CompareFiles.Output o = CompareFiles.write(baseline, candidate, overrides, out, !noMachineCheck);
         print(spec.commandLine().getOut(), o.comparison());
         spec.commandLine().getOut().println("compare: " + o.html());
         return o.comparison().regressed() ? ExitCodes.SLO_FAILED : o.comparison().inconclusive() ? ExitCodes.INCONCLUSIVE : ExitCodes.OK;

@@ -78,6 +78,8 @@ final class NightlyCommand implements Callable<Integer> {
     @Option(names = "--baseline", paramLabel = "DIR", description = "a previous nightly folder to compare with (scenarios missing there are not compared)") Path baseline;
     @Option(names = "--history", paramLabel = "FILE", description = "the JSON-lines history to append to (default: nightly-history.jsonl beside the nightly folder)") Path history;
     @Option(names = "--tolerance", paramLabel = "METRIC=SHARE,...", description = "override every scenario's compare tolerances, as in 'fanlab compare'") String tolerance;
+    @Option(names = "--no-machine-check", description = "judge every change beyond noise as the code's, even where the machine changed under the point"
+            + " (other processes' CPU, harness floor); default: such changes are inconclusive") boolean noMachineCheck;
     @Option(names = "--in-process", description = "run points in this JVM (tests; no isolation)") boolean inProcess;
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -168,7 +170,7 @@ final class NightlyCommand implements Callable<Integer> {
             if (baseRun == null) note = "no baseline";
             else if (!Files.isRegularFile(baseRun.resolve("results.json"))) note = "no baseline for this scenario (" + baseRun + ")";
             else if (run != null) {
-                cmp = CompareFiles.write(baseRun, runDir, overrides, null).comparison();
+                cmp = CompareFiles.write(baseRun, runDir, overrides, null, !noMachineCheck).comparison();
                 if (cannotMeasure.isEmpty()) {
                     o.println("--- vs baseline " + baseRun);
                     CompareCommand.print(o, cmp);

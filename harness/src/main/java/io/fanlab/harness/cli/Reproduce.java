@@ -54,6 +54,8 @@ final class Reproduce implements Callable<Integer> {
     @Option(names = "--no-report", description = "skip report.html and junit.xml") boolean noReport;
     @Option(names = "--tolerance", paramLabel = "METRIC=SHARE,...",
             description = "override the recorded scenario's compare tolerances, as in 'fanlab compare' (e.g. throughput=0.1,p999=off)") String tolerance;
+    @Option(names = "--no-machine-check", description = "judge every change beyond noise as the code's, even where the machine changed under the point"
+            + " (other processes' CPU, harness floor); default: such changes are inconclusive") boolean noMachineCheck;
     @Option(names = {"--classpath", "-cp"}, paramLabel = "JAR:DIR", description = "design jars or folders (default: the recorded designs_classpath)") String classpath;
 
     @Override public Integer call() {
@@ -92,7 +94,7 @@ final class Reproduce implements Callable<Integer> {
         o.println("reproduction: " + target);
         CompareFiles.Output cmp;
         try {
-            cmp = CompareFiles.write(dir, target, overrides, null);
+            cmp = CompareFiles.write(dir, target, overrides, null, !noMachineCheck);
         } catch (IOException e) {
             err.println("fanlab reproduce: cannot compare " + target + " with " + dir + ": " + RunJson.describe(e));
             return ExitCodes.RUN_FAILED;

@@ -144,6 +144,10 @@ class ReproduceTest {
         FanlabCliTest.Result compare = FanlabCliTest.cli("compare", repro.toString(), "--baseline", original.toString(), "--tolerance", TOL,
                 "--out", tmp.resolve("cmp").toString());
         assertThat(compare.code()).isEqualTo(ExitCodes.INCONCLUSIVE);
+        // without the machine check the same figures are a regression
+        FanlabCliTest.Result unchecked = FanlabCliTest.cli("compare", repro.toString(), "--baseline", original.toString(), "--tolerance", TOL,
+                "--out", tmp.resolve("cmp2").toString(), "--no-machine-check");
+        assertThat(unchecked.code()).isEqualTo(ExitCodes.SLO_FAILED);
     }
 
     @Test

@@ -27,10 +27,15 @@ public final class CompareFiles {
 
     /** @throws IOException when a directory is missing or unreadable, or a file cannot be written */
     public static Output write(Path baselineDir, Path candidateDir, Map<Metric, Double> overrides, Path outDir) throws IOException {
+        return write(baselineDir, candidateDir, overrides, outDir, true);
+    }
+
+    /** As {@link #write(Path, Path, Map, Path)}; {@code machineCheck} false skips {@link MachineCheck}. */
+    public static Output write(Path baselineDir, Path candidateDir, Map<Metric, Double> overrides, Path outDir, boolean machineCheck) throws IOException {
         RunRecord base = RunDirectory.read(baselineDir);
         RunRecord cand = RunDirectory.read(candidateDir);
         Tolerances tol = Tolerances.fromJson(cand.results().get("compare_tolerances")).with(overrides);
-        Comparison c = RunComparison.compare(base, cand, tol);
+        Comparison c = RunComparison.compare(base, cand, tol, machineCheck);
         Path out = outDir == null ? candidateDir : outDir;
         Path html = out.resolve("compare.html");
         Path json = out.resolve("compare.json");

@@ -57,6 +57,14 @@ public final class RunComparison {
 
     /** Compares {@code candidate} against {@code baseline} with {@code tolerances}. */
     public static Comparison compare(RunRecord baseline, RunRecord candidate, Tolerances tolerances) {
+        return compare(baseline, candidate, tolerances, true);
+    }
+
+    /**
+     * As {@link #compare(RunRecord, RunRecord, Tolerances)}; {@code machineCheck} false skips {@link MachineCheck}
+     * (every change beyond noise is judged as the code's: {@code --no-machine-check}).
+     */
+    public static Comparison compare(RunRecord baseline, RunRecord candidate, Tolerances tolerances, boolean machineCheck) {
         Objects.requireNonNull(tolerances, "tolerances");
         Map<String, List<PointRecord>> base = byPoint(baseline);
         Map<String, List<PointRecord>> cand = byPoint(candidate);
@@ -64,7 +72,7 @@ public final class RunComparison {
         LinkedHashSet<String> designs = new LinkedHashSet<>(baseline.designs());
         designs.addAll(candidate.designs());
         List<Comparison.Row> rows = new ArrayList<>();
-        String runMachine = MachineCheck.runChanged(baseline, candidate);
+        String runMachine = machineCheck ? MachineCheck.runChanged(baseline, candidate) : null;
         if (runMachine != null) notes.add("machine changed: " + runMachine + "; changes beyond noise are inconclusive");
         for (String design : designs) {
             TreeSet<Integer> widths = new TreeSet<>();
@@ -88,7 +96,7 @@ public final class RunComparison {
                             Comparison.NO_VALID_REPEAT, tolerances.of(m), Comparison.Mark.NOT_COMPARED));
                     continue;
                 }
-                String machine = runMachine != null ? runMachine : MachineCheck.pointChanged(b, c);
+                String machine = runMachine != null ? runMachine : machineCheck ? MachineCheck.pointChanged(b, c) : null;
                 List<String> inconclusive = new ArrayList<>();
                 for (Metric m : Metric.values()) {
                     if (m == Metric.THROUGHPUT && offeredLimited(b) && offeredLimited(c)) {
