@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
                 "and error rate (lower is better). With repeats on both sides a change counts when its 95%% bootstrap interval excludes zero",
                 "and it exceeds the tolerance; with one repeat, when it exceeds the tolerance. Tolerances: the candidate scenario's compare:,",
                 "then --tolerance. Where the machine changed under a point (the CPU other processes left in its window changed by more than",
-                "10% of itself, or the harness floor by more than 4x and 1 ms), a change is marked inconclusive instead.",
+                "10%% of itself, or the harness floor by more than 4x and 1 ms), a change is marked inconclusive instead.",
                 "Writes compare.html and compare.json into the candidate run directory (or --out)."},
         footerHeading = "%nExit codes:%n", footer = {"  0  no metric regressed", "  1  a metric regressed", "  2  bad input (a folder is not a run directory, a bad --tolerance)",
                 "  3  the comparison could not be written",
