@@ -212,7 +212,8 @@ class LibraryScenariosRunTest {
                 assertThat(baseline).as("engine-no-hedge point").isNotNull();
                 long hedges = hedged.path("counters").path("hedges").asLong();
                 assertThat(hedges).as("hedges sent").isPositive();
-                assertThat(hedged.path("counters").path("hedge_losers_cancelled").asLong()).as("losers cancelled").isEqualTo(hedges);
+                assertThat(hedged.path("counters").path("hedge_losers_cancelled").asLong()).as("losers cancelled (one already ended needs none)")
+                        .isLessThanOrEqualTo(hedges).isGreaterThanOrEqualTo((long) Math.floor(0.98 * hedges));
                 assertThat((double) hedges).as("within the 6% budget + cap").isLessThanOrEqualTo(0.06 * hedged.path("offered").asLong() + 60);
                 assertThat(baseline.path("counters").path("hedges").asLong()).isZero();
                 assertThat(baseline.path("warnings").toString()).contains("ignores fetch.hedge");
