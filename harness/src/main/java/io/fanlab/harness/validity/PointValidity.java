@@ -127,6 +127,15 @@ public final class PointValidity {
                     in.notStarted()));
         }
 
+        // ---- nothing measured: figures of an empty window (throughput 0, no percentiles) would read as a finding about
+        // the design, when the load never reached it (a design that failed to start, a trace with no arrival in the window)
+        if (in.offered() == 0) {
+            invalid.add("nothing measured: the point offered no item" + (in.error() != null ? "" : " (the load never reached the design)"));
+        } else if (in.openLoad() && in.windowArrivals() + in.notStarted() == 0) {
+            invalid.add("nothing measured: no arrival of the schedule fell in the measured window (" + in.offered()
+                    + " items offered outside it)");
+        }
+
         // ---- correctness
         // (conservation has its own verdict, conservation_ok, and fails the run: a warning here, not a second rule)
         if (in.offered() != in.terminal() || in.duplicates() != 0) {

@@ -33,6 +33,20 @@ class PointValidityTest {
     }
 
     @Test
+    void aPointThatOfferedNothingIsInvalidNotAValidZero() {
+        PointValidity.Inputs b = quiet();
+        PointValidity.Inputs none = new PointValidity.Inputs(b.openLoad(), 0, 0, 0, 0, b.lagP99Us(), b.generatorSummary(),
+                0, 0, 0, 0, List.of(), null, b.otherCpuShare(), Double.NaN, 0, b.windowS(), List.of(), null, null, List.of());
+        PointValidity.Judgement j = PointValidity.judge(none);
+        assertThat(j.valid()).isFalse();
+        assertThat(j.invalidReasons()).singleElement().asString().startsWith("nothing measured: the point offered no item");
+
+        PointValidity.Judgement outside = PointValidity.judge(with(quiet(), 0, 0, 0, 0));
+        assertThat(outside.valid()).isFalse();
+        assertThat(outside.invalidReasons()).singleElement().asString().contains("no arrival of the schedule fell in the measured window");
+    }
+
+    @Test
     void missedAndNotStartedArrivalsWithBackPressureAreSaturatedNotInvalid() {
         // the reproduction: every arrival of the window late or not started, the generator blocked 94% of the time
         PointValidity.Judgement j = PointValidity.judge(with(quiet(), 0, 0, 47_145, 0.943));
