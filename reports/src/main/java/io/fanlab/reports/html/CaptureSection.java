@@ -46,10 +46,11 @@ final class CaptureSection {
      * measures it): a figure of the default on the reference machine, not of this run, which ran either with capture
      * or without it. Change it with the measurement.
      */
-    static final String DEFAULT_CAPTURE_COST = "The default capture (JFR with fanlab's settings + async-profiler cpu at 20 ms) cost 2.2%"
-            + " of items per CPU-second (95% interval 0.8% to 3.6%; 50 paired rounds on a shared 2-vCPU machine at load average 22-36,"
-            + " where the previous default, cpu at 10 ms beside JFR's own sampler, cost 8.4%); its throughput cost was within that"
-            + " machine's noise (reports/RESULTS.md, \"Capture overhead\"). Opt out with capture: none or --no-capture.";
+    /** The default capture's cost as measured by CaptureOverheadSlowTest (reports/RESULTS.md, "Capture overhead"); update both together. */
+    static final String DEFAULT_CAPTURE_COST = "The default capture (JFR with fanlab's settings + async-profiler cpu at 20 ms) cost 1.1%"
+            + " of throughput on a quiet 2-vCPU machine (95% interval 0.0% to 2.2%, 16 paired rounds; an A/A control moved +0.6%), and"
+            + " 2.2% of items per CPU-second at load average 22-36 (reports/RESULTS.md, \"Capture overhead\"; measured by"
+            + " CaptureOverheadSlowTest). Opt out with capture: none or --no-capture.";
 
     private CaptureSection() {}
 
