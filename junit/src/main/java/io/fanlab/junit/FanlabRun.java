@@ -228,10 +228,9 @@ public final class FanlabRun {
         String reproduce = command != null ? command : caller == null ? "(run from code)" : "mvn test -Dtest=" + caller.getClassName() + "#" + caller.getMethodName();
         try {
             clear(dir);
-            Map<String, Object> env = Environment.capture(reproduce, Path.of("").toAbsolutePath());
-            env.put("designs_classpath", List.of());
+            var env = Environment.capture(reproduce, Path.of("").toAbsolutePath()).withDesignsClasspath(List.of());
             RunDirectory run = RunDirectory.create(dir.getParent(), dir, s.name(), s.description(), ScenarioWriter.toYaml(s), env,
-                    InProcessPointExecutor.loadInfo(s), InProcessPointExecutor.sloNames(s));
+                    InProcessPointExecutor.load(s), InProcessPointExecutor.sloNames(s));
             PointExecutor exec = inProcess ? new InProcessPointExecutor(s, known)
                     : new ForkedPointExecutor(s.phases().total().plus(Duration.ofSeconds(90)), flags);
             SweepRunner.SweepOutcome o = new SweepRunner(s, run, exec, out, false).run();

@@ -209,13 +209,13 @@ public final class FanlabCli implements Callable<Integer> {
                 s = captureOverride(s, capture, inProcess);
             }
             String command = "scripts/fanlab " + String.join(" ", classpath.reproducible(spec.commandLine().getParseResult().originalArgs()));
-            Map<String, Object> environment = io.fanlab.harness.run.Environment.capture(command, Path.of("").toAbsolutePath());
-            environment.put("designs_classpath", classpath.absolute().stream().map(Path::toString).toList());
+            io.fanlab.reports.run.RunEnvironment environment = io.fanlab.harness.run.Environment.capture(command, Path.of("").toAbsolutePath())
+                    .withDesignsClasspath(classpath.absolute().stream().map(Path::toString).toList());
             RunDirectory run;
             try {
                 run = resume != null ? RunDirectory.resume(resume, Resume.pointIds(s))
                         : RunDirectory.create(out, runDir, s.name(), s.description(), ScenarioWriter.toYaml(s),
-                        environment, InProcessPointExecutor.loadInfo(s), InProcessPointExecutor.sloNames(s));
+                        environment, InProcessPointExecutor.load(s), InProcessPointExecutor.sloNames(s));
             } catch (RunDirectory.InUse | RunDirectory.NotResumable e) {
                 throw new BadInput(List.of("fanlab: " + e.getMessage()));
             }
@@ -259,13 +259,10 @@ public final class FanlabCli implements Callable<Integer> {
 
     /** Records what the run gates on and its compare tolerances in results.json, where the reports module reads them. */
     static void describeGate(RunDirectory run, Scenario s) throws IOException {
-        Map<String, Object> gate = new java.util.LinkedHashMap<>();
-        gate.put("mode", s.gate().mode().key());
-        if (s.gate().mode() == Gate.Mode.WIDTHS) gate.put("widths", s.gate().widths());
-        run.describe("gate", gate);
-        Map<String, Object> tol = new java.util.LinkedHashMap<>();
+        var gate = new io.fanlab.reports.run.RunHeader.GateSpec(s.gate().mode().key(), s.gate().mode() == Gate.Mode.WIDTHS ? s.gate().widths() : null);
+        Map<String, Double> tol = new java.util.LinkedHashMap<>();
         s.compare().byMetric().forEach((m, t) -> tol.put(m.key(), Double.isInfinite(t) ? null : t));
-        run.describe("compare_tolerances", tol);
+        run.describeGate(gate, tol);
     }
 
     @Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = Version.class,

@@ -1,10 +1,10 @@
 package io.fanlab.harness.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.fanlab.reports.compare.CompareFiles;
 import io.fanlab.reports.compare.Comparison;
 import io.fanlab.reports.compare.Metric;
 import io.fanlab.reports.compare.Tolerances;
+import io.fanlab.reports.run.RunEnvironment;
 import io.fanlab.reports.run.RunJson;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -69,22 +69,22 @@ final class Reproduce implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new FanlabCli.BadInput(List.of(e.getMessage()));
         }
-        JsonNode env = readEnvironment();
+        RunEnvironment env = readEnvironment();
         Path target = runDir != null ? runDir : (out != null ? out : parentOf(dir))
                 .resolve(dir.toAbsolutePath().normalize().getFileName() + "-repro-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         List<String> args = new ArrayList<>(List.of("run", scenario.toString(), "--run-dir", target.toString()));
-        String command = env.path("command").asText("");
+        String command = env.command() == null ? "" : env.command();
         if (inProcess || command.contains(" --in-process")) args.add("--in-process");
         if (noReport) args.add("--no-report");
         List<String> cp = new ArrayList<>();
         if (classpath != null) cp.add(classpath);
-        else env.path("designs_classpath").forEach(p -> cp.add(p.asText()));
+        else if (env.designsClasspath() != null) cp.addAll(env.designsClasspath());
         if (!cp.isEmpty()) {
             args.add("--classpath");
             args.add(String.join(java.io.File.pathSeparator, cp));
         }
         o.println("fanlab: reproducing " + dir + " (seed, designs, widths and phases from its scenario.resolved.yaml"
-                + (env.path("git_revision").isTextual() ? "; recorded at revision " + env.path("git_revision").asText() : "") + ")");
+                + (env.gitRevision() != null ? "; recorded at revision " + env.gitRevision() : "") + ")");
         int code = FanlabCli.execute(args.toArray(String[]::new), o, err);
         if (code == ExitCodes.BAD_INPUT) return code;
         if (code == ExitCodes.RUN_FAILED || !Files.isRegularFile(target.resolve("results.json"))) {
@@ -144,11 +144,11 @@ final class Reproduce implements Callable<Integer> {
         return out;
     }
 
-    private JsonNode readEnvironment() {
+    private RunEnvironment readEnvironment() {
         Path f = dir.resolve("environment.json");
-        if (!Files.isRegularFile(f)) return RunJson.MAPPER.createObjectNode();
+        if (!Files.isRegularFile(f)) return RunEnvironment.UNKNOWN;
         try {
-            return RunJson.MAPPER.readTree(f.toFile());
+            return RunJson.readEnvironment(f);
         } catch (IOException e) {
             throw new FanlabCli.BadInput(List.of(f + ": unreadable (" + RunJson.describe(e) + "; expected: the environment.json of 'fanlab run')"));
         }

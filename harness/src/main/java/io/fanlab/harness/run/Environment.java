@@ -6,34 +6,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import io.fanlab.reports.run.RunEnvironment;
 
 /** What the run ran on: written as {@code environment.json}. */
 public final class Environment {
     private Environment() {}
 
-    public static Map<String, Object> capture(String command, Path workDir) {
-        Map<String, Object> env = new LinkedHashMap<>();
-        env.put("format_version", RunDirectory.FORMAT_VERSION);
-        env.put("fanlab_version", fanlabVersion());
-        env.put("jdk", Map.of(
-                "version", System.getProperty("java.version"),
-                "vendor", System.getProperty("java.vendor"),
-                "vm", System.getProperty("java.vm.name"),
-                "home", System.getProperty("java.home")));
-        env.put("jvm_flags", ManagementFactory.getRuntimeMXBean().getInputArguments());
-        env.put("cores", Runtime.getRuntime().availableProcessors());
-        env.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
-        env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
-        env.put("load_average_at_start", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-        env.put("git_revision", gitRevision(workDir));
-        env.put("hostname", hostname());
-        env.put("command", command);
-        env.put("started_at", Instant.now().toString());
-        return env;
+    /** The environment of this JVM and {@code workDir}'s checkout; {@code designs_classpath} is left to the caller. */
+    public static RunEnvironment capture(String command, Path workDir) {
+        return new RunEnvironment(RunDirectory.FORMAT_VERSION, fanlabVersion(),
+                new RunEnvironment.Jdk(System.getProperty("java.version"), System.getProperty("java.vendor"),
+                        System.getProperty("java.vm.name"), System.getProperty("java.home")),
+                ManagementFactory.getRuntimeMXBean().getInputArguments(),
+                Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20,
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                gitRevision(workDir), hostname(), command, Instant.now().toString(), null);
     }
 
     /**

@@ -70,6 +70,11 @@ public final class InProcessPointExecutor implements PointExecutor {
         return m;
     }
 
+    /** {@link #loadInfo} as the typed {@code load} of the results.json header. */
+    public static io.fanlab.reports.run.RunHeader.Load load(Scenario s) {
+        return io.fanlab.reports.run.RunJson.MAPPER.convertValue(loadInfo(s), io.fanlab.reports.run.RunHeader.Load.class);
+    }
+
     public static List<String> sloNames(Scenario s) {
         return s.slos().stream().map(SloEvaluator::name).toList();
     }

@@ -1,6 +1,8 @@
 package io.fanlab.harness.run;
 
 import io.fanlab.reports.run.PointResult;
+import io.fanlab.reports.run.RunEnvironment;
+import io.fanlab.reports.run.RunHeader;
 import io.fanlab.reports.run.RunJson;
 
 import java.io.IOException;
@@ -26,13 +28,13 @@ public final class RunDirectory {
     public static final int FORMAT_VERSION = io.fanlab.reports.run.RunJson.FORMAT_VERSION;
 
     private final Path dir;
-    private final Map<String, Object> header;
+    private RunHeader header;
     private final List<PointResult> points = new ArrayList<>();
     private final EventLog events;
     /** Points recorded before the run was killed, by id; empty unless {@link #resume resumed}. */
     private Map<String, PointResult> recorded = Map.of();
 
-    private RunDirectory(Path dir, Map<String, Object> header, long startEpochMillis) {
+    private RunDirectory(Path dir, RunHeader header, long startEpochMillis) {
         this.dir = dir;
         this.header = header;
         this.events = new EventLog(dir.resolve("events.jsonl"), startEpochMillis);
@@ -61,21 +63,13 @@ public final class RunDirectory {
      * @throws InUse when {@code exactDir} is not empty, or another run claimed it first
      */
     public static RunDirectory create(Path parent, Path exactDir, String scenarioName, String description, String resolvedYaml,
-                                      Map<String, Object> environment, Map<String, Object> load, List<String> sloSpecs) throws IOException {
+                                      RunEnvironment environment, RunHeader.Load load, List<String> sloSpecs) throws IOException {
         Path dir = exactDir != null ? claim(exactDir)
                 : createUnique(parent, LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + slug(scenarioName));
         long start = System.currentTimeMillis();
         RunJson.writeAtomically(dir.resolve("scenario.resolved.yaml"), resolvedYaml.getBytes(StandardCharsets.UTF_8));
         RunJson.writeAtomically(dir.resolve("environment.json"), environment);
-        Map<String, Object> header = new LinkedHashMap<>();
-        header.put("format_version", FORMAT_VERSION);
-        header.put("run_id", dir.getFileName().toString());
-        header.put("scenario", scenarioName);
-        header.put("description", description);
-        header.put("started_at", environment.get("started_at"));
-        header.put("run_start_epoch_ms", start);
-        header.put("load", load);
-        header.put("slo_specs", sloSpecs);
+        RunHeader header = RunHeader.start(dir.getFileName().toString(), scenarioName, description, environment.startedAt(), start, load, sloSpecs);
         RunDirectory run = new RunDirectory(dir, header, start);
         run.writeResults(false);
         return run;
@@ -142,21 +136,18 @@ public final class RunDirectory {
         Path resultsFile = dir.resolve("results.json");
         if (!Files.isRegularFile(resultsFile) || !Files.isRegularFile(dir.resolve("scenario.resolved.yaml")))
             throw new NotResumable(dir, "holds no run (results.json and scenario.resolved.yaml expected)");
-        Map<String, Object> header;
+        RunHeader header;
         try {
-            header = RunJson.MAPPER.readValue(resultsFile.toFile(), new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() {});
+            header = RunJson.readHeader(RunJson.MAPPER.readTree(resultsFile.toFile()), resultsFile.toString());
         } catch (IOException e) {
             throw new NotResumable(dir, "results.json is unreadable (" + RunJson.describe(e) + ")");
         }
-        if (Boolean.TRUE.equals(header.get("finished")))
+        if (header.isFinished())
             throw new NotResumable(dir, "holds a finished run: nothing to resume ('fanlab report " + dir + "' re-renders it)");
-        if (!(header.get("format_version") instanceof Number v) || v.intValue() != FORMAT_VERSION
-                || !(header.get("run_start_epoch_ms") instanceof Number start))
+        if (header.formatVersion() == null || header.formatVersion() != FORMAT_VERSION || header.runStartEpochMs() == null)
             throw new NotResumable(dir, "results.json has no format_version " + FORMAT_VERSION + " header with run_start_epoch_ms");
-        header.remove("finished");
-        header.remove("points");
-        header.remove("analysis");
-        RunDirectory run = new RunDirectory(dir, header, start.longValue());
+        // points are rewritten from the kept records; analysis and verdict (the report's) are not header fields
+        RunDirectory run = new RunDirectory(dir, header, header.runStartEpochMs());
         Map<String, PointResult> recorded = new LinkedHashMap<>();
         List<String> rerun = new ArrayList<>();
         for (String id : plannedIds) {
@@ -240,12 +231,15 @@ public final class RunDirectory {
         writeResults(false);
     }
 
-    /**
-     * Adds a run-level field to results.json (e.g. {@code gate}, {@code compare_tolerances}) and rewrites it.
-     * Call before the first point; readers ignore keys they do not know.
-     */
-    public void describe(String key, Object value) throws IOException {
-        header.put(key, value);
+    /** Records what the verdict gates on and the compare tolerances in results.json and rewrites it. Call before the first point. */
+    public void describeGate(RunHeader.GateSpec gate, Map<String, Double> compareTolerances) throws IOException {
+        header = header.withGate(gate).withCompareTolerances(compareTolerances);
+        writeResults(false);
+    }
+
+    /** Records why {@code sweep.abort_on_fail} stopped the sweep ({@code stopped_early}) and rewrites results.json. */
+    public void stoppedEarly(String why) throws IOException {
+        header = header.withStoppedEarly(why);
         writeResults(false);
     }
 
@@ -253,9 +247,6 @@ public final class RunDirectory {
     public void finish() throws IOException { writeResults(true); }
 
     private void writeResults(boolean finished) throws IOException {
-        Map<String, Object> results = new LinkedHashMap<>(header);
-        results.put("finished", finished);
-        results.put("points", points);
-        RunJson.writeAtomically(dir.resolve("results.json"), results);
+        RunJson.writeResults(dir.resolve("results.json"), header.withFinished(finished), points);
     }
 }

@@ -90,7 +90,7 @@ public final class SweepRunner {
             String lost = scenario.sweep().abortOnFail() ? lostBy(r) : null;
             if (lost != null) {
                 out.println("fanlab: sweep.abort_on_fail: " + lost + " has already lost the run; the sweep stops here");
-                run.describe("stopped_early", lost);
+                run.stoppedEarly(lost);
                 run.events().event("warning", req.id(), Map.of("message", "sweep stopped early (abort_on_fail): " + lost));
                 break;
             }

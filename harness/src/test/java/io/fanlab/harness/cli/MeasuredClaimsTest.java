@@ -293,7 +293,23 @@ class MeasuredClaimsTest {
                 RunJson.MAPPER.readTree(pointDir.resolve("point.json").toFile()), "point", missing);
         missingKeys(RunJson.MAPPER.readTree(fixture.resolve("intervals.json").toFile()),
                 RunJson.MAPPER.readTree(pointDir.resolve("intervals.json").toFile()), "intervals", missing);
+        // and the run-level files: the fixture's results.json header (its points checked above, analysis and verdict
+        // are the report's) and environment.json against the harness's
+        Path fixtureRun = fixture.getParent().getParent();
+        com.fasterxml.jackson.databind.node.ObjectNode fixtureHeader =
+                (com.fasterxml.jackson.databind.node.ObjectNode) RunJson.MAPPER.readTree(fixtureRun.resolve("results.json").toFile());
+        fixtureHeader.remove(RunJson.REPORT_KEYS);
+        missingKeys(fixtureHeader, RunJson.MAPPER.readTree(dir.resolve("results.json").toFile()), "results", missing);
+        missingKeys(RunJson.MAPPER.readTree(fixtureRun.resolve("environment.json").toFile()),
+                RunJson.MAPPER.readTree(dir.resolve("environment.json").toFile()), "environment", missing);
         assertThat(missing).as("fields of the fixtures that real harness output does not have").isEmpty();
+        // the harness writes the header and environment through the typed records: nothing the records lack
+        var header = io.fanlab.reports.run.RunDirectory.read(dir).header();
+        assertThat(header.formatVersion()).isEqualTo(RunJson.FORMAT_VERSION);
+        assertThat(header.runId()).isEqualTo(dir.getFileName().toString());
+        assertThat(header.runStartEpochMs()).isPositive();
+        assertThat(header.gate()).isNotNull();
+        assertThat(io.fanlab.reports.run.RunDirectory.read(dir).environment().jdk().version()).isEqualTo(System.getProperty("java.version"));
     }
 
     /** Paths of fields of {@code fixture} absent from {@code real}, recursing into objects and first array elements. */

@@ -19,7 +19,6 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -58,8 +57,8 @@ class ResumeTest {
         var designs = Designs.discover();
         Scenario s = ScenarioLoader.load(scenarioFile, designs.keySet());
         Path dir = tmp.resolve("run");
-        RunDirectory run = RunDirectory.create(tmp, dir, s.name(), s.description(), ScenarioWriter.toYaml(s), new HashMap<>(Map.of("started_at", "now")),
-                InProcessPointExecutor.loadInfo(s), InProcessPointExecutor.sloNames(s));
+        RunDirectory run = RunDirectory.create(tmp, dir, s.name(), s.description(), ScenarioWriter.toYaml(s), io.fanlab.reports.run.RunJson.MAPPER.convertValue(Map.of("started_at", "now"), io.fanlab.reports.run.RunEnvironment.class),
+                InProcessPointExecutor.load(s), InProcessPointExecutor.sloNames(s));
         PointExecutor real = new InProcessPointExecutor(s, designs);
         AtomicInteger n = new AtomicInteger();
         PointExecutor dying = (req, progress) -> {

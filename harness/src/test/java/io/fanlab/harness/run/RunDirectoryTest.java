@@ -23,7 +23,8 @@ class RunDirectoryTest {
     @TempDir Path tmp;
 
     static RunDirectory create(Path parent, Path exact, String name) throws IOException {
-        return RunDirectory.create(parent, exact, name, "", "name: " + name + "\n", Map.of("started_at", "now"), Map.of(), List.of());
+        return RunDirectory.create(parent, exact, name, "", "name: " + name + "\n", io.fanlab.reports.run.RunJson.MAPPER.convertValue(Map.of("started_at", "now"), io.fanlab.reports.run.RunEnvironment.class),
+                new io.fanlab.reports.run.RunHeader.Load("closed", null, 1, 1), List.of());
     }
 
     @Test

@@ -3,7 +3,6 @@ package io.fanlab.reports.analysis;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Which points' SLOs gate a run (the scenario's {@code gate:}; written by the harness into {@code results.json}
@@ -51,13 +50,11 @@ public record Gate(Mode mode, List<Integer> widths) {
     }
 
     /** Reads {@code results.gate}; {@link #DEFAULT} when absent or unreadable (unknown modes fall back too, with the default rule). */
-    public static Gate fromJson(JsonNode gate) {
-        if (gate == null || !gate.isObject()) return DEFAULT;
-        String m = gate.path("mode").asText("");
+    public static Gate of(io.fanlab.reports.run.RunHeader.GateSpec gate) {
+        if (gate == null) return DEFAULT;
         for (Mode mode : Mode.values()) {
-            if (mode.key().equals(m)) {
-                List<Integer> ws = new ArrayList<>();
-                if (mode == Mode.WIDTHS) gate.path("widths").forEach(w -> ws.add(w.asInt()));
+            if (mode.key().equals(gate.mode())) {
+                List<Integer> ws = mode == Mode.WIDTHS && gate.widths() != null ? List.copyOf(gate.widths()) : List.of();
                 return ws.isEmpty() && mode == Mode.WIDTHS ? DEFAULT : new Gate(mode, ws);
             }
         }

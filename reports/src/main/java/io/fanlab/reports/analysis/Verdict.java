@@ -120,7 +120,7 @@ public record Verdict(Outcome outcome, Gate gate, List<PointVerdict> points, Lis
 
     /** Computes the verdict of {@code run} with its analysis (the recommendation comes from there). */
     public static Verdict of(RunRecord run, Analysis analysis) {
-        Gate gate = Gate.fromJson(run.results().get("gate"));
+        Gate gate = Gate.of(run.header().gate());
         List<String> failures = new ArrayList<>();
         List<String> findings = new ArrayList<>();
         boolean runFailed = false;
@@ -136,8 +136,8 @@ public record Verdict(Outcome outcome, Gate gate, List<PointVerdict> points, Lis
                 failures.add("point " + e.point() + " started but left no record");
             }
         }
-        String stopped = run.results().path("stopped_early").asText("");
-        if (!stopped.isEmpty()) failures.add("sweep stopped early (sweep.abort_on_fail): " + stopped);
+        String stopped = run.header().stoppedEarly();
+        if (stopped != null && !stopped.isEmpty()) failures.add("sweep stopped early (sweep.abort_on_fail): " + stopped);
         Map<String, Integer> recommended = new LinkedHashMap<>();
         for (Analysis.Recommendation r : analysis.recommendations()) recommended.put(r.design(), r.width());
 

@@ -34,7 +34,7 @@ public final class CompareFiles {
     public static Output write(Path baselineDir, Path candidateDir, Map<Metric, Double> overrides, Path outDir, boolean machineCheck) throws IOException {
         RunRecord base = RunDirectory.read(baselineDir);
         RunRecord cand = RunDirectory.read(candidateDir);
-        Tolerances tol = Tolerances.fromJson(cand.results().get("compare_tolerances")).with(overrides);
+        Tolerances tol = Tolerances.of(cand.header().compareTolerances()).with(overrides);
         Comparison c = RunComparison.compare(base, cand, tol, machineCheck);
         Path out = outDir == null ? candidateDir : outDir;
         Path html = out.resolve("compare.html");

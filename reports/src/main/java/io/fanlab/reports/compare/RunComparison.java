@@ -219,10 +219,10 @@ public final class RunComparison {
     }
 
     private static String runId(RunRecord r) {
-        return r.results().path("run_id").asText(r.dir().getFileName().toString());
+        return r.runId();
     }
 
     private static String revision(RunRecord r) {
-        return r.environment().path("git_revision").asText("?");
+        return r.environment().gitRevision() == null ? "?" : r.environment().gitRevision();
     }
 }

@@ -6,7 +6,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * How large a change of each {@link Metric} must be before {@link RunComparison} calls it a regression or an
@@ -87,14 +86,14 @@ public record Tolerances(Map<Metric, Double> byMetric) {
     }
 
     /** Reads {@code results.compare_tolerances} ({@code {"throughput":0.1,...}}, null = off); absent keys keep the default. */
-    public static Tolerances fromJson(JsonNode n) {
+    public static Tolerances of(java.util.Map<String, Double> byKey) {
         EnumMap<Metric, Double> m = new EnumMap<>(Metric.class);
-        if (n != null && n.isObject()) {
+        if (byKey != null) {
             for (Metric metric : Metric.values()) {
-                JsonNode v = n.get(metric.key());
-                if (v == null) continue;
-                if (v.isNull()) m.put(metric, Double.POSITIVE_INFINITY);
-                else if (v.isNumber() && v.asDouble() >= 0) m.put(metric, v.asDouble());
+                if (!byKey.containsKey(metric.key())) continue;
+                Double v = byKey.get(metric.key());
+                if (v == null) m.put(metric, Double.POSITIVE_INFINITY);
+                else if (v >= 0) m.put(metric, v);
             }
         }
         return DEFAULT.with(m);

@@ -263,7 +263,8 @@ final class ChartSpecs {
                 ls.put("unit", "/s");
             }
         }
-        double offered = run.results().path("load").path("offered_rate").asDouble(Double.NaN);
+        double offered = run.header().load() == null || run.header().load().offeredRate() == null ? Double.NaN
+            : run.header().load().offeredRate();
         if ("open".equals(run.loadModel()) && Double.isFinite(offered)) {
             ObjectNode os = series(c, "offered rate", BLACK, x.stream().map(v -> offered).toList());
             dash(os, 1, 3);

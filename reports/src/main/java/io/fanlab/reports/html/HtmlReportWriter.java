@@ -28,6 +28,8 @@ import io.fanlab.reports.junit.JUnitXmlWriter;
 import io.fanlab.reports.analysis.Verdict;
 import io.fanlab.reports.run.PointRecord;
 import io.fanlab.reports.run.PointResult;
+import io.fanlab.reports.run.RunEnvironment;
+import io.fanlab.reports.run.RunHeader;
 import io.fanlab.reports.run.RunRecord;
 import io.fanlab.reports.usl.UslResult;
 
@@ -59,8 +61,8 @@ public final class HtmlReportWriter {
     public static String render(RunRecord run, Analysis analysis, Verdict verdict) {
         ObjectMapper json = new ObjectMapper();
         ChartSpecs charts = new ChartSpecs(json, run, analysis);
-        String scenario = run.results().path("scenario").asText("");
-        String runId = run.results().path("run_id").asText(run.dir().getFileName().toString());
+        String scenario = run.scenario("");
+        String runId = run.runId();
         StringBuilder b = new StringBuilder(256 * 1024);
         b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n")
             .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
@@ -130,16 +132,16 @@ public final class HtmlReportWriter {
     }
 
     private static void header(StringBuilder b, RunRecord run, String runId, String scenario) {
-        JsonNode r = run.results();
+        RunHeader r = run.header();
         b.append("<h1>Capacity report: ").append(esc(scenario.isEmpty() ? runId : scenario)).append("</h1>\n");
-        String desc = r.path("description").asText("");
+        String desc = r.description() == null ? "" : r.description();
         if (!desc.isEmpty()) b.append("<p class=\"sub\">").append(esc(desc)).append("</p>\n");
-        JsonNode load = r.path("load");
+        RunHeader.Load load = r.load() == null ? new RunHeader.Load(null, null, null, null) : r.load();
         b.append("<div class=\"meta\"><span>run <b>").append(esc(runId)).append("</b></span><span>started <b>")
-            .append(esc(r.path("started_at").asText("?"))).append("</b></span><span>load <b>")
-            .append(esc(load.path("model").asText("?")));
-        if (load.path("offered_rate").isNumber()) b.append(", ").append(num(load.path("offered_rate").asDouble())).append("/s offered");
-        if (load.path("fanout").isNumber()) b.append(", fan-out ").append(load.path("fanout").asInt());
+            .append(esc(orQ(r.startedAt()))).append("</b></span><span>load <b>")
+            .append(esc(orQ(load.model())));
+        if (load.offeredRate() != null) b.append(", ").append(num(load.offeredRate())).append("/s offered");
+        if (load.fanout() != null) b.append(", fan-out ").append(load.fanout());
         b.append("</b></span><span>points <b>").append(run.points().size()).append("</b></span><span>finished <b>")
             .append(run.finished() ? "yes" : "NO").append("</b></span></div>\n");
     }
@@ -583,18 +585,18 @@ public final class HtmlReportWriter {
     }
 
     private static void footer(StringBuilder b, RunRecord run) {
-        JsonNode env = run.environment();
+        RunEnvironment env = run.environment();
+        RunEnvironment.Jdk jdk = env.jdk() == null ? new RunEnvironment.Jdk(null, null, null, null) : env.jdk();
         b.append("<footer><h2 id=\"environment\">Environment and reproduction</h2>\n<div class=\"meta\">");
-        meta(b, "fanlab", env.path("fanlab_version").asText("?"));
-        meta(b, "JDK", env.path("jdk").path("version").asText("?") + " (" + env.path("jdk").path("vendor").asText("?") + ")");
-        meta(b, "cores", env.path("cores").asText("?"));
-        meta(b, "OS", env.path("os").asText("?"));
-        meta(b, "host", env.path("hostname").asText("?"));
-        meta(b, "git", env.path("git_revision").asText("?"));
-        List<String> flags = new ArrayList<>();
-        env.path("jvm_flags").forEach(f -> flags.add(f.asText()));
+        meta(b, "fanlab", orQ(env.fanlabVersion()));
+        meta(b, "JDK", orQ(jdk.version()) + " (" + orQ(jdk.vendor()) + ")");
+        meta(b, "cores", env.cores() == null ? "?" : env.cores().toString());
+        meta(b, "OS", orQ(env.os()));
+        meta(b, "host", orQ(env.hostname()));
+        meta(b, "git", orQ(env.gitRevision()));
+        List<String> flags = env.jvmFlags();
         meta(b, "JVM flags", flags.isEmpty() ? "(none)" : String.join(" ", flags));
-        b.append("</div>\n<p>Reproduce:</p><pre id=\"command\">").append(esc(env.path("command").asText("(command not recorded)")))
+        b.append("</div>\n<p>Reproduce:</p><pre id=\"command\">").append(esc(env.command() == null ? "(command not recorded)" : env.command()))
             .append("</pre>\n<h3>What these numbers do not say</h3><ul>")
             .append("<li>They describe this machine, this JDK and this synthetic work; another host, core count, JIT or GC")
             .append(" moves every figure. Re-run the command above before quoting a number elsewhere.</li>")
@@ -609,6 +611,11 @@ public final class HtmlReportWriter {
             .append("<li>Do not assume the numbers are good because the report looks tidy: review the warnings at the top,")
             .append(" read the time series for drift, and ask a colleague to look at the design under test.</li></ul>\n")
             .append("<p class=\"na\">Generated by fanlab reports from the run directory alone; open offline.</p></footer>\n");
+    }
+
+    /** {@code s}, or {@code ?} when the run directory does not say. */
+    private static String orQ(String s) {
+        return s == null ? "?" : s;
     }
 
     private static void meta(StringBuilder b, String k, String v) {

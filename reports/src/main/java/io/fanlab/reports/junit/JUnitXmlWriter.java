@@ -54,9 +54,9 @@ public final class JUnitXmlWriter {
 
     /** The whole document; {@code verdict} decides which missed SLOs fail and which are skipped as findings. */
     public static String render(RunRecord run, Verdict verdict) {
-        String scenario = run.results().path("scenario").asText("run");
+        String scenario = run.scenario("run");
         Suites s = suites(run, verdict, "");
-        return document("fanlab " + run.results().path("run_id").asText(scenario), List.of(s));
+        return document("fanlab " + (run.header().runId() == null ? scenario : run.header().runId()), List.of(s));
     }
 
     /**
@@ -72,7 +72,7 @@ public final class JUnitXmlWriter {
 
     /** See {@link Suites}. */
     public static Suites suites(RunRecord run, Verdict verdict, String namePrefix) {
-        String scenario = run.results().path("scenario").asText("run");
+        String scenario = run.scenario("run");
         StringBuilder suites = new StringBuilder();
         int totalTests = 0;
         int totalFailures = 0;

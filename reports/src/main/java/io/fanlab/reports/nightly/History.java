@@ -42,15 +42,19 @@ public final class History {
     private History() {
     }
 
+    private static String orElse(String s, String fallback) {
+        return s == null ? fallback : s;
+    }
+
     /** The line for one finished run. */
     public static ObjectNode entry(String nightly, RunRecord run, Verdict verdict, Boolean regressed) {
         ObjectNode o = JSON.createObjectNode();
         o.put("format_version", 1);
         o.put("nightly", nightly);
-        o.put("scenario", run.results().path("scenario").asText("?"));
-        o.put("started_at", run.results().path("started_at").asText(""));
-        o.put("git_revision", run.environment().path("git_revision").asText("unknown"));
-        o.put("fanlab_version", run.environment().path("fanlab_version").asText("unknown"));
+        o.put("scenario", run.scenario("?"));
+        o.put("started_at", orElse(run.header().startedAt(), ""));
+        o.put("git_revision", orElse(run.environment().gitRevision(), "unknown"));
+        o.put("fanlab_version", orElse(run.environment().fanlabVersion(), "unknown"));
         o.put("outcome", verdict.outcome().name().toLowerCase(java.util.Locale.ROOT));
         o.put("exit_code", verdict.exitCode());
         if (regressed == null) o.putNull("regressed"); else o.put("regressed", regressed);

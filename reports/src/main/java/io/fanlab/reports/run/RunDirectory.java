@@ -27,7 +27,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * <p>Reading is tolerant of partial runs: a missing {@code results.json} is rebuilt from {@code points/*}/point.json};
  * a missing point file, a missing {@code intervals.json} or a truncated {@code events.jsonl} line becomes a read
  * warning rather than an exception. A point record without id, design or width is skipped with a warning.
- * Malformed JSON in {@code results.json} fails with an {@link IOException} naming the file, since nothing
+ * Malformed JSON in {@code results.json}, or a header field of the wrong type, fails with an {@link IOException} naming the file, since nothing
  * trustworthy can be reported from it.
  *
  * <p>Stateless; safe to call from any thread, but not against a directory that is being written concurrently.
@@ -53,10 +53,6 @@ public final class RunDirectory {
             JsonNode n = readJson(resultsFile);
             if (!(n instanceof ObjectNode o)) throw new IOException(resultsFile + ": expected a JSON object");
             results = o;
-            int v = results.path("format_version").asInt(FORMAT_VERSION);
-            if (v != FORMAT_VERSION) {
-                warnings.add("results.json format_version " + v + " (this reader knows " + FORMAT_VERSION + "); fields may be missing");
-            }
         } else {
             results = JSON.createObjectNode();
             results.put("format_version", FORMAT_VERSION);
@@ -65,11 +61,15 @@ public final class RunDirectory {
             results.putArray("points");
             warnings.add("results.json missing: rebuilt from point files (run probably killed)");
         }
-        JsonNode env = JSON.createObjectNode();
+        RunHeader header = RunJson.readHeader(results, resultsFile.toString());
+        if (header.formatVersion() != null && header.formatVersion() != FORMAT_VERSION) {
+            warnings.add("results.json format_version " + header.formatVersion() + " (this reader knows " + FORMAT_VERSION + "); fields may be missing");
+        }
+        RunEnvironment env = RunEnvironment.UNKNOWN;
         Path envFile = dir.resolve("environment.json");
         if (Files.exists(envFile)) {
             try {
-                env = readJson(envFile);
+                env = RunJson.readEnvironment(envFile);
             } catch (IOException e) {
                 warnings.add("environment.json unreadable: " + e.getMessage());
             }
@@ -145,7 +145,7 @@ public final class RunDirectory {
         // nodes as written, so a newer writer's fields survive a re-render
         ArrayNode arr = results.putArray("points");
         listed.forEach(arr::add);
-        return new RunRecord(dir, results, env, events, points, warnings);
+        return new RunRecord(dir, results, header, env, events, points, warnings);
     }
 
     private static List<RunEvent> readEvents(Path file, List<String> warnings) throws IOException {

@@ -69,6 +69,61 @@ public final class RunJson {
         return readPoint(n, pointJson.toString());
     }
 
+    /**
+     * The keys of {@code results.json} that are not {@link RunHeader} fields: the point records and what the report
+     * adds ({@code analysis}, {@code verdict}: the reports' own output, written by {@code ReportGenerator}).
+     */
+    public static final java.util.Set<String> REPORT_KEYS = java.util.Set.of("points", "analysis", "verdict");
+
+    /**
+     * The header of a {@code results.json} (the file's object; {@link #REPORT_KEYS} and unknown keys are ignored,
+     * absent ones read as null), as {@link #readPoint} reads a point.
+     *
+     * @throws IOException naming {@code source} and the field when a present field has the wrong type
+     */
+    public static RunHeader readHeader(JsonNode results, String source) throws IOException {
+        try {
+            return MAPPER.treeToValue(results, RunHeader.class);
+        } catch (JsonProcessingException e) {
+            throw new IOException(source + ": not a results.json header (" + e.getOriginalMessage() + ")", e);
+        }
+    }
+
+    /**
+     * An {@code environment.json} object as the typed record; unknown keys ignored, absent ones null.
+     *
+     * @throws IOException naming {@code source} and the field when a present field has the wrong type
+     */
+    public static RunEnvironment readEnvironment(JsonNode environment, String source) throws IOException {
+        try {
+            return MAPPER.treeToValue(environment, RunEnvironment.class);
+        } catch (JsonProcessingException e) {
+            throw new IOException(source + ": not an environment record (" + e.getOriginalMessage() + ")", e);
+        }
+    }
+
+    /** {@link #readEnvironment(JsonNode, String)} of an {@code environment.json} file. */
+    public static RunEnvironment readEnvironment(Path environmentJson) throws IOException {
+        JsonNode n;
+        try {
+            n = MAPPER.readTree(environmentJson.toFile());
+        } catch (JsonProcessingException e) {
+            throw new IOException(environmentJson + ": " + e.getOriginalMessage(), e);
+        }
+        return readEnvironment(n, environmentJson.toString());
+    }
+
+    /**
+     * Writes {@code results.json} atomically: the header's fields, then {@code points}. The one writer of the file's
+     * run-level part (the report later adds {@code analysis} and {@code verdict} after them).
+     */
+    public static void writeResults(Path target, RunHeader header, java.util.List<PointResult> points) throws IOException {
+        java.util.Map<String, Object> results = MAPPER.convertValue(header,
+            new com.fasterxml.jackson.core.type.TypeReference<java.util.LinkedHashMap<String, Object>>() {});
+        results.put("points", points);
+        writeAtomically(target, results);
+    }
+
     /** Writes {@code value} to a temp file beside {@code target} and moves it into place, so readers never see half a file. */
     public static void writeAtomically(Path target, Object value) throws IOException {
         byte[] bytes = MAPPER.writeValueAsBytes(value);

@@ -44,6 +44,45 @@ class FixtureFieldsTest {
         assertThat(unknown).as("fixture fields the typed point record does not have").isEmpty();
     }
 
+    /**
+     * The same for the run-level records: every key of a fixture's results.json (but the points and the report's
+     * {@code analysis} and {@code verdict}, {@link RunJson#REPORT_KEYS}) is a field of {@link RunHeader}, and every key
+     * of its environment.json a field of {@link RunEnvironment}; and each reads back to the value the fixture holds.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"complete-sweep", "partial-run", "failed-slos", "captured-sweep"})
+    void everyFixtureHeaderAndEnvironmentFieldIsAFieldOfTheTypedRecords(String fixture) throws IOException {
+        Path dir = Fixtures.source(fixture);
+        List<String> unknown = new ArrayList<>();
+        com.fasterxml.jackson.databind.node.ObjectNode results = (com.fasterxml.jackson.databind.node.ObjectNode) RunJson.MAPPER.readTree(dir.resolve("results.json").toFile());
+        results.remove(RunJson.REPORT_KEYS);
+        assertThat(results.size()).isPositive();
+        JsonNode header = RunJson.MAPPER.valueToTree(RunJson.readHeader(results, fixture));
+        unknownKeys(results, header, "results.json", unknown);
+        JsonNode env = RunJson.MAPPER.readTree(dir.resolve("environment.json").toFile());
+        assertThat(env.size()).isPositive();
+        JsonNode typedEnv = RunJson.MAPPER.valueToTree(RunJson.readEnvironment(env, fixture));
+        unknownKeys(env, typedEnv, "environment.json", unknown);
+        assertThat(unknown).as("fixture fields the typed header or environment record does not have").isEmpty();
+        List<String> changed = new ArrayList<>();
+        valueDiffs(results, header, "results.json", changed);
+        valueDiffs(env, typedEnv, "environment.json", changed);
+        assertThat(changed).as("fixture values the typed records read differently").isEmpty();
+    }
+
+    /** Paths of the fixture's leaf values that {@code typed} holds differently ({@code 5000} and {@code 5000.0} are equal). */
+    static void valueDiffs(JsonNode fixture, JsonNode typed, String path, List<String> out) {
+        if (typed == null) return; // reported by unknownKeys
+        if (fixture.isObject()) {
+            fixture.fieldNames().forEachRemaining(f -> valueDiffs(fixture.get(f), typed.get(f), path + "." + f, out));
+        } else if (fixture.isArray()) {
+            if (fixture.size() != typed.size()) out.add(path + ": " + fixture + " read as " + typed);
+            else for (int i = 0; i < fixture.size(); i++) valueDiffs(fixture.get(i), typed.get(i), path + "[" + i + "]", out);
+        } else if (fixture.isNumber() ? !(typed.isNumber() && fixture.asDouble() == typed.asDouble()) : !fixture.equals(typed)) {
+            out.add(path + ": " + fixture + " read as " + typed);
+        }
+    }
+
     /** Paths of fields of {@code fixture} absent from {@code typed}, recursing into objects and array elements. */
     static void unknownKeys(JsonNode fixture, JsonNode typed, String path, List<String> out) {
         if (fixture.isObject()) {
