@@ -169,6 +169,7 @@ public final class PointRunner {
         window[0] = runStart + phaseWarm;
         window[1] = runStart + phaseWarm + phaseMeasure;
         sink.openWindow(window[0], window[1]);
+        router.window(window[0], window[1]); // graph exits of the window's items: the same population as response_ms
         events.event("phase", req.id(), Map.of("name", "warmup", "point_t_s", 0.0));
 
         double rowOffsetS = req.pointStartEpochMs() == 0 ? 0 : (runStartEpochMs - req.pointStartEpochMs()) / 1000.0;
@@ -329,7 +330,7 @@ public final class PointRunner {
                 workers(sampler.workersAtStart(), sampler.workersAtEnd(), phaseMeasure),
                 sink.windowKeys().top(CompletionSink.TOP_KEYS, false).stream().map(kc -> new PointResult.KeyCount(kc.key(), kc.count(), kc.error())).toList(),
                 deadLettersWritten, captured,
-                router.counts().stream().map(c -> new PointResult.GraphNode(c.node(), c.kind(), c.exits(), c.passes())).toList(),
+                router.counts().stream().map(c -> new PointResult.GraphNode(c.node(), c.kind(), c.exits(), c.passes(), c.windowExits(), c.windowPasses())).toList(),
                 !sink.hasLosers() ? null : new PointResult.Losers(sink.losersCancelled(), sink.losersFinished(),
                         summary(sink.loserAfterDecision().flipInterval())),
                 handoff.getTotalCount() == 0 ? null : summary(handoff),

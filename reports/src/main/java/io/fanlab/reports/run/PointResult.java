@@ -38,15 +38,21 @@ public record PointResult(
     }
 
     /**
-     * One route or loop of the pipeline and how items left it, over the whole point (warmup, window and cooldown).
+     * One route or loop of the pipeline and how items left it: {@code exits} and {@code passes} over the whole point
+     * (warmup, window and cooldown), {@code windowExits} and {@code windowPasses} over the items intended in the
+     * measured window (the population of {@code responseMs}), like every other figure of the point.
      *
-     * @param node   the route's or loop's name in the scenario
-     * @param kind   {@code route} or {@code loop}
-     * @param exits  a route: items that took path {@code a} and {@code b}; a loop: items that left because the draw
-     *               said so ({@code done}) and because they reached the bound ({@code bound})
-     * @param passes a loop: passes through its body (so passes / (done + bound) is passes per item); a route: 0
+     * @param node         the route's or loop's name in the scenario
+     * @param kind         {@code route} or {@code loop}
+     * @param exits        the whole point: a route: items that took path {@code a} and {@code b}; a loop: items that
+     *                     left because the draw said so ({@code done}) and because they reached the bound ({@code bound})
+     * @param passes       the whole point: a loop's passes through its body (so passes / (done + bound) is passes per
+     *                     item); a route: 0
+     * @param windowExits  the same exits for the window's items; null in records written before the field
+     * @param windowPasses the same passes for the window's items; null in records written before the field
      */
-    public record GraphNode(String node, String kind, java.util.Map<String, Long> exits, long passes) {}
+    public record GraphNode(String node, String kind, java.util.Map<String, Long> exits, long passes,
+                            java.util.Map<String, Long> windowExits, Long windowPasses) {}
 
     public static final String OK = "ok", FAILED = "failed", CRASHED = "crashed", ABORTED = "aborted";
 
