@@ -347,28 +347,29 @@ public final class PointRunner {
     }
 
     /**
-     * The sampler's {@link EarlyStop} watch: counts the window's items above each watched latency bound as the
-     * response intervals arrive, and on the first SLO already lost records why and when and stops the load (the
-     * generator returns, the window ends there and the point goes on to its drain and cancel).
+     * The sampler's {@link EarlyStop} watch: the sink counts the population values above each watched latency bound
+     * as they are recorded; once per interval the figures so far go to {@link EarlyStop#lost}, and on the first SLO
+     * already lost this records why and when and stops the load (the generator returns, the window ends there and the
+     * point goes on to its drain and cancel). Call before the first item is submitted.
      */
     private Sampler.Watch earlyStop(CompletionSink sink, long runStart, long[] window, long loadEndOffset,
                                     java.util.concurrent.atomic.AtomicReference<LoadDriver> driver, String[] stopped, long[] stoppedAt) {
         List<SloSpec.Latency> watched = EarlyStop.watched(scenario.slos());
-        long[] over = new long[watched.size()];
-        int[] seen = new int[1];
+        List<java.util.function.LongSupplier> above = new ArrayList<>();
+        for (SloSpec.Latency l : watched)
+            above.add(sink.countAbove(CompletionSink.Population.valueOf(l.metric().name()), l.max().toNanos()));
         Object rate = InProcessPointExecutor.loadInfo(scenario).get("offered_rate");
         double itemRate = rate == null ? Double.NaN : ((Number) rate).doubleValue(); // items per second: fan-out included
+        int fanout = Math.max(1, scenario.load().fanout());
         return (now, intervals) -> {
-            for (; seen[0] < intervals.size(); seen[0]++) {
-                Histogram h = intervals.get(seen[0]);
-                for (int i = 0; i < watched.size(); i++)
-                    over[i] += h.getTotalCount() - h.getCountBetweenValues(0, watched.get(i).max().toNanos() / 1000);
-            }
             synchronized (stopped) {
                 if (stopped[0] != null || now - window[1] >= 0) return;
+                long[] over = new long[above.size()];
+                for (int i = 0; i < over.length; i++) over[i] = above.get(i).getAsLong();
                 long errors = sink.of(Outcome.FAILED) + sink.of(Outcome.TIMED_OUT) + sink.of(Outcome.DEAD_LETTERED);
                 String why = EarlyStop.lost(scenario.slos(), new EarlyStop.Snapshot(now - runStart, window[0] - runStart, window[1] - runStart,
-                        loadEndOffset, sink.submitted(), errors, sink.windowOffered(), itemRate, over.clone()));
+                        loadEndOffset, sink.submitted(), errors, sink.windowOffered(), itemRate, over, sink.of(Outcome.SHED),
+                        sink.completedInWindow(), sink.inFlight(), sink.duplicates(), fanout));
                 if (why == null) return;
                 stopped[0] = why;
                 stoppedAt[0] = now - runStart;
