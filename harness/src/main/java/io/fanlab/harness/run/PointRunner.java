@@ -316,25 +316,30 @@ public final class PointRunner {
         PointResult.Validity validity = new PointResult.Validity(judged.state(), judged.invalidReasons(), gen.notStarted(), gen.blockedShare(),
                 otherCpu, steady, PointValidity.littleTolerance(lc.meanResponseSec(), windowS));
 
-        PointResult draft = new PointResult(req.id(), req.design(), req.width(), req.repeat(), error == null ? PointResult.OK : PointResult.FAILED, error,
-                windowS, offered, sink.of(Outcome.COMPLETED), sink.of(Outcome.FAILED), sink.of(Outcome.SHED), sink.of(Outcome.TIMED_OUT),
-                sink.of(Outcome.CANCELLED), sink.of(Outcome.DEAD_LETTERED), sink.completedInWindow() / windowS,
-                gen.intendedRate(), offered / ((phaseWarm + phaseMeasure) / 1e9),
-                respSummary, summary(svc), reqH == null ? null : summary(reqH, sink.censoredRequest()), stages, little,
-                conservation, leaked.size(), leaked.stream().map(ThreadCensus.Seen::name).limit(20).toList(),
-                cancel.elapsed().toNanos() / 1e6,
-                new PointResult.Generator(gen.lagP50Us(), gen.lagP99Us(), gen.lagMaxUs(), gen.missedStarts(), gen.fellBehind()),
-                valid, warnings, List.of(), erlang, env.counters(running), validity, selfTest,
-                sink.unfinished(), requests, cancellation,
-                reorder[0] < 0 ? null : new PointResult.Reorder(reorder[0], reorder[2] == 0 ? 0 : round3(reorder[1] / (double) reorder[2])),
-                workers(sampler.workersAtStart(), sampler.workersAtEnd(), phaseMeasure),
-                sink.windowKeys().top(CompletionSink.TOP_KEYS, false).stream().map(kc -> new PointResult.KeyCount(kc.key(), kc.count(), kc.error())).toList(),
-                deadLettersWritten, captured,
-                router.counts().stream().map(c -> new PointResult.GraphNode(c.node(), c.kind(), c.exits(), c.passes(), c.windowExits(), c.windowPasses())).toList(),
-                !sink.hasLosers() ? null : new PointResult.Losers(sink.losersCancelled(), sink.losersFinished(),
-                        summary(sink.loserAfterDecision().flipInterval())),
-                handoff.getTotalCount() == 0 ? null : summary(handoff),
-                stoppedEarly, stoppedEarly == null ? null : round3(stoppedAt[0] / 1e9));
+        PointResult draft = PointResult.builder(req.id(), req.design(), req.width(), req.repeat())
+                .status(error == null ? PointResult.OK : PointResult.FAILED).error(error)
+                .measureS(windowS).offered(offered).completed(sink.of(Outcome.COMPLETED)).failed(sink.of(Outcome.FAILED))
+                .shed(sink.of(Outcome.SHED)).timedOut(sink.of(Outcome.TIMED_OUT)).cancelled(sink.of(Outcome.CANCELLED))
+                .deadLettered(sink.of(Outcome.DEAD_LETTERED)).throughput(sink.completedInWindow() / windowS)
+                .intendedRate(gen.intendedRate()).achievedRate(offered / ((phaseWarm + phaseMeasure) / 1e9))
+                .responseMs(respSummary).serviceMs(summary(svc)).requestMs(reqH == null ? null : summary(reqH, sink.censoredRequest()))
+                .stages(stages).little(little)
+                .conservationOk(conservation).leakedThreads(leaked.size())
+                .leakedThreadNames(leaked.stream().map(ThreadCensus.Seen::name).limit(20).toList())
+                .cancelMs(cancel.elapsed().toNanos() / 1e6)
+                .generator(new PointResult.Generator(gen.lagP50Us(), gen.lagP99Us(), gen.lagMaxUs(), gen.missedStarts(), gen.fellBehind()))
+                .valid(valid).warnings(warnings).erlangC(erlang).counters(env.counters(running)).validity(validity).selfTest(selfTest)
+                .unfinished(sink.unfinished()).requests(requests).cancellation(cancellation)
+                .reorderDepth(reorder[0] < 0 ? null : new PointResult.Reorder(reorder[0], reorder[2] == 0 ? 0 : round3(reorder[1] / (double) reorder[2])))
+                .workers(workers(sampler.workersAtStart(), sampler.workersAtEnd(), phaseMeasure))
+                .topKeys(sink.windowKeys().top(CompletionSink.TOP_KEYS, false).stream().map(kc -> new PointResult.KeyCount(kc.key(), kc.count(), kc.error())).toList())
+                .deadLettersWritten(deadLettersWritten).capture(captured)
+                .graph(router.counts().stream().map(c -> new PointResult.GraphNode(c.node(), c.kind(), c.exits(), c.passes(), c.windowExits(), c.windowPasses())).toList())
+                .losers(!sink.hasLosers() ? null : new PointResult.Losers(sink.losersCancelled(), sink.losersFinished(),
+                        summary(sink.loserAfterDecision().flipInterval())))
+                .handoffMs(handoff.getTotalCount() == 0 ? null : summary(handoff))
+                .stoppedEarly(stoppedEarly).stoppedAtS(stoppedEarly == null ? null : round3(stoppedAt[0] / 1e9))
+                .build();
         Map<SloSpec.Metric, Histogram> exact = new LinkedHashMap<>();
         exact.put(SloSpec.Metric.RESPONSE, resp);
         exact.put(SloSpec.Metric.SERVICE, svc);
@@ -343,7 +348,7 @@ public final class PointRunner {
             Histogram h = exact.get(metric);
             return h == null || h.getTotalCount() == 0 ? null : h.getValueAtPercentile(p) / 1000.0;
         });
-        return withSlos(draft, slos);
+        return draft.withSlos(slos);
     }
 
     /**
@@ -424,16 +429,6 @@ public final class PointRunner {
         for (int i = 0; i < scenario.pipeline().size(); i++)
             if (scenario.pipeline().get(i).spec().name().equals(scenario.sweep().stage())) return i;
         return 0;
-    }
-
-    private static PointResult withSlos(PointResult p, List<PointResult.SloVerdict> slos) {
-        return new PointResult(p.id(), p.design(), p.width(), p.repeat(), p.status(), p.error(), p.measureS(), p.offered(), p.completed(),
-                p.failed(), p.shed(), p.timedOut(), p.cancelled(), p.deadLettered(), p.throughput(), p.intendedRate(), p.achievedRate(),
-                p.responseMs(), p.serviceMs(), p.requestMs(), p.stages(), p.little(), p.conservationOk(), p.leakedThreads(),
-                p.leakedThreadNames(), p.cancelMs(), p.generator(), p.valid(), p.warnings(), slos, p.erlangC(), p.counters(),
-                p.validity(), p.selfTest(),
-                p.unfinished(), p.requests(), p.cancellation(), p.reorderDepth(), p.workers(), p.topKeys(), p.deadLettersWritten(), p.capture(), p.graph(),
-                p.losers(), p.handoffMs(), p.stoppedEarly(), p.stoppedAtS());
     }
 
     static PointResult.Latency summary(Histogram h) { return summary(h, 0); }
