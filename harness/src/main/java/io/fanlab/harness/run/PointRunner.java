@@ -366,7 +366,7 @@ public final class PointRunner {
         Object rate = InProcessPointExecutor.loadInfo(scenario).get("offered_rate");
         double itemRate = rate == null ? Double.NaN : ((Number) rate).doubleValue(); // items per second: fan-out included
         int fanout = Math.max(1, scenario.load().fanout());
-        return (now, intervals) -> {
+        return now -> {
             synchronized (stopped) {
                 if (stopped[0] != null || now - window[1] >= 0) return;
                 long[] over = new long[above.size()];
