@@ -13,12 +13,18 @@ import java.util.concurrent.atomic.LongAdder;
  * whoever ran it.
  *
  * <p>Decisions are pure functions of (seed, item seq, node, pass): the same item takes the same path at every width
- * and design. Counters cover the whole point (warmup, measured window and cooldown). Thread-safe: decisions may be
- * asked from any worker thread; counters are {@link LongAdder}s.
+ * and design. Two sets of counters: the whole point's (warmup, measured window and cooldown), and the window's: the
+ * decisions about items whose intended start lies in the measured window set by {@link #window} (the population of
+ * the point's {@code response_ms}), whenever the decision falls. Before {@code window} is called no item is in it.
+ * Thread-safe: decisions may be asked from any worker thread; counters are {@link LongAdder}s.
  */
 public final class GraphRouter {
-    /** Exit figures of one route or loop. For a loop, {@code passes} counts body passes; for a route it is 0. */
-    public record NodeCount(String node, String kind, Map<String, Long> exits, long passes) {}
+    /**
+     * Exit figures of one route or loop. For a loop, {@code passes} counts body passes; for a route it is 0.
+     * {@code exits} and {@code passes} cover the whole point; {@code windowExits} and {@code windowPasses} the items
+     * intended in the measured window (the same keys).
+     */
+    public record NodeCount(String node, String kind, Map<String, Long> exits, long passes, Map<String, Long> windowExits, long windowPasses) {}
 
     /** Runs one stage of the flat list on an item (a baseline's way to walk the graph). */
     public interface StageRunner {
@@ -29,13 +35,19 @@ public final class GraphRouter {
     private final long seed;
     private final Map<PipelineGraph.Node, LongAdder[]> counters = new LinkedHashMap<>();
     private final Map<PipelineGraph.Node, Long> salts = new LinkedHashMap<>();
+    /** The measured window [start, end) in nanoTime; {@code windowSet} is written last and read first. */
+    private volatile long windowStart, windowEnd;
+    private volatile boolean windowSet;
 
     public GraphRouter(PipelineGraph graph, long seed) {
         this.graph = graph;
         this.seed = seed;
         long i = 1;
         for (PipelineGraph.Node n : graph.branchingNodes()) {
-            counters.put(n, new LongAdder[] {new LongAdder(), new LongAdder(), new LongAdder()});
+            // [0..2]: the whole point's first exit, second exit, passes; [3..5]: the same for the window's items
+            LongAdder[] c = new LongAdder[6];
+            for (int j = 0; j < c.length; j++) c[j] = new LongAdder();
+            counters.put(n, c);
             salts.put(n, i++ * 0x9E3779B97F4A7C15L);
         }
     }
@@ -45,13 +57,36 @@ public final class GraphRouter {
 
     public PipelineGraph graph() { return graph; }
 
+    /**
+     * Sets the measured window: from now on a decision about an item whose intended start lies in
+     * [{@code startNanos}, {@code endNanos}) (System.nanoTime()) is also counted in the window's figures. Call once,
+     * before the first such item is submitted.
+     */
+    public void window(long startNanos, long endNanos) {
+        windowStart = startNanos;
+        windowEnd = endNanos;
+        windowSet = true;
+    }
+
+    private boolean inWindow(Item item) {
+        if (!windowSet) return false;
+        long t = item.intendedStartNanos();
+        return t - windowStart >= 0 && t - windowEnd < 0;
+    }
+
+    /** Counts one event {@code i} (0..2) of {@code item} at a node: the whole point's, and the window's when the item is in it. */
+    private void count(LongAdder[] c, int i, Item item) {
+        c[i].increment();
+        if (inWindow(item)) c[i + 3].increment();
+    }
+
     /** True when {@code item} takes path {@code a} of {@code route}; counted as leaving by that path. */
     public boolean takesA(PipelineGraph.Route route, Item item) {
         boolean a = switch (route.when()) {
             case PipelineGraph.Fraction f -> uniform(route, item.seq(), 0) < f.share();
             case PipelineGraph.KeyBelow k -> item.key() >= 0 && item.key() < k.n();
         };
-        counters.get(route)[a ? 0 : 1].increment();
+        count(counters.get(route), a ? 0 : 1, item);
         return a;
     }
 
@@ -62,15 +97,15 @@ public final class GraphRouter {
      */
     public boolean again(PipelineGraph.Loop loop, Item item, int pass) {
         LongAdder[] c = counters.get(loop);
-        c[2].increment();
+        count(c, 2, item);
         boolean again = uniform(loop, item.seq(), pass) < loop.again();
-        if (!again) c[0].increment();
-        else if (pass == loop.max()) c[1].increment();
+        if (!again) count(c, 0, item);
+        else if (pass == loop.max()) count(c, 1, item);
         return again;
     }
 
-    /** The bound was reached: the pass after the last allowed round, counted as a pass only. */
-    public void lastPass(PipelineGraph.Loop loop) { counters.get(loop)[2].increment(); }
+    /** The bound was reached: {@code item}'s pass after the last allowed round, counted as a pass only. */
+    public void lastPass(PipelineGraph.Loop loop, Item item) { count(counters.get(loop), 2, item); }
 
     /**
      * Runs {@code item} through the graph on the calling thread, stage by stage (how the baselines run a graph:
@@ -86,7 +121,7 @@ public final class GraphRouter {
                 case PipelineGraph.Loop l -> {
                     for (int pass = 1; ; pass++) {
                         walk(l.body(), item, stage);
-                        if (pass > l.max()) { lastPass(l); break; }
+                        if (pass > l.max()) { lastPass(l, item); break; }
                         if (!again(l, item, pass)) break;
                     }
                 }
@@ -94,24 +129,29 @@ public final class GraphRouter {
         }
     }
 
-    /** Exit figures of every route and loop, in document order. */
+    /** Exit figures of every route and loop, in document order: the whole point's and the window's. */
     public List<NodeCount> counts() {
         List<NodeCount> out = new ArrayList<>();
         for (var e : counters.entrySet()) {
             LongAdder[] c = e.getValue();
-            if (e.getKey() instanceof PipelineGraph.Route r) {
-                Map<String, Long> m = new LinkedHashMap<>();
-                m.put("a", c[0].sum());
-                m.put("b", c[1].sum());
-                out.add(new NodeCount(r.name(), "route", m, 0));
-            } else if (e.getKey() instanceof PipelineGraph.Loop l) {
-                Map<String, Long> m = new LinkedHashMap<>();
-                m.put("done", c[0].sum());
-                m.put("bound", c[1].sum());
-                out.add(new NodeCount(l.name(), "loop", m, c[2].sum()));
-            }
+            boolean route = e.getKey() instanceof PipelineGraph.Route;
+            String first = route ? "a" : "done", second = route ? "b" : "bound";
+            String name = switch (e.getKey()) {
+                case PipelineGraph.Route r -> r.name();
+                case PipelineGraph.Loop l -> l.name();
+                case PipelineGraph.Stage s -> throw new IllegalStateException("a stage has no exits: " + s);
+            };
+            out.add(new NodeCount(name, route ? "route" : "loop", exits(first, c[0], second, c[1]), route ? 0 : c[2].sum(),
+                    exits(first, c[3], second, c[4]), route ? 0 : c[5].sum()));
         }
         return out;
+    }
+
+    private static Map<String, Long> exits(String first, LongAdder a, String second, LongAdder b) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put(first, a.sum());
+        m.put(second, b.sum());
+        return m;
     }
 
     /** A uniform draw in [0, 1) from (seed, seq, node, pass): SplitMix64's finaliser over their mix. */

@@ -30,6 +30,10 @@ public record PipelineGraph(List<Node> nodes) {
             throw new InvalidField("pipeline", "stage indexes " + stages, "each stage 0.." + (stages.size() - 1) + " exactly once");
     }
 
+    /** What a route or loop name may hold (the same rule as a stage name's): it names figures in point.json and the report. */
+    public static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]+");
+    public static final String NAME_RULE = "letters, digits, '_', '-' or '.'";
+
     /** One step of a path. */
     public sealed interface Node {}
 
@@ -121,17 +125,22 @@ public record PipelineGraph(List<Node> nodes) {
         }
     }
 
+    private static void name(String name, Set<String> names) {
+        if (!NAME.matcher(name).matches()) throw new InvalidField("name", "'" + name + "'", NAME_RULE);
+        if (!names.add(name)) throw new InvalidField("name", name, "a name no other route or loop has");
+    }
+
     private static void collect(List<Node> path, List<Integer> stages, Set<String> names) {
         for (Node n : path) {
             switch (n) {
                 case Stage s -> stages.add(s.stage());
                 case Route r -> {
-                    if (!names.add(r.name())) throw new InvalidField("name", r.name(), "a name no other route or loop has");
+                    name(r.name(), names);
                     collect(r.a(), stages, names);
                     collect(r.b(), stages, names);
                 }
                 case Loop l -> {
-                    if (!names.add(l.name())) throw new InvalidField("name", l.name(), "a name no other route or loop has");
+                    name(l.name(), names);
                     collect(l.body(), stages, names);
                 }
             }

@@ -45,6 +45,8 @@ import java.util.function.LongSupplier;
  *       {@code r*fanout .. r*fanout+fanout-1} (the load driver's numbering).</li>
  *   <li>Duplicates ({@link SeenSet}), offered keys ({@link TopKeys}, per window and per interval), dead letters
  *       ({@link DeadLetters}).</li>
+ *   <li>Values above a bound ({@link #countAbove}): live counts of the response, service or request population's
+ *       values above a latency bound, as they are recorded (the early stop's figures).</li>
  * </ul>
  *
  * <p>Threading: see the package doc. {@link #openWindow} is called once before the first {@link #submitted};
@@ -90,6 +92,12 @@ public final class CompletionSink implements Completions {
     private final TopKeys intervalKeys = new TopKeys(KEY_COUNTERS);
     private final DeadLetters deadLetters = new DeadLetters(DEAD_LETTERS_KEPT);
 
+    /** Which population a bound of {@link #countAbove} watches: those of {@code response_ms}, {@code service_ms}, {@code request_ms}. */
+    public enum Population { RESPONSE, SERVICE, REQUEST }
+
+    private record Above(Population population, long boundNanos, LongAdder count) {}
+
+    private volatile Above[] above = new Above[0];
     private volatile long from = Long.MIN_VALUE, to = Long.MIN_VALUE;
     private volatile LittlesLaw.Accumulator little;
     private volatile boolean cancelling;
@@ -116,6 +124,25 @@ public final class CompletionSink implements Completions {
         little = new LittlesLaw.Accumulator(fromNanos, toNanos);
         this.from = fromNanos;
         this.to = toNanos;
+    }
+
+    /**
+     * Counts the values of {@code population} above {@code boundNanos} (strictly) from now on: completed window items'
+     * response or service times, succeeded window requests' latencies (censored values, recorded after the cancel
+     * began, are not counted). Call before the first {@link #submitted}.
+     *
+     * @return the live count
+     */
+    public LongSupplier countAbove(Population population, long boundNanos) {
+        Above a = new Above(population, boundNanos, new LongAdder());
+        Above[] next = java.util.Arrays.copyOf(above, above.length + 1);
+        next[above.length] = a;
+        above = next;
+        return a.count()::sum;
+    }
+
+    private void above(Population p, long value) {
+        for (Above a : above) if (a.population() == p && value > a.boundNanos()) a.count().increment();
     }
 
     /** Also tells {@code listener} of every terminal item (closed load: the user may send the next one). */
@@ -163,7 +190,12 @@ public final class CompletionSink implements Completions {
             if (window) {
                 response.recordNanos(resp);
                 long svcStart = item.serviceStartNanos();
-                service.recordNanos(svcStart == 0 ? 0 : now - svcStart);
+                long svc = svcStart == 0 ? 0 : now - svcStart;
+                service.recordNanos(svc);
+                if (above.length > 0) {
+                    above(Population.RESPONSE, resp);
+                    above(Population.SERVICE, svc);
+                }
             }
             if (afterCancel) finishedAfterCancel.increment();
         } else if (afterCancel) {
@@ -178,7 +210,10 @@ public final class CompletionSink implements Completions {
             switch (joined.decision()) {
                 case SUCCEEDED -> {
                     requestsSucceeded.increment();
-                    if (window) request.recordNanos(now - intended);
+                    if (window) {
+                        request.recordNanos(now - intended);
+                        if (above.length > 0) above(Population.REQUEST, now - intended);
+                    }
                 }
                 case FAILED -> {
                     requestsFailed.increment();

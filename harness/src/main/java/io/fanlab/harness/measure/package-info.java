@@ -5,7 +5,9 @@
  * {@link io.fanlab.harness.measure.RequestJoins} decides each scatter-gather request exactly once (and the sink
  * then cancels a first or quorum join's losers through the design's cancel handle);
  * {@link io.fanlab.harness.measure.TopKeys} finds the hot keys; {@link io.fanlab.harness.measure.DeadLetters}
- * keeps a bounded sample of dead-lettered items for the run directory.
+ * keeps a bounded sample of dead-lettered items for the run directory. The sink also counts, live, the values of
+ * a latency population above a bound ({@code countAbove}: the early stop's figures; registered before the first
+ * item, read by the sampler).
  *
  * <p>Threading: {@code submitted} and {@code complete} may be called concurrently from any thread and do not block
  * (lock-free counters and maps; {@link io.fanlab.harness.measure.TopKeys} takes a short lock). Reading figures is

@@ -169,6 +169,7 @@ public final class PointRunner {
         window[0] = runStart + phaseWarm;
         window[1] = runStart + phaseWarm + phaseMeasure;
         sink.openWindow(window[0], window[1]);
+        router.window(window[0], window[1]); // graph exits of the window's items: the same population as response_ms
         events.event("phase", req.id(), Map.of("name", "warmup", "point_t_s", 0.0));
 
         double rowOffsetS = req.pointStartEpochMs() == 0 ? 0 : (runStartEpochMs - req.pointStartEpochMs()) / 1000.0;
@@ -315,25 +316,30 @@ public final class PointRunner {
         PointResult.Validity validity = new PointResult.Validity(judged.state(), judged.invalidReasons(), gen.notStarted(), gen.blockedShare(),
                 otherCpu, steady, PointValidity.littleTolerance(lc.meanResponseSec(), windowS));
 
-        PointResult draft = new PointResult(req.id(), req.design(), req.width(), req.repeat(), error == null ? PointResult.OK : PointResult.FAILED, error,
-                windowS, offered, sink.of(Outcome.COMPLETED), sink.of(Outcome.FAILED), sink.of(Outcome.SHED), sink.of(Outcome.TIMED_OUT),
-                sink.of(Outcome.CANCELLED), sink.of(Outcome.DEAD_LETTERED), sink.completedInWindow() / windowS,
-                gen.intendedRate(), offered / ((phaseWarm + phaseMeasure) / 1e9),
-                respSummary, summary(svc), reqH == null ? null : summary(reqH, sink.censoredRequest()), stages, little,
-                conservation, leaked.size(), leaked.stream().map(ThreadCensus.Seen::name).limit(20).toList(),
-                cancel.elapsed().toNanos() / 1e6,
-                new PointResult.Generator(gen.lagP50Us(), gen.lagP99Us(), gen.lagMaxUs(), gen.missedStarts(), gen.fellBehind()),
-                valid, warnings, List.of(), erlang, env.counters(running), validity, selfTest,
-                sink.unfinished(), requests, cancellation,
-                reorder[0] < 0 ? null : new PointResult.Reorder(reorder[0], reorder[2] == 0 ? 0 : round3(reorder[1] / (double) reorder[2])),
-                workers(sampler.workersAtStart(), sampler.workersAtEnd(), phaseMeasure),
-                sink.windowKeys().top(CompletionSink.TOP_KEYS, false).stream().map(kc -> new PointResult.KeyCount(kc.key(), kc.count(), kc.error())).toList(),
-                deadLettersWritten, captured,
-                router.counts().stream().map(c -> new PointResult.GraphNode(c.node(), c.kind(), c.exits(), c.passes())).toList(),
-                !sink.hasLosers() ? null : new PointResult.Losers(sink.losersCancelled(), sink.losersFinished(),
-                        summary(sink.loserAfterDecision().flipInterval())),
-                handoff.getTotalCount() == 0 ? null : summary(handoff),
-                stoppedEarly, stoppedEarly == null ? null : round3(stoppedAt[0] / 1e9));
+        PointResult draft = PointResult.builder(req.id(), req.design(), req.width(), req.repeat())
+                .status(error == null ? PointResult.OK : PointResult.FAILED).error(error)
+                .measureS(windowS).offered(offered).completed(sink.of(Outcome.COMPLETED)).failed(sink.of(Outcome.FAILED))
+                .shed(sink.of(Outcome.SHED)).timedOut(sink.of(Outcome.TIMED_OUT)).cancelled(sink.of(Outcome.CANCELLED))
+                .deadLettered(sink.of(Outcome.DEAD_LETTERED)).throughput(sink.completedInWindow() / windowS)
+                .intendedRate(gen.intendedRate()).achievedRate(offered / ((phaseWarm + phaseMeasure) / 1e9))
+                .responseMs(respSummary).serviceMs(summary(svc)).requestMs(reqH == null ? null : summary(reqH, sink.censoredRequest()))
+                .stages(stages).little(little)
+                .conservationOk(conservation).leakedThreads(leaked.size())
+                .leakedThreadNames(leaked.stream().map(ThreadCensus.Seen::name).limit(20).toList())
+                .cancelMs(cancel.elapsed().toNanos() / 1e6)
+                .generator(new PointResult.Generator(gen.lagP50Us(), gen.lagP99Us(), gen.lagMaxUs(), gen.missedStarts(), gen.fellBehind()))
+                .valid(valid).warnings(warnings).erlangC(erlang).counters(env.counters(running)).validity(validity).selfTest(selfTest)
+                .unfinished(sink.unfinished()).requests(requests).cancellation(cancellation)
+                .reorderDepth(reorder[0] < 0 ? null : new PointResult.Reorder(reorder[0], reorder[2] == 0 ? 0 : round3(reorder[1] / (double) reorder[2])))
+                .workers(workers(sampler.workersAtStart(), sampler.workersAtEnd(), phaseMeasure))
+                .topKeys(sink.windowKeys().top(CompletionSink.TOP_KEYS, false).stream().map(kc -> new PointResult.KeyCount(kc.key(), kc.count(), kc.error())).toList())
+                .deadLettersWritten(deadLettersWritten).capture(captured)
+                .graph(router.counts().stream().map(c -> new PointResult.GraphNode(c.node(), c.kind(), c.exits(), c.passes(), c.windowExits(), c.windowPasses())).toList())
+                .losers(!sink.hasLosers() ? null : new PointResult.Losers(sink.losersCancelled(), sink.losersFinished(),
+                        summary(sink.loserAfterDecision().flipInterval())))
+                .handoffMs(handoff.getTotalCount() == 0 ? null : summary(handoff))
+                .stoppedEarly(stoppedEarly).stoppedAtS(stoppedEarly == null ? null : round3(stoppedAt[0] / 1e9))
+                .build();
         Map<SloSpec.Metric, Histogram> exact = new LinkedHashMap<>();
         exact.put(SloSpec.Metric.RESPONSE, resp);
         exact.put(SloSpec.Metric.SERVICE, svc);
@@ -342,32 +348,33 @@ public final class PointRunner {
             Histogram h = exact.get(metric);
             return h == null || h.getTotalCount() == 0 ? null : h.getValueAtPercentile(p) / 1000.0;
         });
-        return withSlos(draft, slos);
+        return draft.withSlos(slos);
     }
 
     /**
-     * The sampler's {@link EarlyStop} watch: counts the window's items above each watched latency bound as the
-     * response intervals arrive, and on the first SLO already lost records why and when and stops the load (the
-     * generator returns, the window ends there and the point goes on to its drain and cancel).
+     * The sampler's {@link EarlyStop} watch: the sink counts the population values above each watched latency bound
+     * as they are recorded; once per interval the figures so far go to {@link EarlyStop#lost}, and on the first SLO
+     * already lost this records why and when and stops the load (the generator returns, the window ends there and the
+     * point goes on to its drain and cancel). Call before the first item is submitted.
      */
     private Sampler.Watch earlyStop(CompletionSink sink, long runStart, long[] window, long loadEndOffset,
                                     java.util.concurrent.atomic.AtomicReference<LoadDriver> driver, String[] stopped, long[] stoppedAt) {
         List<SloSpec.Latency> watched = EarlyStop.watched(scenario.slos());
-        long[] over = new long[watched.size()];
-        int[] seen = new int[1];
+        List<java.util.function.LongSupplier> above = new ArrayList<>();
+        for (SloSpec.Latency l : watched)
+            above.add(sink.countAbove(CompletionSink.Population.valueOf(l.metric().name()), l.max().toNanos()));
         Object rate = InProcessPointExecutor.loadInfo(scenario).get("offered_rate");
         double itemRate = rate == null ? Double.NaN : ((Number) rate).doubleValue(); // items per second: fan-out included
-        return (now, intervals) -> {
-            for (; seen[0] < intervals.size(); seen[0]++) {
-                Histogram h = intervals.get(seen[0]);
-                for (int i = 0; i < watched.size(); i++)
-                    over[i] += h.getTotalCount() - h.getCountBetweenValues(0, watched.get(i).max().toNanos() / 1000);
-            }
+        int fanout = Math.max(1, scenario.load().fanout());
+        return now -> {
             synchronized (stopped) {
                 if (stopped[0] != null || now - window[1] >= 0) return;
+                long[] over = new long[above.size()];
+                for (int i = 0; i < over.length; i++) over[i] = above.get(i).getAsLong();
                 long errors = sink.of(Outcome.FAILED) + sink.of(Outcome.TIMED_OUT) + sink.of(Outcome.DEAD_LETTERED);
                 String why = EarlyStop.lost(scenario.slos(), new EarlyStop.Snapshot(now - runStart, window[0] - runStart, window[1] - runStart,
-                        loadEndOffset, sink.submitted(), errors, sink.windowOffered(), itemRate, over.clone()));
+                        loadEndOffset, sink.submitted(), errors, sink.windowOffered(), itemRate, over, sink.of(Outcome.SHED),
+                        sink.completedInWindow(), sink.inFlight(), sink.duplicates(), fanout));
                 if (why == null) return;
                 stopped[0] = why;
                 stoppedAt[0] = now - runStart;
@@ -422,16 +429,6 @@ public final class PointRunner {
         for (int i = 0; i < scenario.pipeline().size(); i++)
             if (scenario.pipeline().get(i).spec().name().equals(scenario.sweep().stage())) return i;
         return 0;
-    }
-
-    private static PointResult withSlos(PointResult p, List<PointResult.SloVerdict> slos) {
-        return new PointResult(p.id(), p.design(), p.width(), p.repeat(), p.status(), p.error(), p.measureS(), p.offered(), p.completed(),
-                p.failed(), p.shed(), p.timedOut(), p.cancelled(), p.deadLettered(), p.throughput(), p.intendedRate(), p.achievedRate(),
-                p.responseMs(), p.serviceMs(), p.requestMs(), p.stages(), p.little(), p.conservationOk(), p.leakedThreads(),
-                p.leakedThreadNames(), p.cancelMs(), p.generator(), p.valid(), p.warnings(), slos, p.erlangC(), p.counters(),
-                p.validity(), p.selfTest(),
-                p.unfinished(), p.requests(), p.cancellation(), p.reorderDepth(), p.workers(), p.topKeys(), p.deadLettersWritten(), p.capture(), p.graph(),
-                p.losers(), p.handoffMs(), p.stoppedEarly(), p.stoppedAtS());
     }
 
     static PointResult.Latency summary(Histogram h) { return summary(h, 0); }

@@ -62,9 +62,9 @@ final class Sampler implements Runnable {
 
     void stop() { stop = true; }
 
-    /** Called on the sampler thread after each response flip, with the response population's intervals so far. */
+    /** Called on the sampler thread once per interval, after the response flip ({@code now}: System.nanoTime()). */
     @FunctionalInterface
-    interface Watch { void afterInterval(long now, List<Histogram> responseIntervals); }
+    interface Watch { void afterInterval(long now); }
 
     private volatile Watch watch;
 
@@ -108,7 +108,7 @@ final class Sampler implements Runnable {
                 intervals.add(h);
                 flipResponse(now);
                 Watch w = watch;
-                if (w != null) w.afterInterval(now, responseIntervals);
+                if (w != null) w.afterInterval(now);
                 double dt = (now - lastInterval) / 1e9;
                 long[] counts = new long[Outcome.values().length];
                 for (Outcome o : Outcome.values()) counts[o.ordinal()] = t.of(o);

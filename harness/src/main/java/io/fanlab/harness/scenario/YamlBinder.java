@@ -582,6 +582,10 @@ final class YamlBinder {
     private String graphName(Fields f) {
         String name = f.req("name", this::string);
         if (name == null) return null;
+        if (!PipelineGraph.NAME.matcher(name).matches()) { // the rule of PipelineGraph's, reported at the name
+            problem(f.node("name"), f.path("name"), "'" + name + "'", PipelineGraph.NAME_RULE);
+            return null;
+        }
         Node first = graphNames.putIfAbsent(name, f.node("name"));
         if (first != null) {
             problem(f.node("name"), f.path("name"), name, "a name no other route or loop has (first at line "

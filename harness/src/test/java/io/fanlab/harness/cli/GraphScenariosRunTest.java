@@ -55,7 +55,8 @@ class GraphScenariosRunTest {
         String html = io.fanlab.reports.html.HtmlReportWriter.render(record, analysis, io.fanlab.reports.analysis.Verdict.of(record, analysis));
         String table = html.substring(html.indexOf("id=\"graph-table\""));
         table = table.substring(table.indexOf("<tbody>"), table.indexOf("</tbody>"));
-        assertThat(table).contains(">size<").contains(">route<").contains("a " + first.path("graph").get(0).path("exits").path("a").asLong() + " (");
+        assertThat(table).contains(">size<").contains(">route<").contains(">measured window<")
+                .contains("a " + first.path("graph").get(0).path("window_exits").path("a").asLong() + " (");
     }
 
     @Test

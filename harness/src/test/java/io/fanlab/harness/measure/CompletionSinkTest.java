@@ -56,6 +56,29 @@ class CompletionSinkTest {
     }
 
     @Test
+    void countsAboveABoundFollowTheirPopulationsLive() {
+        CompletionSink s = sink(2, 2); // fan-out 2, join all: a request succeeds when both items complete
+        var resp = s.countAbove(CompletionSink.Population.RESPONSE, 150 * MS);
+        var svc = s.countAbove(CompletionSink.Population.SERVICE, 150 * MS);
+        var req = s.countAbove(CompletionSink.Population.REQUEST, 250 * MS);
+        Item warm = item(0, 0, 500 * MS), a = item(2, 1, 1500 * MS), b = item(3, 1, 1500 * MS);
+        for (Item i : List.of(warm, a, b)) s.submitted(i);
+        a.markServiceStart(1600 * MS);
+        b.markServiceStart(1500 * MS);
+        clock.now = 1700 * MS;  // a: response 200 ms, service 100 ms; the warmup item: not the window's
+        s.complete(warm, Outcome.COMPLETED, null);
+        s.complete(a, Outcome.COMPLETED, null);
+        assertThat(resp.getAsLong()).isEqualTo(1);
+        assertThat(svc.getAsLong()).isZero();
+        assertThat(req.getAsLong()).as("request 1 not decided yet").isZero();
+        clock.now = 1800 * MS;  // b: response 300 ms, service 300 ms; request 1 decided at 300 ms
+        s.complete(b, Outcome.COMPLETED, null);
+        assertThat(resp.getAsLong()).isEqualTo(2);
+        assertThat(svc.getAsLong()).isEqualTo(1);
+        assertThat(req.getAsLong()).isEqualTo(1);
+    }
+
+    @Test
     void littlesLawComesFromTheTestedAccumulatorOverEveryOutcome() {
         CompletionSink s = sink(1, 1);
         // [0.5, 1.5): 0.5 s inside; [2, 2.5) failed: 0.5 s; [2.5, 4) shed late: 0.5 s inside

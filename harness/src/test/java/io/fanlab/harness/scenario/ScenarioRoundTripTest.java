@@ -13,6 +13,7 @@ import io.fanlab.engine.spec.RateLimit;
 import io.fanlab.engine.spec.RetryPolicy;
 import io.fanlab.engine.spec.StageSpec;
 import io.fanlab.engine.spec.ThreadKind;
+import io.fanlab.harness.design.PipelineGraph;
 import io.fanlab.harness.dist.Distribution;
 import io.fanlab.harness.fault.FaultSpec;
 import io.fanlab.harness.load.LoadSpec;
@@ -30,8 +31,15 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
 
-/** {@code load(write(s)) == s} for generated valid scenarios, covering every variant of every sealed type. */
+/**
+ * {@code load(write(s)) == s} for generated valid scenarios, covering every variant of every sealed type, and
+ * pipelines with routes and loops nested up to {@value #MAX_DEPTH} deep (unique route and loop names, some of them
+ * words YAML would read as something else; at most {@value #MAX_STAGES} stages). The graph property also holds
+ * the written file to the published JSON Schema: it found route and loop names the loader took and the schema
+ * refused ({@code 'q'}, {@code *}); they are now refused by both, like stage names.
+ */
 class ScenarioRoundTripTest {
     private static final Path FILE = Path.of("/tmp/generated.yaml");
 
@@ -39,6 +47,50 @@ class ScenarioRoundTripTest {
     void writeThenLoadGivesTheSameScenario(@ForAll("scenarios") Scenario s) throws ScenarioException {
         String yaml = ScenarioWriter.toYaml(s);
         assertThat(ScenarioLoader.parse(yaml, FILE, ScenarioFiles.DESIGNS)).as(yaml).isEqualTo(s);
+        // the generator must keep producing graphs, nested ones among them, or the property stops covering them
+        Statistics.label("graph").collect(s.isGraph());
+        Statistics.label("graph").coverage(c -> c.check(true).percentage(p -> p >= 10));
+    }
+
+    /** Graph pipelines alone: every scenario has a route or a loop. */
+    @Property(tries = 300)
+    void writeThenLoadGivesTheSameGraph(@ForAll("graphScenarios") Scenario s) throws ScenarioException {
+        String yaml = ScenarioWriter.toYaml(s);
+        Scenario back = ScenarioLoader.parse(yaml, FILE, ScenarioFiles.DESIGNS);
+        assertThat(back.graph()).as(yaml).isEqualTo(s.graph());
+        assertThat(back).as(yaml).isEqualTo(s);
+        assertThat(ScenarioWriter.toYaml(back)).isEqualTo(yaml);
+        // the published schema accepts the nested paths the writer writes
+        Object doc = new org.snakeyaml.engine.v2.api.Load(org.snakeyaml.engine.v2.api.LoadSettings.builder().build()).loadFromString(yaml);
+        assertThat(SCHEMA.validate(new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(doc))).as(yaml).isEmpty();
+        // nesting: a route or loop inside another, and three deep, must keep turning up
+        int depth = nested(s.graph().nodes(), 0);
+        Statistics.label("nested").collect(depth >= 2);
+        Statistics.label("three deep").collect(depth >= 3);
+        Statistics.label("nested").coverage(c -> c.check(true).percentage(p -> p >= 20));
+        Statistics.label("three deep").coverage(c -> c.check(true).count(n -> n >= 1));
+    }
+
+    private static final com.networknt.schema.Schema SCHEMA;
+    static {
+        try {
+            SCHEMA = SchemaAgreementTest.validator();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Deepest nesting of routes and loops in {@code path} below {@code depth}. */
+    static int nested(List<PipelineGraph.Node> path, int depth) {
+        int max = depth;
+        for (PipelineGraph.Node n : path) {
+            switch (n) {
+                case PipelineGraph.Stage st -> { }
+                case PipelineGraph.Route r -> max = Math.max(max, Math.max(nested(r.a(), depth + 1), nested(r.b(), depth + 1)));
+                case PipelineGraph.Loop l -> max = Math.max(max, nested(l.body(), depth + 1));
+            }
+        }
+        return max;
     }
 
     @Property(tries = 100)
@@ -189,28 +241,121 @@ class ScenarioRoundTripTest {
                 durations(1, 10_000_000_000L).map(SloSpec.CancellationLatency::new));
     }
 
+    // ------------------------------------------------------------------ pipeline shapes (routes and loops)
+
+    /** The shape of a path before stages and names are drawn: stages are placeholders, numbered in document order later. */
+    sealed interface Shape {}
+    record StageShape() implements Shape {}
+    record RouteShape(PipelineGraph.When when, List<Shape> a, List<Shape> b) implements Shape {}
+    record LoopShape(List<Shape> body, double again, int max) implements Shape {}
+
+    static final int MAX_DEPTH = 3, MAX_STAGES = 10;
+
+    /**
+     * A path: 1-3 steps at the top, 1-2 below; a step is a stage, or (above {@code MAX_DEPTH} levels of nesting) a
+     * route or a loop whose paths are drawn the same way. {@code graphs} weighs routes and loops against stages.
+     */
+    static Arbitrary<List<Shape>> paths(int depth, int graphs) {
+        Arbitrary<Shape> stage = Arbitraries.just(new StageShape());
+        Arbitrary<Shape> step = depth >= MAX_DEPTH ? stage : Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(6, stage),
+                net.jqwik.api.Tuple.of(graphs, Arbitraries.lazy(() -> Combinators.combine(whens(), paths(depth + 1, graphs), paths(depth + 1, graphs))
+                        .as(RouteShape::new))),
+                net.jqwik.api.Tuple.of(graphs, Arbitraries.lazy(() -> Combinators.combine(paths(depth + 1, graphs), shares(), Arbitraries.integers().between(1, 10))
+                        .as(LoopShape::new))));
+        return step.list().ofMinSize(1).ofMaxSize(depth == 0 ? 3 : 2);
+    }
+
+    static Arbitrary<PipelineGraph.When> whens() {
+        return Arbitraries.oneOf(shares().map(PipelineGraph.Fraction::new), Arbitraries.longs().between(1, 100_000).map(PipelineGraph.KeyBelow::new));
+    }
+
+    static int stages(List<Shape> path) {
+        int n = 0;
+        for (Shape s : path) {
+            n += switch (s) {
+                case StageShape x -> 1;
+                case RouteShape r -> stages(r.a()) + stages(r.b());
+                case LoopShape l -> stages(l.body());
+            };
+        }
+        return n;
+    }
+
+    static int branches(List<Shape> path) {
+        int n = 0;
+        for (Shape s : path) {
+            n += switch (s) {
+                case StageShape x -> 0;
+                case RouteShape r -> 1 + branches(r.a()) + branches(r.b());
+                case LoopShape l -> 1 + branches(l.body());
+            };
+        }
+        return n;
+    }
+
+    /** Numbers the shape's stages in document order (a route's a before its b, as the loader reads them) and names its routes and loops. */
+    static List<PipelineGraph.Node> nodes(List<Shape> path, int[] nextStage, java.util.Iterator<String> names) {
+        List<PipelineGraph.Node> out = new ArrayList<>();
+        for (Shape s : path) {
+            out.add(switch (s) {
+                case StageShape x -> new PipelineGraph.Stage(nextStage[0]++);
+                case RouteShape r -> {
+                    String name = names.next();
+                    List<PipelineGraph.Node> a = nodes(r.a(), nextStage, names);
+                    yield new PipelineGraph.Route(name, r.when(), a, nodes(r.b(), nextStage, names));
+                }
+                case LoopShape l -> {
+                    String name = names.next();
+                    yield new PipelineGraph.Loop(name, nodes(l.body(), nextStage, names), l.again(), l.max());
+                }
+            });
+        }
+        return out;
+    }
+
+    /** Stages (named {@code stage-i} in document order) and the graph over them. */
+    record Pipeline(List<StageConfig> stages, PipelineGraph graph) {}
+
+    /** Pipelines with routes and loops weighted {@code graphs} against 6 for a stage (0: linear pipelines only). */
+    static Arbitrary<Pipeline> pipelines(int graphs) {
+        Arbitrary<String> nodeNames = Arbitraries.oneOf(Arbitraries.strings().alpha().numeric().ofMinLength(1).ofMaxLength(10),
+                Arbitraries.of("true", "null", "1.5", "1e3", "0x1F", "no", "-", ".", "_", "stage-0", "route", "-x"));
+        return paths(0, graphs).filter(p -> stages(p) <= MAX_STAGES).flatMap(shape -> {
+            int n = stages(shape);
+            List<Arbitrary<StageConfig>> stages = new ArrayList<>();
+            for (int i = 0; i < n; i++) stages.add(Combinators.combine(specs("stage-" + i), works(), shares()).as(StageConfig::new));
+            return Combinators.combine(Combinators.combine(stages).as(List::copyOf), nodeNames.list().uniqueElements().ofSize(branches(shape)))
+                    .as((st, names) -> new Pipeline(st, new PipelineGraph(nodes(shape, new int[1], names.iterator()))));
+        });
+    }
+
+    @Provide
+    Arbitrary<Scenario> graphScenarios() {
+        return scenarios(pipelines(3).filter(p -> !p.graph().isLinear()));
+    }
+
     @Provide
     Arbitrary<Scenario> scenarios() {
+        return scenarios(pipelines(2));
+    }
+
+    Arbitrary<Scenario> scenarios(Arbitrary<Pipeline> pipelines) {
         Arbitrary<Phases> phases = Combinators.combine(durations(0, 2_000_000_000L), durations(2_000_000_001L, 20_000_000_000L), durations(0, 2_000_000_000L)).as(Phases::new);
         Arbitrary<String> names = Arbitraries.oneOf(Arbitraries.strings().alpha().numeric().ofMinLength(1).ofMaxLength(12), Arbitraries.of("true", "null", "1.5", "a: b", "#x", "*"));
         Arbitrary<String> descriptions = Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(40).filter(x -> x.chars().allMatch(c -> c >= 0x20 && c < 0x7f || c == '\n')),
                 Arbitraries.of("", "multi\nline", "  padded  ", "none"));
-        Arbitrary<List<StageConfig>> pipeline = Arbitraries.integers().between(1, 3).flatMap(n -> {
-            List<Arbitrary<StageConfig>> stages = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                stages.add(Combinators.combine(specs("stage-" + i), works(), shares()).as(StageConfig::new));
-            }
-            return Combinators.combine(stages).as(List::copyOf);
-        });
-        return Combinators.combine(names, descriptions, Arbitraries.longs(), phases, loads(), keySpecs(), pipeline,
+        return Combinators.combine(names, descriptions, Arbitraries.longs(), phases, loads(), keySpecs(), pipelines,
                         Combinators.combine(Arbitraries.integers().between(1, 1024), shares()).as(DownstreamSpec::new))
-                .flatAs((name, desc, seed, ph, load, keys, stages, down) -> {
+                .flatAs((name, desc, seed, ph, load, keys, pipeline, down) -> {
+                    List<StageConfig> stages = pipeline.stages();
                     List<String> stageNames = stages.stream().map(c -> c.spec().name()).toList();
                     Arbitrary<SweepSpec> sweep = Combinators.combine(Arbitraries.of(stageNames), Arbitraries.integers().between(2, 512).set().ofMinSize(1).ofMaxSize(6),
                                     Arbitraries.of(ScenarioFiles.DESIGNS).set().ofMinSize(1).ofMaxSize(3), Arbitraries.integers().between(1, 5))
                             .as((st, w, d, r) -> new SweepSpec(st, List.copyOf(w), List.copyOf(d), r));
                     return Combinators.combine(faults(ph.total(), stageNames).list().ofMaxSize(4), slos().list().ofMaxSize(4), sweep)
-                            .as((fs, ss, sw) -> new Scenario(name, desc, seed, ph, load, keys, stages, down, fs, ss, sw));
+                            .as((fs, ss, sw) -> new Scenario(name, desc, seed, ph, load, keys, stages, down, fs, ss, sw, Defaults.GATE, Defaults.COMPARE,
+                                    Defaults.CAPTURE, pipeline.graph()));
                 })
                 .filter(s -> ScenarioRules.check(s, ScenarioFiles.DESIGNS).isEmpty());
     }

@@ -72,7 +72,8 @@ class SchemaAgreementTest {
     }
 
     static final Set<String> SCHEMA_CATCHES = Set.of("bad-capture", "bad-size", "bare-duration", "constructor-rules", "many-problems", "missing-required",
-            "neg-rate", "negative-factors", "negative-values", "unknown-enum", "unknown-key", "width-zero", "wrong-type", "empty", "graph-errors");
+            "neg-rate", "negative-factors", "negative-values", "unknown-enum", "unknown-key", "width-zero", "wrong-type", "empty", "graph-errors",
+            "graph-name");
 
     static Schema validator() throws IOException {
         return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)

@@ -553,34 +553,49 @@ public final class HtmlReportWriter {
             .append(" mean. Top keys: offered keys by count (Space-Saving sketch; counts are upper bounds within the stated error).</p>\n");
     }
 
-    /** Routes and loops of the pipeline: how items left each (point.json {@code graph}). */
+    /**
+     * Routes and loops of the pipeline: how items left each (point.json {@code graph}). Rows show the measured
+     * window's items ({@code window_exits}, {@code window_passes}) like every other figure of the report, and the
+     * whole point's item count beside them; a record written before the window's figures shows the whole point's,
+     * and its "counted over" cell says so.
+     */
     private static void graph(StringBuilder b, RunRecord run) {
         boolean any = false;
         for (PointRecord p : run.points()) any |= !PointRecord.each(p.result().graph()).isEmpty();
         if (!any) return;
         b.append("<h3 id=\"graph\">Routes and loops</h3>\n<div class=\"tablewrap\"><table class=\"sortable\" id=\"graph-table\"><thead><tr>")
-            .append("<th class=\"l\">point</th><th class=\"l\">node</th><th class=\"l\">kind</th><th class=\"l\">exits (share)</th>")
-            .append("<th>items</th><th>passes per item</th></tr></thead><tbody>\n");
+            .append("<th class=\"l\">point</th><th class=\"l\">node</th><th class=\"l\">kind</th><th class=\"l\">counted over</th>")
+            .append("<th class=\"l\">exits (share)</th><th>items</th><th>passes per item</th><th>items, whole point</th></tr></thead><tbody>\n");
+        boolean older = false;
         for (PointRecord p : run.points()) {
             for (PointResult.GraphNode g : PointRecord.each(p.result().graph())) {
-                long total = 0;
-                for (long e : g.exits().values()) total += e;
+                boolean window = g.windowExits() != null;
+                older |= !window;
+                java.util.Map<String, Long> shown = window ? g.windowExits() : g.exits();
+                long passes = window ? (g.windowPasses() == null ? 0 : g.windowPasses()) : g.passes();
+                long total = 0, whole = 0;
+                for (long e : shown.values()) total += e;
+                for (long e : g.exits().values()) whole += e;
                 StringBuilder exits = new StringBuilder();
-                for (java.util.Map.Entry<String, Long> e : g.exits().entrySet()) {
+                for (java.util.Map.Entry<String, Long> e : shown.entrySet()) {
                     if (exits.length() > 0) exits.append(", ");
                     exits.append(e.getKey()).append(' ').append(e.getValue());
                     if (total > 0) exits.append(" (").append(pct(e.getValue() / (double) total)).append(')');
                 }
                 boolean loop = "loop".equals(g.kind());
-                double perItem = loop && total > 0 ? g.passes() / (double) total : Double.NaN;
+                double perItem = loop && total > 0 ? passes / (double) total : Double.NaN;
                 b.append("<tr><td class=\"l\">").append(esc(p.label())).append("</td><td class=\"l\">").append(esc(g.node()))
-                    .append("</td><td class=\"l\">").append(esc(g.kind())).append("</td><td class=\"l\">").append(esc(exits.toString()))
+                    .append("</td><td class=\"l\">").append(esc(g.kind())).append("</td><td class=\"l\">")
+                    .append(window ? "measured window" : "whole point").append("</td><td class=\"l\">").append(esc(exits.toString()))
                     .append("</td><td>").append(total).append("</td><td").append(dv(perItem)).append('>').append(loop ? num(perItem) : "")
-                    .append("</td></tr>\n");
+                    .append("</td><td>").append(whole).append("</td></tr>\n");
             }
         }
-        b.append("</tbody></table></div>\n<p class=\"chart-note\">Over the whole point (warmup, window and cooldown). A route's exits")
-            .append(" are its paths a and b; a loop's are done (the draw said stop) and bound (the item used every allowed round).")
+        b.append("</tbody></table></div>\n<p class=\"chart-note\">Exits, items and passes per item count the items intended in the")
+            .append(" measured window (the population of the response-time figures), wherever their decision fell; \"items, whole point\"")
+            .append(" counts every item that left the node, warmup and cooldown included.")
+            .append(older ? " Rows counted over the whole point come from records written before the window's figures existed." : "")
+            .append(" A route's exits are its paths a and b; a loop's are done (the draw said stop) and bound (the item used every allowed round).")
             .append(" Stages on every path have their own rows in the stage table.</p>\n");
     }
 

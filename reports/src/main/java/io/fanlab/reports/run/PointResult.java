@@ -19,36 +19,201 @@ public record PointResult(
         List<KeyCount> topKeys, long deadLettersWritten, Capture capture, List<GraphNode> graph, Losers losers,
         Latency handoffMs, String stoppedEarly, Double stoppedAtS) {
 
-    /** A point without graph figures (a linear pipeline, or a record written before routes and loops). */
-    public PointResult(
-            String id, String design, int width, int repeat, String status, String error,
-            double measureS, long offered, long completed, long failed, long shed, long timedOut, long cancelled,
-            long deadLettered, double throughput, Double intendedRate, double achievedRate,
-            Latency responseMs, Latency serviceMs, Latency requestMs, List<Stage> stages, Little little,
-            boolean conservationOk, long leakedThreads, List<String> leakedThreadNames, Double cancelMs, Generator generator,
-            boolean valid, List<String> warnings, List<SloVerdict> slos, ErlangC erlangC, Counters counters,
-            Validity validity, SelfTest selfTest,
-            long unfinished, Requests requests, Cancellation cancellation, Reorder reorderDepth, List<Workers> workers,
-            List<KeyCount> topKeys, long deadLettersWritten, Capture capture) {
-        this(id, design, width, repeat, status, error, measureS, offered, completed, failed, shed, timedOut, cancelled,
-                deadLettered, throughput, intendedRate, achievedRate, responseMs, serviceMs, requestMs, stages, little,
-                conservationOk, leakedThreads, leakedThreadNames, cancelMs, generator, valid, warnings, slos, erlangC, counters,
-                validity, selfTest, unfinished, requests, cancellation, reorderDepth, workers, topKeys, deadLettersWritten,
-                capture, List.of(), null, null, null, null);
-    }
-
     /**
-     * One route or loop of the pipeline and how items left it, over the whole point (warmup, window and cooldown).
+     * One route or loop of the pipeline and how items left it: {@code exits} and {@code passes} over the whole point
+     * (warmup, window and cooldown), {@code windowExits} and {@code windowPasses} over the items intended in the
+     * measured window (the population of {@code responseMs}), like every other figure of the point.
      *
-     * @param node   the route's or loop's name in the scenario
-     * @param kind   {@code route} or {@code loop}
-     * @param exits  a route: items that took path {@code a} and {@code b}; a loop: items that left because the draw
-     *               said so ({@code done}) and because they reached the bound ({@code bound})
-     * @param passes a loop: passes through its body (so passes / (done + bound) is passes per item); a route: 0
+     * @param node         the route's or loop's name in the scenario
+     * @param kind         {@code route} or {@code loop}
+     * @param exits        the whole point: a route: items that took path {@code a} and {@code b}; a loop: items that
+     *                     left because the draw said so ({@code done}) and because they reached the bound ({@code bound})
+     * @param passes       the whole point: a loop's passes through its body (so passes / (done + bound) is passes per
+     *                     item); a route: 0
+     * @param windowExits  the same exits for the window's items; null in records written before the field
+     * @param windowPasses the same passes for the window's items; null in records written before the field
      */
-    public record GraphNode(String node, String kind, java.util.Map<String, Long> exits, long passes) {}
+    public record GraphNode(String node, String kind, java.util.Map<String, Long> exits, long passes,
+                            java.util.Map<String, Long> windowExits, Long windowPasses) {}
 
     public static final String OK = "ok", FAILED = "failed", CRASHED = "crashed", ABORTED = "aborted";
+
+    /**
+     * A builder of a point record whose setters name the fields (the record has 47 positional components). Unset
+     * fields hold what a record written before the field existed reads as: null objects and boxed numbers, 0 counts
+     * and figures, {@code false}; lists are empty (such a record reads them as null, which readers take as empty:
+     * {@code PointRecord.each}); {@code status} is {@link #OK}.
+     */
+    public static Builder builder(String id, String design, int width, int repeat) {
+        return new Builder().id(id).design(design).width(width).repeat(repeat);
+    }
+
+    /** A builder holding every field of this record (change some, {@link Builder#build} a new one). */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.id = id;
+        b.design = design;
+        b.width = width;
+        b.repeat = repeat;
+        b.status = status;
+        b.error = error;
+        b.measureS = measureS;
+        b.offered = offered;
+        b.completed = completed;
+        b.failed = failed;
+        b.shed = shed;
+        b.timedOut = timedOut;
+        b.cancelled = cancelled;
+        b.deadLettered = deadLettered;
+        b.throughput = throughput;
+        b.intendedRate = intendedRate;
+        b.achievedRate = achievedRate;
+        b.responseMs = responseMs;
+        b.serviceMs = serviceMs;
+        b.requestMs = requestMs;
+        b.stages = stages;
+        b.little = little;
+        b.conservationOk = conservationOk;
+        b.leakedThreads = leakedThreads;
+        b.leakedThreadNames = leakedThreadNames;
+        b.cancelMs = cancelMs;
+        b.generator = generator;
+        b.valid = valid;
+        b.warnings = warnings;
+        b.slos = slos;
+        b.erlangC = erlangC;
+        b.counters = counters;
+        b.validity = validity;
+        b.selfTest = selfTest;
+        b.unfinished = unfinished;
+        b.requests = requests;
+        b.cancellation = cancellation;
+        b.reorderDepth = reorderDepth;
+        b.workers = workers;
+        b.topKeys = topKeys;
+        b.deadLettersWritten = deadLettersWritten;
+        b.capture = capture;
+        b.graph = graph;
+        b.losers = losers;
+        b.handoffMs = handoffMs;
+        b.stoppedEarly = stoppedEarly;
+        b.stoppedAtS = stoppedAtS;
+        return b;
+    }
+
+    /** This record with {@code slos} as its SLO verdicts. */
+    public PointResult withSlos(List<SloVerdict> slos) { return toBuilder().slos(slos).build(); }
+
+    /** Builds a {@link PointResult} field by field; see {@link PointResult#builder}. Not thread-safe. */
+    public static final class Builder {
+        private String id;
+        private String design;
+        private int width;
+        private int repeat;
+        private String status = OK;
+        private String error;
+        private double measureS;
+        private long offered;
+        private long completed;
+        private long failed;
+        private long shed;
+        private long timedOut;
+        private long cancelled;
+        private long deadLettered;
+        private double throughput;
+        private Double intendedRate;
+        private double achievedRate;
+        private Latency responseMs;
+        private Latency serviceMs;
+        private Latency requestMs;
+        private List<Stage> stages = List.of();
+        private Little little;
+        private boolean conservationOk;
+        private long leakedThreads;
+        private List<String> leakedThreadNames = List.of();
+        private Double cancelMs;
+        private Generator generator;
+        private boolean valid;
+        private List<String> warnings = List.of();
+        private List<SloVerdict> slos = List.of();
+        private ErlangC erlangC;
+        private Counters counters;
+        private Validity validity;
+        private SelfTest selfTest;
+        private long unfinished;
+        private Requests requests;
+        private Cancellation cancellation;
+        private Reorder reorderDepth;
+        private List<Workers> workers = List.of();
+        private List<KeyCount> topKeys = List.of();
+        private long deadLettersWritten;
+        private Capture capture;
+        private List<GraphNode> graph = List.of();
+        private Losers losers;
+        private Latency handoffMs;
+        private String stoppedEarly;
+        private Double stoppedAtS;
+
+        private Builder() {}
+
+        public Builder id(String v) { id = v; return this; }
+        public Builder design(String v) { design = v; return this; }
+        public Builder width(int v) { width = v; return this; }
+        public Builder repeat(int v) { repeat = v; return this; }
+        public Builder status(String v) { status = v; return this; }
+        public Builder error(String v) { error = v; return this; }
+        public Builder measureS(double v) { measureS = v; return this; }
+        public Builder offered(long v) { offered = v; return this; }
+        public Builder completed(long v) { completed = v; return this; }
+        public Builder failed(long v) { failed = v; return this; }
+        public Builder shed(long v) { shed = v; return this; }
+        public Builder timedOut(long v) { timedOut = v; return this; }
+        public Builder cancelled(long v) { cancelled = v; return this; }
+        public Builder deadLettered(long v) { deadLettered = v; return this; }
+        public Builder throughput(double v) { throughput = v; return this; }
+        public Builder intendedRate(Double v) { intendedRate = v; return this; }
+        public Builder achievedRate(double v) { achievedRate = v; return this; }
+        public Builder responseMs(Latency v) { responseMs = v; return this; }
+        public Builder serviceMs(Latency v) { serviceMs = v; return this; }
+        public Builder requestMs(Latency v) { requestMs = v; return this; }
+        public Builder stages(List<Stage> v) { stages = v; return this; }
+        public Builder little(Little v) { little = v; return this; }
+        public Builder conservationOk(boolean v) { conservationOk = v; return this; }
+        public Builder leakedThreads(long v) { leakedThreads = v; return this; }
+        public Builder leakedThreadNames(List<String> v) { leakedThreadNames = v; return this; }
+        public Builder cancelMs(Double v) { cancelMs = v; return this; }
+        public Builder generator(Generator v) { generator = v; return this; }
+        public Builder valid(boolean v) { valid = v; return this; }
+        public Builder warnings(List<String> v) { warnings = v; return this; }
+        public Builder slos(List<SloVerdict> v) { slos = v; return this; }
+        public Builder erlangC(ErlangC v) { erlangC = v; return this; }
+        public Builder counters(Counters v) { counters = v; return this; }
+        public Builder validity(Validity v) { validity = v; return this; }
+        public Builder selfTest(SelfTest v) { selfTest = v; return this; }
+        public Builder unfinished(long v) { unfinished = v; return this; }
+        public Builder requests(Requests v) { requests = v; return this; }
+        public Builder cancellation(Cancellation v) { cancellation = v; return this; }
+        public Builder reorderDepth(Reorder v) { reorderDepth = v; return this; }
+        public Builder workers(List<Workers> v) { workers = v; return this; }
+        public Builder topKeys(List<KeyCount> v) { topKeys = v; return this; }
+        public Builder deadLettersWritten(long v) { deadLettersWritten = v; return this; }
+        public Builder capture(Capture v) { capture = v; return this; }
+        public Builder graph(List<GraphNode> v) { graph = v; return this; }
+        public Builder losers(Losers v) { losers = v; return this; }
+        public Builder handoffMs(Latency v) { handoffMs = v; return this; }
+        public Builder stoppedEarly(String v) { stoppedEarly = v; return this; }
+        public Builder stoppedAtS(Double v) { stoppedAtS = v; return this; }
+
+        public PointResult build() {
+            return new PointResult(id, design, width, repeat, status, error, measureS, offered, completed, failed, shed,
+                    timedOut, cancelled, deadLettered, throughput, intendedRate, achievedRate, responseMs, serviceMs,
+                    requestMs, stages, little, conservationOk, leakedThreads, leakedThreadNames, cancelMs, generator,
+                    valid, warnings, slos, erlangC, counters, validity, selfTest, unfinished, requests, cancellation,
+                    reorderDepth, workers, topKeys, deadLettersWritten, capture, graph, losers, handoffMs, stoppedEarly,
+                    stoppedAtS);
+        }
+    }
+
 
     /**
      * Latency summary in milliseconds. {@code censored}: how many of the {@code count} values are lower bounds of
@@ -257,9 +422,6 @@ public record PointResult(
 
     /** A point that produced no measurements (crashed, aborted, failed to start). */
     public static PointResult failedPoint(String id, String design, int width, int repeat, String status, String error) {
-        return new PointResult(id, design, width, repeat, status, error, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, 0,
-                null, null, null, List.of(), null, false, 0, List.of(), null, null, false, List.of(status + ": " + error),
-                List.of(), null, null, null, null,
-                0, null, null, null, List.of(), List.of(), 0, null, List.of(), null, null, null, null);
+        return builder(id, design, width, repeat).status(status).error(error).warnings(List.of(status + ": " + error)).build();
     }
 }

@@ -157,7 +157,7 @@ final class EngineDesign implements Design {
                         int pass = passes.merge(item, 1, Integer::sum);
                         boolean again = router.again(l, item, pass);
                         if (!again || pass == l.max()) passes.remove(item);
-                        if (again && pass == l.max()) router.lastPass(l); // the engine runs that pass without asking
+                        if (again && pass == l.max()) router.lastPass(l, item); // the engine runs that pass without asking
                         return again;
                     }, item -> item, l.max());
                 }

@@ -11,12 +11,12 @@ import java.util.List;
 
 /**
  * Designs that misbehave on purpose, for the harness's failure-mode tests (like JMH's it/errors): one leaks a
- * thread, one calls {@code System.exit}, one loses items. Named {@code broken-*}; the design contract suite skips
+ * thread, one calls {@code System.exit}, one loses items, one reports items twice. Named {@code broken-*}; the design contract suite skips
  * them, and {@code DesignContractKitTest} checks that the contract kit catches them.
  */
 public final class BrokenDesigns implements DesignProvider {
     @Override public List<Design> designs() {
-        return List.of(new Leaky(), new Exiting(), new Lossy(),
+        return List.of(new Leaky(), new Exiting(), new Lossy(), new Duplicating(),
                 new LeakyPool("broken-leaky-forkjoin", "test only: tpe plus a new ForkJoinPool(2) never shut down", () -> new java.util.concurrent.ForkJoinPool(2)),
                 new LeakyPool("broken-leaky-workstealing", "test only: tpe plus Executors.newWorkStealingPool() never shut down",
                         java.util.concurrent.Executors::newWorkStealingPool));
@@ -61,6 +61,19 @@ public final class BrokenDesigns implements DesignProvider {
                 @Override public boolean close(Duration d) throws InterruptedException { return inner.close(d); }
                 @Override public CancelResult cancel(Duration b) throws InterruptedException { return inner.cancel(b); }
             };
+        }
+    }
+
+    /** A tpe that reports every 50th item (seq % 50 == 49) twice, with the same outcome. */
+    public static final class Duplicating implements Design {
+        @Override public String name() { return "broken-duplicating"; }
+        @Override public String description() { return "test only: tpe that reports every 50th item twice"; }
+        @Override public RunningDesign start(DesignContext context) {
+            io.fanlab.harness.design.Completions sink = context.completions();
+            return new ThreadPoolDesign().start(new DesignContext(context.stages(), context.work(), (item, outcome, cause) -> {
+                sink.complete(item, outcome, cause);
+                if (item.seq() % 50 == 49) sink.complete(item, outcome, cause);
+            }, context.sweptStage(), context.router()));
         }
     }
 
