@@ -10,8 +10,11 @@ package io.fanlab.engine.resilience;
  * spread: on overshoots that are 50-80 us five times in six and 100-200 us the sixth, {@code s + 4d} with a 1/4
  * gain covered 94% of them and {@code s + 6d} with 1/8 covered 98%, at a mean margin of 220 us), clamped to {@code [floorNanos, capNanos]}. So a steady 60 us overshoot gives a margin near the
  * floor, while overshoots that are mostly 60 us and now and then 150 us (a vCPU woken from halt, a core briefly
- * taken) widen it to cover them; a machine whose parks oversleep by milliseconds is held at the cap, where spinning
- * would only burn the core that others wait for.
+ * taken) widen it to cover them, up to the cap. When the smoothed mean itself exceeds the cap (parks oversleep by
+ * milliseconds: the cores are saturated) the margin falls back to the floor: no affordable spin covers such a
+ * wake-up, and a thread that spins on a saturated machine burns the core others wait for and loses the scheduler's
+ * preference for threads that mostly sleep (measured at load 10 on 2 cores: a 300 us margin made hedge deadlines
+ * later, not earlier).
  *
  * <p>Why it matters: a fixed 100 us margin missed about one hedge deadline in eight by more than 200 us on the
  * 2-vCPU machines here, idle (issue 13): {@code parkNanos} overshot by 100-200 us on about one park in six.
@@ -58,6 +61,7 @@ public final class ParkOvershootEstimator {
     /** The margin to spin before a deadline, in nanoseconds, within {@code [floorNanos, capNanos]}. */
     public long marginNanos() {
         if (samples == 0) return floorNanos;
+        if (mean > capNanos) return floorNanos; // saturated: a spin cannot cover the wake-up, and would add to the load
         long m = mean + 6 * dev;
         return Math.max(floorNanos, Math.min(capNanos, m));
     }

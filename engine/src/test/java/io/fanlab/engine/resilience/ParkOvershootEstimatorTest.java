@@ -51,12 +51,22 @@ class ParkOvershootEstimatorTest {
     }
 
     @Test
-    void stallsHoldTheMarginAtTheCapAndItRecoversWhenTheyStop() {
+    void aSaturatedMachineGetsTheFloorAndTheMarginRecoversWhenItCalmsDown() {
         var e = new ParkOvershootEstimator(100 * US, 300 * US);
-        for (int i = 0; i < 50; i++) e.record(20_000 * US);
+        for (int i = 0; i < 50; i++) e.record(20_000 * US); // every park oversleeps by 20 ms: no spin covers it
+        assertThat(e.marginNanos()).isEqualTo(100 * US);
+        for (int i = 0; i < 20; i++) e.record(250 * US); // calming down: the mean drops under the cap
         assertThat(e.marginNanos()).isEqualTo(300 * US);
         for (int i = 0; i < 100; i++) e.record(60 * US);
         assertThat(e.marginNanos()).isEqualTo(100 * US);
+    }
+
+    @Test
+    void aRareStallWidensTheMarginToTheCapWithoutTurningItOff() {
+        var e = new ParkOvershootEstimator(100 * US, 300 * US);
+        for (int i = 0; i < 100; i++) e.record(70 * US);
+        e.record(20_000 * US); // counted as 2 x cap: mean 70 + 530 / 8 = 136 us, under the cap
+        assertThat(e.marginNanos()).isEqualTo(300 * US);
     }
 
     @Test
