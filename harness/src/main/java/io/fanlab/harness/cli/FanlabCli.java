@@ -35,13 +35,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code fanlab}: run, validate, list, report, fit, compare, nightly, diff-profile. */
+/** {@code fanlab}: run, validate, list, report, fit, compare, nightly, diff-profile, reproduce. */
 @Command(name = "fanlab", mixinStandardHelpOptions = true, versionProvider = FanlabCli.Version.class,
         description = "Chaos and load-testing workbench for fan-out designs on the JVM.",
         subcommands = {FanlabCli.Run.class, FanlabCli.Validate.class, FanlabCli.ListCmd.class, FanlabCli.Report.class, FanlabCli.Fit.class,
                 CompareCommand.class, NightlyCommand.class, DiffProfileCommand.class, Reproduce.class},
         footerHeading = "%nExit codes:%n",
-        footer = {"  0  every check and every gated SLO met", "  1  a gated SLO, a check or a regression failed", "  2  bad input or usage", "  3  the run itself failed"})
+        footer = {"  0  every check and every gated SLO met", "  1  a gated SLO, a check or a regression failed", "  2  bad input or usage", "  3  the run itself failed",
+                "  4  compare, reproduce: inconclusive (a figure moved only where the machine changed under the point)"})
 public final class FanlabCli implements Callable<Integer> {
 
     /** {@code fanlab --version}: the build's version (the same string as {@code fanlab_version} in environment.json). */
