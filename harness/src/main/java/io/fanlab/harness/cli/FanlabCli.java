@@ -172,7 +172,8 @@ public final class FanlabCli implements Callable<Integer> {
                     "scenario.resolved.yaml, environment.json, events.jsonl, points/*, results.json, report.html, junit.xml.",
                     "The exit code is the run's verdict (see the report's headline): checks gate every point; SLOs gate what the scenario's gate: names",
                     "(default: the recommended width of each design; SLOs missed at other widths are findings)."},
-            footerHeading = "%nExit codes:%n", footer = {"  0  pass", "  1  a gated SLO or a check failed", "  2  bad input: nothing was run", "  3  a point crashed or was aborted"})
+            footerHeading = "%nExit codes:%n", footer = {"  0  pass", "  1  a gated SLO or a check failed", "  2  bad input: nothing was run",
+                    "  3  a point crashed or was aborted, or the run directory or the report could not be written"})
     static final class Run implements Callable<Integer> {
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
         @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO.yaml", description = "the scenario (optional with --resume)") Path scenarioFile;
