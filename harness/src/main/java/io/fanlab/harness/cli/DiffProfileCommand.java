@@ -22,7 +22,10 @@ import picocli.CommandLine.Parameters;
  * run (from the points' collapsed stacks), as a text table, or a self-contained HTML page with {@code --html}.
  * Bad input (no such run, width, design or profile) exits 2 with what is there.
  */
-@Command(name = "diff-profile", description = "Compare two widths' profiles of a run: the frames whose share changed most.")
+@Command(name = "diff-profile", mixinStandardHelpOptions = true, versionProvider = FanlabCli.Version.class,
+        description = "Compare two widths' profiles of a run: the frames whose share changed most.",
+        footerHeading = "%nExit codes:%n", footer = {"  0  the table or page was written", "  2  bad input: no such run, width, design or profile",
+                "  3  a file could not be read or written"})
 final class DiffProfileCommand implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @Parameters(index = "0", paramLabel = "RUN_DIR") Path dir;

@@ -35,13 +35,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code fanlab}: run, validate, list, report, fit, compare, nightly, diff-profile. */
+/** {@code fanlab}: run, validate, list, report, fit, compare, nightly, diff-profile, reproduce. */
 @Command(name = "fanlab", mixinStandardHelpOptions = true, versionProvider = FanlabCli.Version.class,
         description = "Chaos and load-testing workbench for fan-out designs on the JVM.",
         subcommands = {FanlabCli.Run.class, FanlabCli.Validate.class, FanlabCli.ListCmd.class, FanlabCli.Report.class, FanlabCli.Fit.class,
                 CompareCommand.class, NightlyCommand.class, DiffProfileCommand.class, Reproduce.class},
         footerHeading = "%nExit codes:%n",
-        footer = {"  0  every check and every gated SLO met", "  1  a gated SLO, a check or a regression failed", "  2  bad input or usage", "  3  the run itself failed"})
+        footer = {"  0  every check and every gated SLO met", "  1  a gated SLO, a check or a regression failed", "  2  bad input or usage", "  3  the run itself failed",
+                "  4  compare, reproduce: inconclusive (a figure moved only where the machine changed under the point)"})
 public final class FanlabCli implements Callable<Integer> {
 
     /** {@code fanlab --version}: the build's version (the same string as {@code fanlab_version} in environment.json). */
@@ -171,7 +172,8 @@ public final class FanlabCli implements Callable<Integer> {
                     "scenario.resolved.yaml, environment.json, events.jsonl, points/*, results.json, report.html, junit.xml.",
                     "The exit code is the run's verdict (see the report's headline): checks gate every point; SLOs gate what the scenario's gate: names",
                     "(default: the recommended width of each design; SLOs missed at other widths are findings)."},
-            footerHeading = "%nExit codes:%n", footer = {"  0  pass", "  1  a gated SLO or a check failed", "  2  bad input: nothing was run", "  3  a point crashed or was aborted"})
+            footerHeading = "%nExit codes:%n", footer = {"  0  pass", "  1  a gated SLO or a check failed", "  2  bad input: nothing was run",
+                    "  3  a point crashed or was aborted, or the run directory or the report could not be written"})
     static final class Run implements Callable<Integer> {
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
         @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO.yaml", description = "the scenario (optional with --resume)") Path scenarioFile;

@@ -36,7 +36,7 @@ import picocli.CommandLine.Parameters;
  * (a point crashed or was aborted, or it left no results.json), so there was nothing to compare. The rerun's own SLO
  * verdict does not decide the exit code: a run that missed its SLO and a reproduction that misses it the same way agree.
  */
-@Command(name = "reproduce", mixinStandardHelpOptions = true,
+@Command(name = "reproduce", mixinStandardHelpOptions = true, versionProvider = FanlabCli.Version.class,
         description = {"Rerun the scenario, seed, designs and widths recorded in RUN_DIR into a new run directory, then compare the new run with",
                 "RUN_DIR as 'fanlab compare NEW --baseline RUN_DIR' does (compare.html and compare.json in the new run directory) and say",
                 "whether the figures agree within noise: no metric regressed or improved."},

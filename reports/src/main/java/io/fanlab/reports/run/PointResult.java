@@ -380,7 +380,8 @@ public record PointResult(
      * Summary of the window's JFR recording. Times in ms, rates per second, shares in [0, 1].
      *
      * @param gcCpuShare        GC threads' CPU time (jdk.GCCPUTime) / the process's CPU time
-     * @param allocRateMbS      MiB/s allocated, estimated from jdk.ObjectAllocationSample weights
+     * @param allocRateMbS      MiB/s allocated: per thread, jdk.ThreadAllocationStatistics bytes between its first and
+     *                          last sample; estimated from jdk.ObjectAllocationSample weights when no thread has two
      * @param parkTotalMs       time threads spent parked for 10 ms or more (jdk.ThreadPark: idle waits included)
      * @param monitorTotalMs    time threads waited to enter a contended monitor for 1 ms or more
      * @param pinned            virtual-thread pinnings of 1 ms or more; sites name the reason where the JDK gives one

@@ -45,8 +45,9 @@ public final class RunJson {
     /**
      * A point record ({@code point.json}, or one entry of {@code results.json}'s {@code points}) as the typed record.
      * Tolerant as format version {@value #FORMAT_VERSION} promises: unknown keys are ignored (a newer writer's
-     * additions) and absent ones read as null (objects, boxed numbers), 0 (counts and figures) or an empty list, so a
-     * point written before a field was added still reads.
+     * additions) and absent ones read as null (objects, boxed numbers and lists: readers take a null list as empty,
+     * {@link PointRecord#each}), 0 (counts and figures) or false, so a point written before a field was added still
+     * reads.
      *
      * @throws IOException naming {@code source} and the field when a present field has the wrong type
      */
