@@ -78,9 +78,19 @@ final class RingStageQueue implements StageQueue {
     private final AtomicLong overflowSequence = new AtomicLong(1L << 62);
 
     RingStageQueue(StageQueue.Host host, OverflowDecision overflow, int capacity, int maxBatch, boolean adaptive) {
+        this(host, overflow, capacity, maxBatch, adaptive, false);
+    }
+
+    /**
+     * @param unordered the stage keeps no order (a reorder window follows ring positions one per item, so an ordered
+     *                  stage's ring holds single envelopes)
+     */
+    RingStageQueue(StageQueue.Host host, OverflowDecision overflow, int capacity, int maxBatch, boolean adaptive, boolean unordered) {
         this.host = host;
         this.overflow = overflow;
-        this.ring = new Ring(capacity);
+        // run slots: where workers take runs (Batched), a run producer waits for room (offerAll) and positions are
+        // not item sequences (unordered)
+        this.ring = new Ring(capacity, maxBatch > 1 && unordered && overflow.blocks() ? maxBatch : 1);
         this.maxBatch = maxBatch;
         this.adaptive = adaptive;
         this.refill = Math.max(1, capacity / 2);
@@ -155,29 +165,38 @@ final class RingStageQueue implements StageQueue {
         ReorderBuffer reorder = host.reorder();
         boolean ordered = reorder != null;
         int i = 0;
+        int woke = 0; // items [woke, i) published since the last afterPublish
         while (i < arr.length) {
             int want = arr.length - i;
+            if (ring.runs) want = Math.min(want, runSize(want)); // one slot per run
             host.count(true, want);
             if (host.closed() || host.externalClosed()) {
                 host.count(true, -want);
-                return i;
+                break;
             }
             if (host.timed()) {
                 long now = host.now(); // one clock read per run, none when nothing uses it
-                for (int j = i; j < arr.length; j++) arr[j].enqueuedAt = now;
+                for (int j = i; j < i + want; j++) arr[j].enqueuedAt = now;
             }
             long limit = ordered ? reorder.limit() : Long.MAX_VALUE;
             int k = ring.offer(arr, i, want, limit);
             if (k < want) host.count(true, k - want);
             if (k > 0) {
-                afterPublish();
                 host.admitted(arr, i, i + k);
                 i += k;
                 continue;
             }
+            if (i > woke) { // wake takers for what is in before waiting for room
+                afterPublish();
+                woke = i;
+            }
             if (ordered && ring.tail() >= limit) awaitWindow(reorder, true);
             else awaitRoom(true);
         }
+        // one wake-up check per call, not per run: a producer that publishes several runs in a row while a woken
+        // taker already runs would otherwise wake another taker per run (a wake-up storm at width 16, found by the
+        // contract suite's wake-up count)
+        if (i > woke) afterPublish();
         return i;
     }
 
@@ -219,6 +238,16 @@ final class RingStageQueue implements StageQueue {
      */
     private boolean onTheWay() {
         return Math.max(0, woken.get()) + spinners.get() > 0;
+    }
+
+    /**
+     * Run mode: the items a producer puts in one slot: the batch size, or adaptive, about what each worker would take
+     * once these are queued ({@code (queued + offered) / width}), so that a run of a few items still reaches every
+     * idle worker (a run is taken whole).
+     */
+    private int runSize(int offered) {
+        if (!adaptive) return maxBatch;
+        return Math.min(maxBatch, Math.max(1, (ring.size() + offered) / Math.max(1, host.width())));
     }
 
     private int perTake(int size) {
@@ -330,7 +359,7 @@ final class RingStageQueue implements StageQueue {
 
     @Override
     public void drain(List<Envelope> out) {
-        for (Envelope e; (e = ring.pollOne()) != null; ) out.add(e);
+        ring.drainTo(out);
         lock.lock();
         try {
             out.addAll(overflowed);
