@@ -235,6 +235,7 @@ public final class PipelineRuntime {
     public int submitAll(List<?> items) throws InterruptedException {
         State s = state.get();
         if (s != State.RUNNING) throw notRunning(s);
+        if (head.takesRawRuns()) return head.offerAllRaw(items.toArray()); // no envelope per item (see RawRun)
         Envelope[] es = new Envelope[items.size()];
         int i = 0;
         for (Object item : items) es[i++] = new Envelope(item, io.fanlab.engine.pipeline.Pipeline.MAIN_EXIT, item);
@@ -318,6 +319,19 @@ public final class PipelineRuntime {
                 listenerErrors.increment();
             }
             start = stop;
+        }
+    }
+
+    /**
+     * A worker's plain run of completed items reached the main exit ({@link RawRun}): counted once in the worker's
+     * cell, one listener call. Exactly once per item, as {@link #terminal}.
+     */
+    void exitRawRun(String exit, RawExitRun run, WorkerCounters mine) {
+        mine.exitedMany(run.count());
+        try {
+            runListener.onCompletedRun(exit, run);
+        } catch (Throwable t) {
+            listenerErrors.increment();
         }
     }
 

@@ -176,8 +176,8 @@ final class Ring {
 
     /**
      * Run mode: adds up to {@code min(n, maxRun)} envelopes from {@code src[from..]} as ONE slot holding them (a
-     * {@link Run} that refers to {@code src}, which the caller must not change afterwards; one envelope goes alone),
-     * as many as there is room for in items. Their sequences are {@code position * maxRun + j}.
+     * {@link Run} of a copy: the caller may reuse {@code src}; one envelope goes alone), as many as there is room for
+     * in items. Their sequences are {@code position * maxRun + j}.
      * @return how many were added (0 when full); they are {@code src[from..from+k)}, in order
      */
     int offerRun(Envelope[] src, int from, int n) {
@@ -187,7 +187,25 @@ final class Ring {
         long t = claimSlot();
         long base = t * maxRun;
         for (int j = 0; j < k; j++) src[from + j].sequence = base + j;
-        BUF.set(buf, (int) t & mask, k == 1 ? src[from] : new Run(src, from, k));
+        BUF.set(buf, (int) t & mask, k == 1 ? src[from] : new Run(java.util.Arrays.copyOfRange(src, from, from + k), 0, k));
+        SEQ.setRelease(seq, (int) t & mask, t + 1);
+        return k;
+    }
+
+    /**
+     * Run mode: adds up to {@code min(n, maxRun)} raw items from {@code src[from..]} as ONE slot holding a
+     * {@link RawRun} (no envelopes; {@code src} becomes the run's, see there), as many as there is room for in items.
+     * Their sequences are {@code position * maxRun + j}.
+     * @return how many were added (0 when full)
+     */
+    int offerRaw(Object[] src, int from, int n, String exit) {
+        if (!runs) throw new IllegalStateException("offerRaw: a ring of single envelopes (expected: maxRun > 1)");
+        int k = reserve(Math.min(n, maxRun));
+        if (k == 0) return 0;
+        RawRun r = new RawRun(src, from, k, exit);
+        long t = claimSlot();
+        r.firstSequence = t * maxRun;
+        BUF.set(buf, (int) t & mask, r);
         SEQ.setRelease(seq, (int) t & mask, t + 1);
         return k;
     }
@@ -228,7 +246,7 @@ final class Ring {
      * @return how many envelopes were taken, 0 when the head is not published yet
      */
     int poll(Envelope[] dst, int max) {
-        if (runs) return pollRuns(dst, max);
+        if (runs) return pollRuns(dst, max, null);
         while (true) {
             long h = head;
             int k = 0;
@@ -250,7 +268,19 @@ final class Ring {
         }
     }
 
-    private int pollRuns(Envelope[] dst, int max) {
+    /**
+     * As {@link #poll(Envelope[], int)}; a {@link RawRun} at the head is taken alone into {@code raw[0]} (release
+     * store; {@code dst} untouched) when {@code raw} is given, else its items are put in {@code dst} as envelopes.
+     * A raw run after other slots ends the take before it.
+     */
+    int poll(Envelope[] dst, int max, RawRun[] raw) {
+        if (runs) return pollRuns(dst, max, raw);
+        return poll(dst, max);
+    }
+
+    private static final VarHandle RAW = MethodHandles.arrayElementVarHandle(RawRun[].class);
+
+    private int pollRuns(Envelope[] dst, int max, RawRun[] raw) {
         while (true) {
             long h = head;
             int k = 0, n = 0;
@@ -260,6 +290,13 @@ final class Ring {
                 int i = (int) (h + k) & mask;
                 if ((long) SEQ.getAcquire(seq, i) != h + k + 1) break;
                 Object o = BUF.get(buf, i);
+                if (o instanceof RawRun rr) {
+                    if (k == 0) { // alone
+                        n = rr.count;
+                        k = 1;
+                    }
+                    break;
+                }
                 int c = o instanceof Run r ? r.count : 1;
                 if (k > 0 && n + c > max) break;
                 n += c;
@@ -279,6 +316,9 @@ final class Ring {
                     SEQ.setRelease(seq, i, h + j + mask + 1);
                     if (o instanceof Run r) {
                         for (int x = 0; x < r.count; x++) DST.setRelease(dst, d++, r.items[r.from + x]);
+                    } else if (o instanceof RawRun rr) {
+                        if (raw != null) RAW.setRelease(raw, 0, rr);
+                        else for (int x = 0; x < rr.count; x++) DST.setRelease(dst, d++, rr.envelope(x, rr.items[rr.from + x]));
                     } else {
                         DST.setRelease(dst, d++, (Envelope) o);
                     }
@@ -317,7 +357,7 @@ final class Ring {
         return poll(one, 1) == 1 ? one[0] : null;
     }
 
-    /** Takes every published envelope at the head into {@code out}, in order (runs expanded). */
+    /** Takes every published envelope at the head into {@code out}, in order (runs expanded, raw runs as envelopes). */
     void drainTo(java.util.List<Envelope> out) {
         Envelope[] some = new Envelope[Math.max(maxRun, 64)];
         for (int k; (k = poll(some, some.length)) > 0; ) {

@@ -20,7 +20,12 @@ import java.util.function.LongSupplier;
  * <ul>
  *   <li><b>Claims.</b> Producers claim runs of slots with one CAS ({@code offerAll} claims a whole run), workers
  *       take runs with one CAS (Batched: up to {@code size}, adaptive: about {@code queued / width}); ring positions
- *       are the items' sequences (an ordered stage's reorder buffer follows the ring's tail).</li>
+ *       are the items' sequences (an ordered stage's reorder buffer follows the ring's tail). An unordered Batched
+ *       stage's ring is in run mode ({@link Ring}): {@code offerAll} puts each run in ONE slot (adaptive: about
+ *       {@code (queued + offered) / width} items per run, so a short burst still reaches every idle worker; fixed:
+ *       the batch size), {@code offerAllRaw} puts {@link RawRun}s (items without envelopes), and a taker takes a run
+ *       whole. Capacity stays in items: the ring reserves a run's items before its slot, and cuts a run to the room
+ *       left; {@link #depth} counts items.</li>
  *   <li><b>Idle workers.</b> A worker that found the ring empty spins briefly ({@link SpinThenPark}; one spinner
  *       per stage), then parks in {@link Sleepers} after re-checking the ring. A producer publishes, fences, then
  *       reads the sleepers' count; a sleeper counts itself, then re-reads the ring (Dekker: one of the two sees the
@@ -200,6 +205,36 @@ final class RingStageQueue implements StageQueue {
         return i;
     }
 
+    @Override public boolean acceptsRawRuns() { return ring.runs; }
+
+    @Override
+    public int offerAllRaw(Object[] arr, String exit) throws InterruptedException {
+        if (!ring.runs) throw new IllegalStateException("offerAllRaw: a ring of single envelopes (expected: run mode)");
+        int i = 0;
+        int woke = 0; // items [woke, i) published since the last afterPublish
+        while (i < arr.length) {
+            int want = Math.min(arr.length - i, runSize(arr.length - i));
+            host.count(true, want);
+            if (host.closed() || host.externalClosed()) {
+                host.count(true, -want);
+                break;
+            }
+            int k = ring.offerRaw(arr, i, want, exit);
+            if (k < want) host.count(true, k - want);
+            if (k > 0) {
+                i += k;
+                continue;
+            }
+            if (i > woke) {
+                afterPublish();
+                woke = i;
+            }
+            awaitRoom(true);
+        }
+        if (i > woke) afterPublish(); // one wake-up check per call (see offerAll)
+        return i;
+    }
+
     /** After a publish: wakes parked workers if any, and ends what a cancel that raced with this offer missed. */
     private void afterPublish() {
         VarHandle.fullFence(); // publish before reading the sleepers' count (a sleeper counts itself, then reads the ring)
@@ -299,7 +334,7 @@ final class RingStageQueue implements StageQueue {
                 return 0;
             }
             int k = overflowCount > 0 ? pollOverflow(hand) : 0;
-            if (k == 0) k = ring.poll(hand, adaptive ? perTake(ring.size()) : maxBatch);
+            if (k == 0) k = ring.poll(hand, adaptive ? perTake(ring.size()) : maxBatch, w.rawHand());
             if (k > 0) {
                 VarHandle.fullFence(); // slots freed before reading blockedProducers (a producer writes it, then reads the ring)
                 if (blockedProducers > 0 && ring.capacity - ring.size() >= refill) {

@@ -82,6 +82,12 @@ interface StageQueue {
         Sleepers.Sleeper sleeper();
         /** Called when it found nothing and is about to wait (idle-time accounting). */
         void idle();
+        /**
+         * Where {@link #take} puts a {@link RawRun} (a one-element array, release store), or null when this taker
+         * takes envelopes only (a raw run then reaches it as envelopes in its {@link #hand}). After a take that put
+         * a run here, the taken items are the run's, not the hand's; the taker clears the element when done.
+         */
+        default RawRun[] rawHand() { return null; }
     }
 
     /**
@@ -104,8 +110,21 @@ interface StageQueue {
      */
     int offerAll(Envelope[] es) throws InterruptedException;
 
+    /** Whether {@link #offerAllRaw} takes raw runs (a ring in run mode). */
+    default boolean acceptsRawRuns() { return false; }
+
     /**
-     * Blocks until items are available and moves a run of them into the taker's hand.
+     * External offer of raw items under WAIT, without envelopes (see {@link #acceptsRawRuns} and {@link RawRun}):
+     * one slot per run, as many per run as fit; {@code items} becomes the queue's. Counting and closing as
+     * {@link #offerAll}; the observer is not told (only stages without one offer raw runs).
+     * @return how many were admitted, from the front
+     */
+    default int offerAllRaw(Object[] items, String exit) throws InterruptedException {
+        throw new UnsupportedOperationException("offerAllRaw: " + getClass().getSimpleName() + " takes envelopes only");
+    }
+
+    /**
+     * Blocks until items are available and moves a run of them into the taker's hand (or its raw hand).
      * @return how many (from index 0), or 0 when the taker must exit
      */
     int take(Taker t) throws InterruptedException;
