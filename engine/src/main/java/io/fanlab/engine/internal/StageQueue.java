@@ -22,6 +22,8 @@ import java.util.function.LongSupplier;
  *       items of one producer on one shard keep their order; stealing takes the oldest of a shard.</li>
  *   <li><b>Counting.</b> An item is counted admitted ({@link Host#count}) before it can be taken, so a drain that
  *       refuses input and then waits for the counts never misses it.</li>
+ *   <li><b>Capacity</b> is in items, whatever holds them: a ring in run mode keeps a run in one slot but reserves
+ *       room for each of its items first, and cuts a run to the room left; {@link #depth} counts items.</li>
  *   <li><b>Waiting.</b> {@link #take} blocks until it has items or must return 0 (the stage closed, the taker
  *       retired, or the stage stops when empty and the queue is empty); {@link #wakeAll} makes every waiter re-read
  *       those flags. A producer waits only under the WAIT overflow policy (or for an ordered stage's window).</li>
