@@ -17,6 +17,9 @@ public final class InlineItemInvoker implements ItemInvoker {
         this.work = work;
     }
 
+    /** The stage's work (a stage's plain-run loop calls it directly, see {@code StageRuntime}). */
+    Work<Object, Object> work() { return work; }
+
     @Override
     public void invoke(Object input, ItemContext context, Invocation into) {
         into.attempts = 1;

@@ -20,7 +20,12 @@ import java.util.function.LongSupplier;
  * <ul>
  *   <li><b>Claims.</b> Producers claim runs of slots with one CAS ({@code offerAll} claims a whole run), workers
  *       take runs with one CAS (Batched: up to {@code size}, adaptive: about {@code queued / width}); ring positions
- *       are the items' sequences (an ordered stage's reorder buffer follows the ring's tail).</li>
+ *       are the items' sequences (an ordered stage's reorder buffer follows the ring's tail). An unordered Batched
+ *       stage's ring is in run mode ({@link Ring}): {@code offerAll} puts each run in ONE slot (adaptive: about
+ *       {@code (queued + offered) / width} items per run, so a short burst still reaches every idle worker; fixed:
+ *       the batch size), {@code offerAllRaw} puts {@link RawRun}s (items without envelopes), and a taker takes a run
+ *       whole. Capacity stays in items: the ring reserves a run's items before its slot, and cuts a run to the room
+ *       left; {@link #depth} counts items.</li>
  *   <li><b>Idle workers.</b> A worker that found the ring empty spins briefly ({@link SpinThenPark}; one spinner
  *       per stage), then parks in {@link Sleepers} after re-checking the ring. A producer publishes, fences, then
  *       reads the sleepers' count; a sleeper counts itself, then re-reads the ring (Dekker: one of the two sees the
@@ -78,9 +83,19 @@ final class RingStageQueue implements StageQueue {
     private final AtomicLong overflowSequence = new AtomicLong(1L << 62);
 
     RingStageQueue(StageQueue.Host host, OverflowDecision overflow, int capacity, int maxBatch, boolean adaptive) {
+        this(host, overflow, capacity, maxBatch, adaptive, false);
+    }
+
+    /**
+     * @param unordered the stage keeps no order (a reorder window follows ring positions one per item, so an ordered
+     *                  stage's ring holds single envelopes)
+     */
+    RingStageQueue(StageQueue.Host host, OverflowDecision overflow, int capacity, int maxBatch, boolean adaptive, boolean unordered) {
         this.host = host;
         this.overflow = overflow;
-        this.ring = new Ring(capacity);
+        // run slots: where workers take runs (Batched), a run producer waits for room (offerAll) and positions are
+        // not item sequences (unordered)
+        this.ring = new Ring(capacity, maxBatch > 1 && unordered && overflow.blocks() ? maxBatch : 1);
         this.maxBatch = maxBatch;
         this.adaptive = adaptive;
         this.refill = Math.max(1, capacity / 2);
@@ -155,29 +170,68 @@ final class RingStageQueue implements StageQueue {
         ReorderBuffer reorder = host.reorder();
         boolean ordered = reorder != null;
         int i = 0;
+        int woke = 0; // items [woke, i) published since the last afterPublish
         while (i < arr.length) {
             int want = arr.length - i;
+            if (ring.runs) want = Math.min(want, runSize(want)); // one slot per run
             host.count(true, want);
             if (host.closed() || host.externalClosed()) {
                 host.count(true, -want);
-                return i;
+                break;
             }
             if (host.timed()) {
                 long now = host.now(); // one clock read per run, none when nothing uses it
-                for (int j = i; j < arr.length; j++) arr[j].enqueuedAt = now;
+                for (int j = i; j < i + want; j++) arr[j].enqueuedAt = now;
             }
             long limit = ordered ? reorder.limit() : Long.MAX_VALUE;
             int k = ring.offer(arr, i, want, limit);
             if (k < want) host.count(true, k - want);
             if (k > 0) {
-                afterPublish();
                 host.admitted(arr, i, i + k);
                 i += k;
                 continue;
             }
+            if (i > woke) { // wake takers for what is in before waiting for room
+                afterPublish();
+                woke = i;
+            }
             if (ordered && ring.tail() >= limit) awaitWindow(reorder, true);
             else awaitRoom(true);
         }
+        // one wake-up check per call, not per run: a producer that publishes several runs in a row while a woken
+        // taker already runs would otherwise wake another taker per run (a wake-up storm at width 16, found by the
+        // contract suite's wake-up count)
+        if (i > woke) afterPublish();
+        return i;
+    }
+
+    @Override public boolean acceptsRawRuns() { return ring.runs; }
+
+    @Override
+    public int offerAllRaw(Object[] arr, String exit) throws InterruptedException {
+        if (!ring.runs) throw new IllegalStateException("offerAllRaw: a ring of single envelopes (expected: run mode)");
+        int i = 0;
+        int woke = 0; // items [woke, i) published since the last afterPublish
+        while (i < arr.length) {
+            int want = Math.min(arr.length - i, runSize(arr.length - i));
+            host.count(true, want);
+            if (host.closed() || host.externalClosed()) {
+                host.count(true, -want);
+                break;
+            }
+            int k = ring.offerRaw(arr, i, want, exit);
+            if (k < want) host.count(true, k - want);
+            if (k > 0) {
+                i += k;
+                continue;
+            }
+            if (i > woke) {
+                afterPublish();
+                woke = i;
+            }
+            awaitRoom(true);
+        }
+        if (i > woke) afterPublish(); // one wake-up check per call (see offerAll)
         return i;
     }
 
@@ -219,6 +273,16 @@ final class RingStageQueue implements StageQueue {
      */
     private boolean onTheWay() {
         return Math.max(0, woken.get()) + spinners.get() > 0;
+    }
+
+    /**
+     * Run mode: the items a producer puts in one slot: the batch size, or adaptive, about what each worker would take
+     * once these are queued ({@code (queued + offered) / width}), so that a run of a few items still reaches every
+     * idle worker (a run is taken whole).
+     */
+    private int runSize(int offered) {
+        if (!adaptive) return maxBatch;
+        return Math.min(maxBatch, Math.max(1, (ring.size() + offered) / Math.max(1, host.width())));
     }
 
     private int perTake(int size) {
@@ -270,7 +334,7 @@ final class RingStageQueue implements StageQueue {
                 return 0;
             }
             int k = overflowCount > 0 ? pollOverflow(hand) : 0;
-            if (k == 0) k = ring.poll(hand, adaptive ? perTake(ring.size()) : maxBatch);
+            if (k == 0) k = ring.poll(hand, adaptive ? perTake(ring.size()) : maxBatch, w.rawHand());
             if (k > 0) {
                 VarHandle.fullFence(); // slots freed before reading blockedProducers (a producer writes it, then reads the ring)
                 if (blockedProducers > 0 && ring.capacity - ring.size() >= refill) {
@@ -330,7 +394,7 @@ final class RingStageQueue implements StageQueue {
 
     @Override
     public void drain(List<Envelope> out) {
-        for (Envelope e; (e = ring.pollOne()) != null; ) out.add(e);
+        ring.drainTo(out);
         lock.lock();
         try {
             out.addAll(overflowed);

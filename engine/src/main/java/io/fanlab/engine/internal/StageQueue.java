@@ -22,6 +22,8 @@ import java.util.function.LongSupplier;
  *       items of one producer on one shard keep their order; stealing takes the oldest of a shard.</li>
  *   <li><b>Counting.</b> An item is counted admitted ({@link Host#count}) before it can be taken, so a drain that
  *       refuses input and then waits for the counts never misses it.</li>
+ *   <li><b>Capacity</b> is in items, whatever holds them: a ring in run mode keeps a run in one slot but reserves
+ *       room for each of its items first, and cuts a run to the room left; {@link #depth} counts items.</li>
  *   <li><b>Waiting.</b> {@link #take} blocks until it has items or must return 0 (the stage closed, the taker
  *       retired, or the stage stops when empty and the queue is empty); {@link #wakeAll} makes every waiter re-read
  *       those flags. A producer waits only under the WAIT overflow policy (or for an ordered stage's window).</li>
@@ -82,6 +84,12 @@ interface StageQueue {
         Sleepers.Sleeper sleeper();
         /** Called when it found nothing and is about to wait (idle-time accounting). */
         void idle();
+        /**
+         * Where {@link #take} puts a {@link RawRun} (a one-element array, release store), or null when this taker
+         * takes envelopes only (a raw run then reaches it as envelopes in its {@link #hand}). After a take that put
+         * a run here, the taken items are the run's, not the hand's; the taker clears the element when done.
+         */
+        default RawRun[] rawHand() { return null; }
     }
 
     /**
@@ -104,8 +112,21 @@ interface StageQueue {
      */
     int offerAll(Envelope[] es) throws InterruptedException;
 
+    /** Whether {@link #offerAllRaw} takes raw runs (a ring in run mode). */
+    default boolean acceptsRawRuns() { return false; }
+
     /**
-     * Blocks until items are available and moves a run of them into the taker's hand.
+     * External offer of raw items under WAIT, without envelopes (see {@link #acceptsRawRuns} and {@link RawRun}):
+     * one slot per run, as many per run as fit; {@code items} becomes the queue's. Counting and closing as
+     * {@link #offerAll}; the observer is not told (only stages without one offer raw runs).
+     * @return how many were admitted, from the front
+     */
+    default int offerAllRaw(Object[] items, String exit) throws InterruptedException {
+        throw new UnsupportedOperationException("offerAllRaw: " + getClass().getSimpleName() + " takes envelopes only");
+    }
+
+    /**
+     * Blocks until items are available and moves a run of them into the taker's hand (or its raw hand).
      * @return how many (from index 0), or 0 when the taker must exit
      */
     int take(Taker t) throws InterruptedException;
@@ -146,6 +167,7 @@ interface StageQueue {
         boolean stealing = spec.dispatch() instanceof Dispatch.WorkStealing;
         if (perKey || stealing || spec.dispatch() instanceof Dispatch.Sharded)
             return new ShardedStageQueue(host, overflow, spec.queueCapacity(), spec.width(), maxBatch, adaptive, perKey, stealing);
-        return new RingStageQueue(host, overflow, spec.queueCapacity(), maxBatch, adaptive);
+        return new RingStageQueue(host, overflow, spec.queueCapacity(), maxBatch, adaptive,
+                !(spec.order() instanceof io.fanlab.engine.spec.Order.Ordered));
     }
 }

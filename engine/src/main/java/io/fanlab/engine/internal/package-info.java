@@ -32,6 +32,12 @@
  * Completed items a worker holds for a run to the exit ({@link io.fanlab.engine.internal.ExitRun}, when the
  * listener takes runs) are decided per run instead: one CAS on the worker's run owner, which a cancel giving up on
  * the worker takes first before it claims the hand's slots.
+ * A ring in run mode (unordered Batched stages) holds a {@code submitAll} run of envelopes in one slot, taken whole;
+ * a plain stage (the head and last stage of its path, no key, deadline, observer or gate, inline work, a run
+ * listener) is given {@link io.fanlab.engine.internal.RawRun}s instead: the submitted items without envelopes, in
+ * an array the run owns. The worker holding a raw run decides its completed items with the same per-run CAS; an
+ * item that fails or meets a cancel is claimed from the run's array by CAS (worker or canceller) and only then gets
+ * an envelope.
  *
  * <p>Locks: {@link java.util.concurrent.locks.ReentrantLock}s only (workers may be virtual threads). The item path of
  * a ring stage takes no lock: the ring, {@link io.fanlab.engine.internal.Sleepers} (parked workers, woken with

@@ -26,7 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  *   <li>{@link Ring}, many tiny rings (capacity 1-4, so every few claims wrap a lap) with two producers and two
  *       consumers. Forbidden: an element taken twice; an element never taken; a consumer seeing positions go
  *       backwards; {@code size()} outside {@code [0, capacity]}; a consumer taking an element whose position is not
- *       its {@code sequence}.</li>
+ *       its {@code sequence}. The same in run mode (runs of up to 3 in one slot, envelope runs and raw runs, so
+ *       {@code size()} counts items): forbidden in addition, more items held than the capacity, and a run's items
+ *       reaching a consumer apart or out of order (a run is one slot: taken whole).</li>
  *   <li>The {@link Sleepers} Dekker handshake, one round per trial between a publisher (publish, full fence, read the
  *       count, wake one if any) and a sleeper (count itself, re-read the flag, park). Forbidden: the publisher read a
  *       count of 0 AND the sleeper's last check read the flag unpublished (it would park for ever: a lost wake-up).
@@ -42,6 +44,8 @@ class RingAndSleepersStressTest {
 
     @Test void ringShort() throws Exception { ring(SHORT); }
     @Test @Tag("slow") void ringLong() throws Exception { ring(LONG); }
+    @Test void ringRunsShort() throws Exception { ringRuns(SHORT); }
+    @Test @Tag("slow") void ringRunsLong() throws Exception { ringRuns(LONG); }
     @Test void sleepersHandshakeShort() throws Exception { sleepersHandshake(SHORT); }
     @Test @Tag("slow") void sleepersHandshakeLong() throws Exception { sleepersHandshake(LONG); }
     @Test void ringQueueHandOffShort() throws Exception { ringQueueHandOff(SHORT); }
@@ -58,8 +62,21 @@ class RingAndSleepersStressTest {
         }
     }
 
+    void ringRuns(long budgetNanos) throws Exception {
+        long end = System.nanoTime() + budgetNanos;
+        int rounds = 0;
+        while (System.nanoTime() < end || rounds < 8) {
+            ringRound(1 + rounds % 4, 500, 3);
+            rounds++;
+        }
+    }
+
     private void ringRound(int capacity, int perProducer) throws Exception {
-        Ring ring = new Ring(capacity);
+        ringRound(capacity, perProducer, 1);
+    }
+
+    private void ringRound(int capacity, int perProducer, int maxRun) throws Exception {
+        Ring ring = new Ring(capacity, maxRun);
         int producers = 2, consumers = 2, total = producers * perProducer;
         AtomicLongArray takenBy = new AtomicLongArray(total); // 0: not taken, else consumer id + 1
         AtomicInteger taken = new AtomicInteger();
@@ -73,7 +90,17 @@ class RingAndSleepersStressTest {
                 int i = 0;
                 Envelope[] run = new Envelope[3];
                 while (i < perProducer) {
-                    if (i % 5 == 0 && perProducer - i >= 3) { // runs of 3 now and then
+                    if (maxRun > 1 && i % 7 == 3 && perProducer - i >= 3) { // raw runs (run mode): no envelopes
+                        Object[] raw = {pid * perProducer + i, pid * perProducer + i + 1, pid * perProducer + i + 2};
+                        int k;
+                        while ((k = ring.offerRaw(raw, 0, 3, "x")) == 0) Thread.yield();
+                        i += k;
+                        for (int j = k; j < 3; j++) { // the rest one by one, as envelopes
+                            Envelope e = new Envelope(raw[j], "x", raw[j]);
+                            while (!ring.offer(e, Long.MAX_VALUE)) Thread.yield();
+                            i++;
+                        }
+                    } else if (i % 5 == 0 && perProducer - i >= 3) { // runs of 3 now and then
                         for (int j = 0; j < 3; j++) run[j] = new Envelope(null, "x", pid * perProducer + i + j);
                         int k = ring.offer(run, 0, 3, Long.MAX_VALUE);
                         i += k;
@@ -94,18 +121,24 @@ class RingAndSleepersStressTest {
             int cid = c;
             ts.add(Thread.ofPlatform().start(() -> {
                 await(start);
-                Envelope[] hand = new Envelope[2];
+                Envelope[] hand = new Envelope[Math.max(2, maxRun)];
+                RawRun[] rawHand = cid == 0 && maxRun > 1 ? new RawRun[1] : null; // consumer 1 gets raw runs as envelopes
                 long lastPos = -1;
                 while (taken.get() < total) {
-                    int k = ring.poll(hand, 1 + cid);
+                    int k = ring.poll(hand, 1 + cid, rawHand);
+                    RawRun rr = rawHand != null ? rawHand[0] : null;
+                    if (rr != null && rr.count != k) forbidden.compareAndSet(null, "raw run of " + rr.count + " taken as " + k);
                     for (int j = 0; j < k; j++) {
-                        Envelope e = hand[j];
+                        Envelope e = rr != null ? rr.envelope(j, rr.item(j)) : hand[j];
                         int v = (Integer) e.value;
                         if (!takenBy.compareAndSet(v, 0, cid + 1)) forbidden.compareAndSet(null, "element " + v + " taken twice");
                         if (e.sequence <= lastPos) forbidden.compareAndSet(null, "consumer " + cid + " saw position " + e.sequence + " after " + lastPos);
+                        if (maxRun > 1 && j > 0 && e.sequence / maxRun == lastPos / maxRun && e.sequence != lastPos + 1)
+                            forbidden.compareAndSet(null, "a run's items apart: " + lastPos + " then " + e.sequence);
                         lastPos = e.sequence;
                         taken.incrementAndGet();
                     }
+                    if (rr != null) rawHand[0] = null;
                     if (k == 0) Thread.yield();
                 }
             }));

@@ -46,6 +46,60 @@ class RingTest {
         assertThat(r.pollOne()).isNull();
     }
 
+    /**
+     * Run mode: a run is one slot and is taken whole, the bound is in items (a run admits only what fits), sequences
+     * are {@code position * maxRun + j}, and a raw run goes to a taker's raw hand whole, or as envelopes without one.
+     */
+    @Test
+    void runSlotsHoldRunsWholeAndTheBoundIsInItems() {
+        Ring r = new Ring(10, 4);
+        Envelope[] a = {env(0), env(1), env(2), env(3), env(4)};
+        assertThat(r.offer(a, 0, 5, Long.MAX_VALUE)).as("a run is at most maxRun").isEqualTo(4);
+        assertThat(a[3].sequence).isEqualTo(3);
+        assertThat(r.offer(a[4], Long.MAX_VALUE)).isTrue();
+        assertThat(a[4].sequence).as("slot 1, first of its slot").isEqualTo(4);
+        assertThat(r.size()).as("items, not slots").isEqualTo(5);
+        Object[] raw = {10, 11, 12, 13};
+        assertThat(r.offerRaw(raw, 0, 4, "main")).isEqualTo(4);
+        assertThat(r.size()).isEqualTo(9);
+        assertThat(r.offerRaw(new Object[] {20, 21, 22}, 0, 3, "main")).as("only what fits in items").isEqualTo(1);
+        assertThat(r.size()).isEqualTo(10);
+        assertThat(r.hasRoom(Long.MAX_VALUE)).isFalse();
+        assertThat(r.offer(env(30), Long.MAX_VALUE)).as("full in items with 6 of 16 slots free").isFalse();
+        assertThat(r.offerRaw(new Object[] {31}, 0, 1, "main")).isZero();
+
+        Envelope[] hand = new Envelope[4];
+        RawRun[] rawHand = new RawRun[1];
+        assertThat(r.poll(hand, 1, rawHand)).as("a run is taken whole even when more than asked").isEqualTo(4);
+        assertThat(hand).containsExactly(a[0], a[1], a[2], a[3]);
+        assertThat(r.size()).isEqualTo(6);
+        assertThat(r.poll(hand, 4, rawHand)).as("a single, then a raw run ends the take").isEqualTo(1);
+        assertThat(hand[0]).isSameAs(a[4]);
+        assertThat(rawHand[0]).isNull();
+        assertThat(r.poll(hand, 1, rawHand)).as("the raw run, alone, into the raw hand").isEqualTo(4);
+        RawRun rr = rawHand[0];
+        assertThat(rr.count).isEqualTo(4);
+        assertThat(rr.firstSequence).isEqualTo(8);
+        assertThat(rr.item(2)).isEqualTo(12);
+        assertThat(rr.claim(2)).isEqualTo(12);
+        assertThat(rr.claim(2)).as("claimed once").isNull();
+        assertThat(rr.envelope(3, rr.item(3)).sequence).isEqualTo(11);
+        rawHand[0] = null;
+        assertThat(r.poll(hand, 4, null)).as("a single raw item, as an envelope without a raw hand").isEqualTo(1);
+        assertThat(hand[0].value).isEqualTo(20);
+        assertThat(hand[0].sequence).isEqualTo(12);
+        assertThat(r.size()).isZero();
+        assertThat(r.isEmpty()).isTrue();
+
+        assertThat(r.offerRaw(new Object[] {40, 41}, 0, 2, "main")).isEqualTo(2);
+        assertThat(r.offer(new Envelope[] {env(42), env(43)}, 0, 2, Long.MAX_VALUE)).isEqualTo(2);
+        List<Envelope> drained = new ArrayList<>();
+        r.drainTo(drained);
+        assertThat(drained).extracting(e -> e.value).containsExactly(40, 41, 42, 43);
+        assertThat(drained).extracting(e -> e.exit).containsExactly("main", "main", "main", "main");
+        assertThat(r.size()).isZero();
+    }
+
     @Test
     void claimsStopAtTheLimit() {
         Ring r = new Ring(16);

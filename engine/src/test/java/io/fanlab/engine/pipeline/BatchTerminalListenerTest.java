@@ -197,5 +197,83 @@ class BatchTerminalListenerTest {
         rec.all.assertExactlyOnce(Pipeline.MAIN_EXIT, all);
     }
 
+    /**
+     * Plain runs (a head stage that is also the last, Batched, a run listener: {@code submitAll} hands it items without
+     * envelopes) mixed with single submits on the same stage: every item ends exactly once; each item's work sees a
+     * sequence no other item has, increasing along each worker's items; a failing item of a run is dead-lettered with
+     * its own item and sequence while the rest of its run leaves as a run.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("threads")
+    void plainRunsAndSingleSubmitsEndEachItemOnceWithItsOwnSequence(ThreadKind t) throws Exception {
+        RunRecorder rec = new RunRecorder();
+        String name = "runs-plain-seq-" + System.nanoTime();
+        java.util.Map<Integer, Long> seqOf = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.Map<Integer, List<Long>> seqsOfWorker = new java.util.concurrent.ConcurrentHashMap<>();
+        FanOutEngine<Integer> engine = Pipeline.<Integer, Integer>from(spec(name, new Dispatch.Batched(16, true), t, 3)
+                .withOnError(io.fanlab.engine.spec.ErrorPolicy.DEAD_LETTER), (x, c) -> {
+            seqOf.put(x, c.sequence());
+            seqsOfWorker.computeIfAbsent(c.worker(), w -> java.util.Collections.synchronizedList(new ArrayList<>())).add(c.sequence());
+            if (x % 97 == 5) throw new IllegalStateException("item " + x);
+            return -x;
+        }).start(rec);
+        List<Integer> items = new ArrayList<>();
+        for (int b = 0; b < 40; b++) {
+            engine.submit(b * 100); // a single, as an envelope, between runs
+            items.add(b * 100);
+            List<Integer> chunk = IntStream.range(b * 100 + 1, b * 100 + 100).boxed().toList();
+            assertThat(engine.submitAll(chunk)).isEqualTo(chunk.size());
+            items.addAll(chunk);
+        }
+        ShutdownReport r = engine.close(Duration.ofSeconds(20));
+        assertThat(r.drained()).isTrue();
+        rec.all.assertExactlyOnce(Pipeline.MAIN_EXIT, items);
+        assertThat(rec.all.calls).allSatisfy(c -> {
+            int x = (Integer) c.item();
+            if (x % 97 == 5) assertThat(c.outcome()).isEqualTo(Outcome.DEAD_LETTERED);
+            else assertThat(c.outcome()).isEqualTo(Outcome.COMPLETED);
+            if (c.outcome() == Outcome.COMPLETED) assertThat(c.result()).isEqualTo(-x);
+        });
+        assertThat(rec.inRuns()).as("completed in runs").isGreaterThan(3000);
+        assertThat(new java.util.HashSet<>(seqOf.values())).as("sequences unique").hasSize(items.size());
+        seqsOfWorker.forEach((w, seqs) -> assertThat(seqs).as("worker %d's sequences", w).isSorted());
+        List<DeadLetter> dead = engine.deadLetters();
+        assertThat(dead).extracting(DeadLetter::origin).containsExactlyInAnyOrderElementsOf(
+                items.stream().filter(x -> x % 97 == 5).map(x -> (Object) x).toList());
+        assertThat(dead).allSatisfy(d -> assertThat(d.sequence()).isEqualTo(seqOf.get((Integer) d.origin())));
+        assertThat(r.tally().completed() + r.tally().deadLettered()).isEqualTo(items.size());
+        assertThat(engine.liveThreads()).isEmpty();
+    }
+
+    /**
+     * A cancel while plain runs are queued and one is in a worker's hand: the queued raw runs are drained as items
+     * (CANCELLED), the one in hand is finished or cancelled, and every item ends exactly once.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("threads")
+    void aCancelWithPlainRunsQueuedEndsEveryItemOnce(ThreadKind t) throws Exception {
+        RunRecorder rec = new RunRecorder();
+        String name = "runs-plain-cancel-" + System.nanoTime();
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        FanOutEngine<Integer> engine = Pipeline.<Integer, Integer>from(spec(name, new Dispatch.Batched(8, false), t, 1), (x, c) -> {
+            if (x == 3) {
+                started.countDown();
+                release.await(); // interrupted by the cancel
+            }
+            return x;
+        }).start(rec);
+        List<Integer> items = IntStream.range(0, 200).boxed().toList();
+        for (int from = 0; from < items.size(); from += 40) assertThat(engine.submitAll(items.subList(from, from + 40))).isEqualTo(40);
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        ShutdownReport r = engine.cancel(Duration.ofSeconds(5));
+        rec.all.assertExactlyOnce(Pipeline.MAIN_EXIT, items);
+        assertThat(rec.all.calls).filteredOn(c -> (Integer) c.item() >= 8)
+                .allSatisfy(c -> assertThat(c.outcome()).isEqualTo(Outcome.CANCELLED));
+        assertThat(r.stuck()).isEmpty();
+        assertThat(r.tally().completed() + r.tally().cancelled()).isEqualTo(items.size());
+        assertThat(engine.liveThreads()).isEmpty();
+    }
+
     static Stream<ThreadKind> threads() { return Variants.THREADS.stream(); }
 }
