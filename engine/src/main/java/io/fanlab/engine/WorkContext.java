@@ -19,7 +19,11 @@ public interface WorkContext {
     /** Index of the worker that took the item, in [0, width). */
     int worker();
 
-    /** Input sequence number of the item in its stage (0-based, in admission order). */
+    /**
+     * Input sequence number of the item in its stage: unique and increasing in admission order, from 0. Dense
+     * (0, 1, 2, ...) except in an unordered Batched stage fed by {@code submitAll}, whose ring carries whole runs: an
+     * item's sequence there is {@code position * batchSize + index in its run}, so gaps appear after short runs.
+     */
     long sequence();
 
     /** Throws {@link CancellationException} if {@link #isCancelled()}. */
