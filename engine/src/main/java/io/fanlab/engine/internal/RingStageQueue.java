@@ -52,12 +52,24 @@ import java.util.function.LongSupplier;
  */
 final class RingStageQueue implements StageQueue {
     private static final VarHandle HAND = MethodHandles.arrayElementVarHandle(Envelope[].class);
+    /**
+     * SharedQueue dispatch at width 1: the most items the lone worker takes at once (its hand's length). One claim
+     * CAS, one fence and one wake-up check per take instead of per item when items wait; nothing changes for the
+     * items' order or start times, since a lone worker runs them one after the other anyway. With more workers a
+     * take stays one item: an item held in a hand behind one that blocks would wait while another worker idles (a
+     * shared queue is work-conserving; AdmissionTest and ObservabilityTest check it).
+     */
+    static final int SHARED_TAKE = 16;
 
     private final StageQueue.Host host;
     private final OverflowDecision overflow;
     final Ring ring;
     private final int maxBatch;
     private final boolean adaptive;
+    /** SharedQueue dispatch: a lone worker takes up to {@link #SHARED_TAKE} at once (see there). */
+    private final boolean shared;
+    /** Whether the overflow policy may shed before the ring is full (only then does an offer read the ring's fill). */
+    private final boolean shedsEarly;
     /** Sleeping workers and blocked producers park here (the slow path only). */
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notFull = lock.newCondition();
@@ -78,11 +90,20 @@ final class RingStageQueue implements StageQueue {
     private final AtomicLong overflowSequence = new AtomicLong(1L << 62);
 
     RingStageQueue(StageQueue.Host host, OverflowDecision overflow, int capacity, int maxBatch, boolean adaptive) {
+        this(host, overflow, capacity, maxBatch, adaptive, false);
+    }
+
+    /** @param shared SharedQueue dispatch ({@code maxBatch} 1): takes grow with the backlog, see {@link #SHARED_TAKE} */
+    RingStageQueue(StageQueue.Host host, OverflowDecision overflow, int capacity, int maxBatch, boolean adaptive, boolean shared) {
+        if (shared && (maxBatch != 1 || adaptive))
+            throw new IllegalArgumentException("shared: with batch " + maxBatch + (adaptive ? " adaptive" : "") + " (expected: batch 1, not adaptive)");
+        this.shared = shared;
         this.host = host;
         this.overflow = overflow;
         this.ring = new Ring(capacity);
         this.maxBatch = maxBatch;
         this.adaptive = adaptive;
+        this.shedsEarly = overflow.mayShedEarly();
         this.refill = Math.max(1, capacity / 2);
     }
 
@@ -104,7 +125,7 @@ final class RingStageQueue implements StageQueue {
                 host.refused(e, external);
                 return;
             }
-            if (overflow.shedEarly(ring.size(), ring.capacity, reentry, host)) {
+            if (shedsEarly && overflow.shedEarly(ring.size(), ring.capacity, reentry, host)) { // no read of the takers' head line per offer otherwise
                 host.end(e, Outcome.SHED);
                 return;
             }
@@ -207,7 +228,9 @@ final class RingStageQueue implements StageQueue {
      * that finds the ring empty passes nothing on.
      */
     private void passOn() {
-        if ((!ring.isEmpty() || overflowCount > 0) && sleeping.count() > 0 && !onTheWay() && sleeping.wakeOne())
+        // sleepers first: the count's line is written only when a worker parks or is woken, while the ring's head
+        // slot is the producers' (a read of it per take missed in this taker's cache)
+        if (sleeping.count() > 0 && (!ring.isEmpty() || overflowCount > 0) && !onTheWay() && sleeping.wakeOne())
             woken.incrementAndGet();
     }
 
@@ -219,6 +242,14 @@ final class RingStageQueue implements StageQueue {
      */
     private boolean onTheWay() {
         return Math.max(0, woken.get()) + spinners.get() > 0;
+    }
+
+    /** The length a taker's hand should have: every take fits in it. */
+    int handSize() { return shared ? SHARED_TAKE : Math.max(1, maxBatch); }
+
+    /** SharedQueue: a lone worker takes what is published (up to its hand), otherwise one item (see {@link #SHARED_TAKE}). */
+    private int sharedTake(int hand) {
+        return host.width() <= 1 ? hand : 1;
     }
 
     private int perTake(int size) {
@@ -270,7 +301,7 @@ final class RingStageQueue implements StageQueue {
                 return 0;
             }
             int k = overflowCount > 0 ? pollOverflow(hand) : 0;
-            if (k == 0) k = ring.poll(hand, adaptive ? perTake(ring.size()) : maxBatch);
+            if (k == 0) k = ring.poll(hand, adaptive ? perTake(ring.size()) : shared ? sharedTake(hand.length) : maxBatch);
             if (k > 0) {
                 VarHandle.fullFence(); // slots freed before reading blockedProducers (a producer writes it, then reads the ring)
                 if (blockedProducers > 0 && ring.capacity - ring.size() >= refill) {

@@ -146,6 +146,6 @@ interface StageQueue {
         boolean stealing = spec.dispatch() instanceof Dispatch.WorkStealing;
         if (perKey || stealing || spec.dispatch() instanceof Dispatch.Sharded)
             return new ShardedStageQueue(host, overflow, spec.queueCapacity(), spec.width(), maxBatch, adaptive, perKey, stealing);
-        return new RingStageQueue(host, overflow, spec.queueCapacity(), maxBatch, adaptive);
+        return new RingStageQueue(host, overflow, spec.queueCapacity(), maxBatch, adaptive, spec.dispatch() instanceof Dispatch.SharedQueue);
     }
 }
