@@ -19,7 +19,8 @@ import java.util.function.LongSupplier;
  * <p>Implementation notes.
  * <ul>
  *   <li><b>Claims.</b> Producers claim runs of slots with one CAS ({@code offerAll} claims a whole run), workers
- *       take runs with one CAS (Batched: up to {@code size}, adaptive: about {@code queued / width}); ring positions
+ *       take runs with one CAS (Batched: up to {@code size}, adaptive: about {@code queued / width}, SharedQueue:
+ *       one item, or up to {@link #SHARED_TAKE} for a lone worker); ring positions
  *       are the items' sequences (an ordered stage's reorder buffer follows the ring's tail).</li>
  *   <li><b>Idle workers.</b> A worker that found the ring empty spins briefly ({@link SpinThenPark}; one spinner
  *       per stage), then parks in {@link Sleepers} after re-checking the ring. A producer publishes, fences, then

@@ -33,13 +33,16 @@ import java.util.function.ToLongFunction;
  *       per worker) for Sharded, WorkStealing and per-key stages. Their protocols are in their class notes.</li>
  *   <li><b>Batch flush.</b> A batch is formed by the taking worker from what is queued at that moment: it takes
  *       {@code min(queued, size)} (adaptive: {@code clamp(queued / width, 1, size)}) and never waits for more, so a
- *       lone item is taken as soon as a worker is free.</li>
+ *       lone item is taken as soon as a worker is free. A SharedQueue stage of width 1 takes up to
+ *       {@link RingStageQueue#SHARED_TAKE} items the same way (its lone worker runs them in order anyway); wider
+ *       SharedQueue stages take one item at a time.</li>
  *   <li><b>Width changes.</b> Shrinking marks the surplus workers retired (they exit between items, never holding
  *       an item); growing starts new workers (new threads; virtual threads are never reused). The queue is told
  *       before ({@link StageQueue#beginResize}: a per-key queue quiesces), during ({@link StageQueue#resize}: a
  *       sharded queue reshards) and after ({@link StageQueue#endResize}).</li>
  *   <li><b>Hot path</b> (ring stages). Per item: one envelope, a share of one claim CAS on each side, one CAS to
- *       claim it from the hand, padded {@link LongAdder} increments (two per run on the producer side); the worker
+ *       claim it from the hand, one padded {@link LongAdder} increment per item or run on the producer side (an
+ *       external item is counted once, in {@link #admittedExternal}, for the stage and the pipeline); the worker
  *       counts its completions, and exits at the pipeline's end, in its own single-writer cells. No clock read
  *       per item unless something uses it (queue deadline, observer, start gate); busy time is elapsed minus idle
  *       time, so a worker reads the clock only when it waits. Ordered stages finish results into the lock-free
