@@ -23,9 +23,19 @@ import java.util.function.LongSupplier;
  *       one item, or up to {@link #SHARED_TAKE} for a lone worker); ring positions
  *       are the items' sequences (an ordered stage's reorder buffer follows the ring's tail).</li>
  *   <li><b>Idle workers.</b> A worker that found the ring empty spins briefly ({@link SpinThenPark}; one spinner
- *       per stage), then parks in {@link Sleepers} after re-checking the ring. A producer publishes, fences, then
- *       reads the sleepers' count; a sleeper counts itself, then re-reads the ring (Dekker: one of the two sees the
- *       other).</li>
+ *       per stage), then parks in {@link Sleepers} after re-checking the ring. A producer claims its slot (the tail
+ *       CAS), then reads the sleepers' count; a sleeper counts itself, then re-reads the ring's claims (Dekker over
+ *       volatile accesses, one total order: one of the two sees the other).</li>
+ *   <li><b>Claims seen, not publications.</b> A per-item offer does not fence between its publication and its
+ *       reads of the sleepers' count and of {@code closed} (the fence cost about a quarter of a submit at work ~0:
+ *       the slot's stores waited for lines the takers held). So every check on the other side of those handshakes
+ *       asks whether a slot is <em>claimed</em> ({@link Ring#size}: tail against head, both volatile), never whether
+ *       it is published: a sleeper's re-check, a taker's pass-on, a retiring worker's hand-over and the cancel's
+ *       {@link #drain}. A slot claimed but not yet published (its producer is a few instructions from the release
+ *       store) is waited for by a spin, never slept through: a taker that finds it spins and polls again, the drain
+ *       spins until it can take it. {@code offerAll} and re-entries into the overflow deque keep the fence
+ *       ({@link #afterPublish}). Stress: {@code RingAndSleepersStressTest} (lost wake-up, cancel racing with
+ *       offers); the store-buffer window itself is too short for a test on x86, the argument is the total order.</li>
  *   <li><b>Wake-ups: one on the way at a time.</b> A producer that published while workers sleep wakes one, unless
  *       one is already on its way to the ring (woken and not yet running, counted in {@code woken}, or spinning).
  *       A worker that took a run and sees items left, sleepers and nobody on the way wakes the next one
@@ -131,7 +141,11 @@ final class RingStageQueue implements StageQueue {
                 return;
             }
             long limit = ordered ? reorder.limit() : Long.MAX_VALUE;
-            if (ring.offer(e, limit)) break;
+            if (ring.offer(e, limit)) {
+                afterClaim();
+                host.admitted(e);
+                return;
+            }
             if (reentry && !ordered) {
                 e.sequence = overflowSequence.getAndIncrement();
                 lock.lock();
@@ -203,6 +217,23 @@ final class RingStageQueue implements StageQueue {
         return i;
     }
 
+    /**
+     * After a claim of one ring slot by {@link Ring#offer(Envelope, long)} (its tail CAS, a volatile write, then the
+     * publish): wakes parked workers if any, and ends what a cancel that raced with this offer missed. No fence: the
+     * tail CAS comes before the reads of the sleepers' count and of {@code closed} (all volatile, so in one total
+     * order), and a sleeper, a passer-on and the cancel's drain all look at {@code tail} ({@link Ring#size}), not at
+     * the slot's publication: whoever the producer did not see sees the claim, and waits the few instructions until
+     * its publication if it must (see the class notes, "Claims seen, not publications").
+     */
+    private void afterClaim() {
+        if (sleeping.count() > 0) wakeWorkers();
+        if (host.closed()) {
+            List<Envelope> swept = new ArrayList<>();
+            drain(swept);
+            for (Envelope x : swept) host.end(x, Outcome.CANCELLED);
+        }
+    }
+
     /** After a publish: wakes parked workers if any, and ends what a cancel that raced with this offer missed. */
     private void afterPublish() {
         VarHandle.fullFence(); // publish before reading the sleepers' count (a sleeper counts itself, then reads the ring)
@@ -231,7 +262,7 @@ final class RingStageQueue implements StageQueue {
     private void passOn() {
         // sleepers first: the count's line is written only when a worker parks or is woken, while the ring's head
         // slot is the producers' (a read of it per take missed in this taker's cache)
-        if (sleeping.count() > 0 && (!ring.isEmpty() || overflowCount > 0) && !onTheWay() && sleeping.wakeOne())
+        if (sleeping.count() > 0 && (ring.size() > 0 || overflowCount > 0) && !onTheWay() && sleeping.wakeOne())
             woken.incrementAndGet();
     }
 
@@ -317,6 +348,10 @@ final class RingStageQueue implements StageQueue {
                 return k;
             }
             if (host.stopWhenEmpty()) return 0;
+            if (ring.size() > 0) { // a slot claimed and not yet published (a few instructions): no sleep for that
+                Thread.onSpinWait();
+                continue;
+            }
             w.idle();
             if (!spun && spinners.compareAndSet(0, 1)) { // at most one spinner per stage
                 spun = true;
@@ -327,7 +362,7 @@ final class RingStageQueue implements StageQueue {
                 }
                 continue;
             }
-            if (sleeping.await(w.sleeper(), () -> ring.isEmpty() && overflowCount == 0 && !host.closed() && !w.retired() && !host.stopWhenEmpty()))
+            if (sleeping.await(w.sleeper(), () -> ring.size() == 0 && overflowCount == 0 && !host.closed() && !w.retired() && !host.stopWhenEmpty()))
                 woken.decrementAndGet(); // claimed by a waker: it counted this worker as on its way
         }
     }
@@ -341,7 +376,7 @@ final class RingStageQueue implements StageQueue {
      */
     private void handOver() {
         VarHandle.fullFence();
-        if ((!ring.isEmpty() || overflowCount > 0) && sleeping.count() > 0) wakeWorkers();
+        if ((ring.size() > 0 || overflowCount > 0) && sleeping.count() > 0) wakeWorkers();
     }
 
     private int pollOverflow(Envelope[] hand) {
@@ -362,7 +397,12 @@ final class RingStageQueue implements StageQueue {
 
     @Override
     public void drain(List<Envelope> out) {
-        for (Envelope e; (e = ring.pollOne()) != null; ) out.add(e);
+        // up to the claims seen: a slot claimed by an offer that did not see the close is taken once it is published
+        // (an offer publishes within a few instructions of its claim; see afterClaim)
+        for (Envelope e; (e = ring.pollOne()) != null || ring.size() > 0; ) {
+            if (e != null) out.add(e);
+            else Thread.onSpinWait();
+        }
         lock.lock();
         try {
             out.addAll(overflowed);

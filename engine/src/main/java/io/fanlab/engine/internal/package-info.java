@@ -31,7 +31,9 @@
  * slots claimed with a CAS (by the worker, or by a cancel giving up on it); reorder slots are taken out with a CAS.
  * Completed items a worker holds for a run to the exit ({@link io.fanlab.engine.internal.ExitRun}, when the
  * listener takes runs) are decided per run instead: one CAS on the worker's run owner, which a cancel giving up on
- * the worker takes first before it claims the hand's slots.
+ * the worker takes first before it claims the hand's slots. The ring's wake-up and cancel handshakes look at claimed
+ * slots (tail against head), not published ones, so a per-item offer needs no fence after its publication (see the
+ * {@link io.fanlab.engine.internal.RingStageQueue} class notes).
  *
  * <p>Locks: {@link java.util.concurrent.locks.ReentrantLock}s only (workers may be virtual threads). The item path of
  * a ring stage takes no lock: the ring, {@link io.fanlab.engine.internal.Sleepers} (parked workers, woken with
@@ -41,7 +43,7 @@
  * predicates); only close and cancel hold the engine's shutdown lock while ending items.
  *
  * <p>Waiting: a thread that finds nothing to do spins briefly, then parks. Bounded spins
- * ({@link io.fanlab.engine.internal.SpinThenPark}: 128 spin hints, then 16 yields; at most one spinning worker per
+ * ({@link io.fanlab.engine.internal.SpinThenPark}: 128 spin hints, no yields; at most one spinning worker per
  * stage): an idle ring or shard worker before it parks, a producer facing a full ring or a full reorder window
  * before it parks. Bounded polls: a stealing worker re-polls every 1 ms while items sit on busy workers' shards; a
  * per-key width change polls every 0.2 ms for runs in service to finish; a draining close polls every 0.5 ms for the
