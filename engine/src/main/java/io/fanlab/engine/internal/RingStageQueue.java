@@ -326,6 +326,7 @@ final class RingStageQueue implements StageQueue {
     public int take(StageQueue.Taker w) throws InterruptedException {
         Envelope[] hand = w.hand();
         boolean spun = false;
+        int unpublished = 0;
         while (true) {
             if (host.closed()) return 0;
             if (w.retired()) {
@@ -349,7 +350,7 @@ final class RingStageQueue implements StageQueue {
             }
             if (host.stopWhenEmpty()) return 0;
             if (ring.size() > 0) { // a slot claimed and not yet published (a few instructions): no sleep for that
-                Thread.onSpinWait();
+                awaitPublication(++unpublished);
                 continue;
             }
             w.idle();
@@ -379,6 +380,17 @@ final class RingStageQueue implements StageQueue {
         if ((ring.size() > 0 || overflowCount > 0) && sleeping.count() > 0) wakeWorkers();
     }
 
+    /**
+     * One round of waiting for a claimed slot's publication: spin hints, then yields. Its producer is a few
+     * instructions from the release store, unless it was preempted right there: on an oversubscribed machine a
+     * spinner would then hold a core the producer needs for a whole time slice, so after {@link SpinThenPark#SPINS}
+     * rounds the waiter yields.
+     */
+    private static void awaitPublication(int round) {
+        if (round <= SpinThenPark.SPINS) Thread.onSpinWait();
+        else Thread.yield();
+    }
+
     private int pollOverflow(Envelope[] hand) {
         lock.lock();
         try {
@@ -399,9 +411,10 @@ final class RingStageQueue implements StageQueue {
     public void drain(List<Envelope> out) {
         // up to the claims seen: a slot claimed by an offer that did not see the close is taken once it is published
         // (an offer publishes within a few instructions of its claim; see afterClaim)
+        int unpublished = 0;
         for (Envelope e; (e = ring.pollOne()) != null || ring.size() > 0; ) {
             if (e != null) out.add(e);
-            else Thread.onSpinWait();
+            else awaitPublication(++unpublished);
         }
         lock.lock();
         try {
