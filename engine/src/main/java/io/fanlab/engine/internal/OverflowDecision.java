@@ -40,6 +40,9 @@ final class OverflowDecision {
         };
     }
 
+    /** Whether {@link #shedEarly} can ever say yes (a probabilistic policy): else a queue need not read its fill per offer. */
+    boolean mayShedEarly() { return threshold < 1.0; }
+
     /** Whether producers wait for room (BLOCK): only then may a run of items be offered in one claim. */
     boolean blocks() { return whenFull == WhenFull.WAIT; }
 

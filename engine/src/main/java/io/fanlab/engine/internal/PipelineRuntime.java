@@ -67,6 +67,7 @@ public final class PipelineRuntime {
     private volatile ShutdownReport failFastReport;
     private volatile Throwable failFastCause;
 
+    /** Items admitted by forks (branch copies); external submissions are counted by the head stage ({@link StageRuntime#admittedExternal}). */
     private final LongAdder admitted = new PaddedAdder();
     private final LongAdder completed = new PaddedAdder();
     /**
@@ -260,10 +261,6 @@ public final class PipelineRuntime {
             return new IllegalStateException("engine " + name + " failed fast (" + failFastCause + "): submit is refused after a fail-fast error");
         return new IllegalStateException("engine " + name + " is " + s + ": submit is refused once close or cancel has begun");
     }
-
-    void admitExternal() { admitted.increment(); }
-
-    void admitExternal(int n) { admitted.add(n); }
 
     void admitFork() { admitted.increment(); }
 
@@ -507,7 +504,8 @@ public final class PipelineRuntime {
         long c = completed.sum();
         for (StageRuntime st : stages) c += st.exitedOnWorkers(); // acquire loads, before admitted (see StageRuntime#tally)
         long f = failed.sum(), s = shed.sum(), t = timedOut.sum(), x = cancelled.sum(), d = deadLettered.sum();
-        return Tally.of(admitted.sum(), c, f, s, t, x, d);
+        // external admissions are counted once, by the head stage (the only one that takes them): read last as well
+        return Tally.of(admitted.sum() + head.admittedExternal.sum(), c, f, s, t, x, d);
     }
 
     public List<StageStats> stats() {

@@ -19,17 +19,29 @@ import java.util.function.LongSupplier;
  * <p>Implementation notes.
  * <ul>
  *   <li><b>Claims.</b> Producers claim runs of slots with one CAS ({@code offerAll} claims a whole run), workers
- *       take runs with one CAS (Batched: up to {@code size}, adaptive: about {@code queued / width}); ring positions
+ *       take runs with one CAS (Batched: up to {@code size}, adaptive: about {@code queued / width}, SharedQueue:
+ *       one item, or up to {@link #SHARED_TAKE} for a lone worker); ring positions
  *       are the items' sequences (an ordered stage's reorder buffer follows the ring's tail). An unordered Batched
  *       stage's ring is in run mode ({@link Ring}): {@code offerAll} puts each run in ONE slot (adaptive: about
  *       {@code (queued + offered) / width} items per run, so a short burst still reaches every idle worker; fixed:
  *       the batch size), {@code offerAllRaw} puts {@link RawRun}s (items without envelopes), and a taker takes a run
  *       whole. Capacity stays in items: the ring reserves a run's items before its slot, and cuts a run to the room
- *       left; {@link #depth} counts items.</li>
+ *       left; {@link #depth} counts items. In run mode {@link Ring#size} counts reserved items, which a producer
+ *       reserves (a CAS) before it claims its slot, so "claims seen" below holds there too.</li>
  *   <li><b>Idle workers.</b> A worker that found the ring empty spins briefly ({@link SpinThenPark}; one spinner
- *       per stage), then parks in {@link Sleepers} after re-checking the ring. A producer publishes, fences, then
- *       reads the sleepers' count; a sleeper counts itself, then re-reads the ring (Dekker: one of the two sees the
- *       other).</li>
+ *       per stage), then parks in {@link Sleepers} after re-checking the ring. A producer claims its slot (the tail
+ *       CAS), then reads the sleepers' count; a sleeper counts itself, then re-reads the ring's claims (Dekker over
+ *       volatile accesses, one total order: one of the two sees the other).</li>
+ *   <li><b>Claims seen, not publications.</b> A per-item offer does not fence between its publication and its
+ *       reads of the sleepers' count and of {@code closed} (the fence cost about a quarter of a submit at work ~0:
+ *       the slot's stores waited for lines the takers held). So every check on the other side of those handshakes
+ *       asks whether a slot is <em>claimed</em> ({@link Ring#size}: tail against head, both volatile), never whether
+ *       it is published: a sleeper's re-check, a taker's pass-on, a retiring worker's hand-over and the cancel's
+ *       {@link #drain}. A slot claimed but not yet published (its producer is a few instructions from the release
+ *       store) is waited for by a spin, never slept through: a taker that finds it spins and polls again, the drain
+ *       spins until it can take it. {@code offerAll} and re-entries into the overflow deque keep the fence
+ *       ({@link #afterPublish}). Stress: {@code RingAndSleepersStressTest} (lost wake-up, cancel racing with
+ *       offers); the store-buffer window itself is too short for a test on x86, the argument is the total order.</li>
  *   <li><b>Wake-ups: one on the way at a time.</b> A producer that published while workers sleep wakes one, unless
  *       one is already on its way to the ring (woken and not yet running, counted in {@code woken}, or spinning).
  *       A worker that took a run and sees items left, sleepers and nobody on the way wakes the next one
@@ -57,12 +69,24 @@ import java.util.function.LongSupplier;
  */
 final class RingStageQueue implements StageQueue {
     private static final VarHandle HAND = MethodHandles.arrayElementVarHandle(Envelope[].class);
+    /**
+     * SharedQueue dispatch at width 1: the most items the lone worker takes at once (its hand's length). One claim
+     * CAS, one fence and one wake-up check per take instead of per item when items wait; nothing changes for the
+     * items' order or start times, since a lone worker runs them one after the other anyway. With more workers a
+     * take stays one item: an item held in a hand behind one that blocks would wait while another worker idles (a
+     * shared queue is work-conserving; AdmissionTest and ObservabilityTest check it).
+     */
+    static final int SHARED_TAKE = 16;
 
     private final StageQueue.Host host;
     private final OverflowDecision overflow;
     final Ring ring;
     private final int maxBatch;
     private final boolean adaptive;
+    /** SharedQueue dispatch: a lone worker takes up to {@link #SHARED_TAKE} at once (see there). */
+    private final boolean shared;
+    /** Whether the overflow policy may shed before the ring is full (only then does an offer read the ring's fill). */
+    private final boolean shedsEarly;
     /** Sleeping workers and blocked producers park here (the slow path only). */
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notFull = lock.newCondition();
@@ -83,14 +107,19 @@ final class RingStageQueue implements StageQueue {
     private final AtomicLong overflowSequence = new AtomicLong(1L << 62);
 
     RingStageQueue(StageQueue.Host host, OverflowDecision overflow, int capacity, int maxBatch, boolean adaptive) {
-        this(host, overflow, capacity, maxBatch, adaptive, false);
+        this(host, overflow, capacity, maxBatch, adaptive, false, false);
     }
 
     /**
      * @param unordered the stage keeps no order (a reorder window follows ring positions one per item, so an ordered
      *                  stage's ring holds single envelopes)
+     * @param shared SharedQueue dispatch ({@code maxBatch} 1): takes grow with the backlog, see {@link #SHARED_TAKE}
      */
-    RingStageQueue(StageQueue.Host host, OverflowDecision overflow, int capacity, int maxBatch, boolean adaptive, boolean unordered) {
+    RingStageQueue(StageQueue.Host host, OverflowDecision overflow, int capacity, int maxBatch, boolean adaptive, boolean unordered,
+                   boolean shared) {
+        if (shared && (maxBatch != 1 || adaptive))
+            throw new IllegalArgumentException("shared: with batch " + maxBatch + (adaptive ? " adaptive" : "") + " (expected: batch 1, not adaptive)");
+        this.shared = shared;
         this.host = host;
         this.overflow = overflow;
         // run slots: where workers take runs (Batched), a run producer waits for room (offerAll) and positions are
@@ -98,6 +127,7 @@ final class RingStageQueue implements StageQueue {
         this.ring = new Ring(capacity, maxBatch > 1 && unordered && overflow.blocks() ? maxBatch : 1);
         this.maxBatch = maxBatch;
         this.adaptive = adaptive;
+        this.shedsEarly = overflow.mayShedEarly();
         this.refill = Math.max(1, capacity / 2);
     }
 
@@ -119,12 +149,16 @@ final class RingStageQueue implements StageQueue {
                 host.refused(e, external);
                 return;
             }
-            if (overflow.shedEarly(ring.size(), ring.capacity, reentry, host)) {
+            if (shedsEarly && overflow.shedEarly(ring.size(), ring.capacity, reentry, host)) { // no read of the takers' head line per offer otherwise
                 host.end(e, Outcome.SHED);
                 return;
             }
             long limit = ordered ? reorder.limit() : Long.MAX_VALUE;
-            if (ring.offer(e, limit)) break;
+            if (ring.offer(e, limit)) {
+                afterClaim();
+                host.admitted(e);
+                return;
+            }
             if (reentry && !ordered) {
                 e.sequence = overflowSequence.getAndIncrement();
                 lock.lock();
@@ -235,6 +269,23 @@ final class RingStageQueue implements StageQueue {
         return i;
     }
 
+    /**
+     * After a claim of one ring slot by {@link Ring#offer(Envelope, long)} (its tail CAS, a volatile write, then the
+     * publish): wakes parked workers if any, and ends what a cancel that raced with this offer missed. No fence: the
+     * tail CAS comes before the reads of the sleepers' count and of {@code closed} (all volatile, so in one total
+     * order), and a sleeper, a passer-on and the cancel's drain all look at {@code tail} ({@link Ring#size}), not at
+     * the slot's publication: whoever the producer did not see sees the claim, and waits the few instructions until
+     * its publication if it must (see the class notes, "Claims seen, not publications").
+     */
+    private void afterClaim() {
+        if (sleeping.count() > 0) wakeWorkers();
+        if (host.closed()) {
+            List<Envelope> swept = new ArrayList<>();
+            drain(swept);
+            for (Envelope x : swept) host.end(x, Outcome.CANCELLED);
+        }
+    }
+
     /** After a publish: wakes parked workers if any, and ends what a cancel that raced with this offer missed. */
     private void afterPublish() {
         VarHandle.fullFence(); // publish before reading the sleepers' count (a sleeper counts itself, then reads the ring)
@@ -261,7 +312,9 @@ final class RingStageQueue implements StageQueue {
      * that finds the ring empty passes nothing on.
      */
     private void passOn() {
-        if ((!ring.isEmpty() || overflowCount > 0) && sleeping.count() > 0 && !onTheWay() && sleeping.wakeOne())
+        // sleepers first: the count's line is written only when a worker parks or is woken, while the ring's head
+        // slot is the producers' (a read of it per take missed in this taker's cache)
+        if (sleeping.count() > 0 && (ring.size() > 0 || overflowCount > 0) && !onTheWay() && sleeping.wakeOne())
             woken.incrementAndGet();
     }
 
@@ -283,6 +336,14 @@ final class RingStageQueue implements StageQueue {
     private int runSize(int offered) {
         if (!adaptive) return maxBatch;
         return Math.min(maxBatch, Math.max(1, (ring.size() + offered) / Math.max(1, host.width())));
+    }
+
+    /** The length a taker's hand should have: every take fits in it. */
+    int handSize() { return shared ? SHARED_TAKE : Math.max(1, maxBatch); }
+
+    /** SharedQueue: a lone worker takes what is published (up to its hand), otherwise one item (see {@link #SHARED_TAKE}). */
+    private int sharedTake(int hand) {
+        return host.width() <= 1 ? hand : 1;
     }
 
     private int perTake(int size) {
@@ -327,6 +388,7 @@ final class RingStageQueue implements StageQueue {
     public int take(StageQueue.Taker w) throws InterruptedException {
         Envelope[] hand = w.hand();
         boolean spun = false;
+        int unpublished = 0;
         while (true) {
             if (host.closed()) return 0;
             if (w.retired()) {
@@ -334,7 +396,7 @@ final class RingStageQueue implements StageQueue {
                 return 0;
             }
             int k = overflowCount > 0 ? pollOverflow(hand) : 0;
-            if (k == 0) k = ring.poll(hand, adaptive ? perTake(ring.size()) : maxBatch, w.rawHand());
+            if (k == 0) k = ring.poll(hand, adaptive ? perTake(ring.size()) : shared ? sharedTake(hand.length) : maxBatch, w.rawHand());
             if (k > 0) {
                 VarHandle.fullFence(); // slots freed before reading blockedProducers (a producer writes it, then reads the ring)
                 if (blockedProducers > 0 && ring.capacity - ring.size() >= refill) {
@@ -349,6 +411,10 @@ final class RingStageQueue implements StageQueue {
                 return k;
             }
             if (host.stopWhenEmpty()) return 0;
+            if (ring.size() > 0) { // a slot claimed and not yet published (a few instructions): no sleep for that
+                awaitPublication(++unpublished);
+                continue;
+            }
             w.idle();
             if (!spun && spinners.compareAndSet(0, 1)) { // at most one spinner per stage
                 spun = true;
@@ -359,7 +425,7 @@ final class RingStageQueue implements StageQueue {
                 }
                 continue;
             }
-            if (sleeping.await(w.sleeper(), () -> ring.isEmpty() && overflowCount == 0 && !host.closed() && !w.retired() && !host.stopWhenEmpty()))
+            if (sleeping.await(w.sleeper(), () -> ring.size() == 0 && overflowCount == 0 && !host.closed() && !w.retired() && !host.stopWhenEmpty()))
                 woken.decrementAndGet(); // claimed by a waker: it counted this worker as on its way
         }
     }
@@ -373,7 +439,18 @@ final class RingStageQueue implements StageQueue {
      */
     private void handOver() {
         VarHandle.fullFence();
-        if ((!ring.isEmpty() || overflowCount > 0) && sleeping.count() > 0) wakeWorkers();
+        if ((ring.size() > 0 || overflowCount > 0) && sleeping.count() > 0) wakeWorkers();
+    }
+
+    /**
+     * One round of waiting for a claimed slot's publication: spin hints, then yields. Its producer is a few
+     * instructions from the release store, unless it was preempted right there: on an oversubscribed machine a
+     * spinner would then hold a core the producer needs for a whole time slice, so after {@link SpinThenPark#SPINS}
+     * rounds the waiter yields.
+     */
+    private static void awaitPublication(int round) {
+        if (round <= SpinThenPark.SPINS) Thread.onSpinWait();
+        else Thread.yield();
     }
 
     private int pollOverflow(Envelope[] hand) {
@@ -394,7 +471,13 @@ final class RingStageQueue implements StageQueue {
 
     @Override
     public void drain(List<Envelope> out) {
-        ring.drainTo(out);
+        // up to the claims seen: a slot claimed by an offer that did not see the close is taken once it is published
+        // (an offer publishes within a few instructions of its claim; see afterClaim); runs come out expanded
+        for (int unpublished = 0; ; ) {
+            ring.drainTo(out);
+            if (ring.size() == 0) break;
+            awaitPublication(++unpublished);
+        }
         lock.lock();
         try {
             out.addAll(overflowed);

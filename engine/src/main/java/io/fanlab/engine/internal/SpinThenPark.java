@@ -8,9 +8,9 @@ import java.util.function.BooleanSupplier;
  * items, so a waiter first busy-waits a little for its condition and parks only if it did not come.
  *
  * <p>Bounded: {@value #SPINS} {@link Thread#onSpinWait} hints (about 15 ns each on these machines: 2 us for the 128,
- * measured under load), then {@value #YIELDS} {@link Thread#yield}s (which hand the core to a runnable thread, e.g.
- * the producer it waits for; median 4 us for the 16, but one yield can cost a time slice, milliseconds,
- * on an oversubscribed machine); then the caller parks in its own way ({@link Sleepers}, a condition, the reorder
+ * measured under load), then {@value #YIELDS} {@link Thread#yield}s (none now: a yield hands the core to a runnable
+ * thread, e.g. the producer it waits for, but one yield can cost a time slice, milliseconds, on an oversubscribed
+ * machine; see {@link #YIELDS}); then the caller parks in its own way ({@link Sleepers}, a condition, the reorder
  * buffer). So an idle worker spins for well under 10 us before it parks: a hand-off to a worker idle for longer pays
  * one park/unpark (about 20 us on this VM; bench/README.md, "Hand-off latency"). Callers also bound how many threads
  * spin at once (a stage lets one worker spin), so idle threads never burn the cores the work needs.

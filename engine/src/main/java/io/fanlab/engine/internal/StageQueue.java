@@ -168,6 +168,6 @@ interface StageQueue {
         if (perKey || stealing || spec.dispatch() instanceof Dispatch.Sharded)
             return new ShardedStageQueue(host, overflow, spec.queueCapacity(), spec.width(), maxBatch, adaptive, perKey, stealing);
         return new RingStageQueue(host, overflow, spec.queueCapacity(), maxBatch, adaptive,
-                !(spec.order() instanceof io.fanlab.engine.spec.Order.Ordered));
+                !(spec.order() instanceof io.fanlab.engine.spec.Order.Ordered), spec.dispatch() instanceof Dispatch.SharedQueue);
     }
 }

@@ -33,13 +33,16 @@ import java.util.function.ToLongFunction;
  *       per worker) for Sharded, WorkStealing and per-key stages. Their protocols are in their class notes.</li>
  *   <li><b>Batch flush.</b> A batch is formed by the taking worker from what is queued at that moment: it takes
  *       {@code min(queued, size)} (adaptive: {@code clamp(queued / width, 1, size)}) and never waits for more, so a
- *       lone item is taken as soon as a worker is free.</li>
+ *       lone item is taken as soon as a worker is free. A SharedQueue stage of width 1 takes up to
+ *       {@link RingStageQueue#SHARED_TAKE} items the same way (its lone worker runs them in order anyway); wider
+ *       SharedQueue stages take one item at a time.</li>
  *   <li><b>Width changes.</b> Shrinking marks the surplus workers retired (they exit between items, never holding
  *       an item); growing starts new workers (new threads; virtual threads are never reused). The queue is told
  *       before ({@link StageQueue#beginResize}: a per-key queue quiesces), during ({@link StageQueue#resize}: a
  *       sharded queue reshards) and after ({@link StageQueue#endResize}).</li>
  *   <li><b>Hot path</b> (ring stages). Per item: one envelope, a share of one claim CAS on each side, one CAS to
- *       claim it from the hand, padded {@link LongAdder} increments (two per run on the producer side); the worker
+ *       claim it from the hand, one padded {@link LongAdder} increment per item or run on the producer side (an
+ *       external item is counted once, in {@link #admittedExternal}, for the stage and the pipeline); the worker
  *       counts its completions, and exits at the pipeline's end, in its own single-writer cells. No clock read
  *       per item unless something uses it (queue deadline, observer, start gate); busy time is elapsed minus idle
  *       time, so a worker reads the clock only when it waits. Ordered stages finish results into the lock-free
@@ -126,7 +129,14 @@ public final class StageRuntime {
     private final AtomicInteger lastLimit = new AtomicInteger();
     private final ReentrantLock limitReports = new ReentrantLock();
 
+    /** Items admitted from inside the pipeline (hand-offs from upstream, loops, refused internal offers). */
     final LongAdder admitted = new PaddedAdder();
+    /**
+     * Items admitted from outside ({@code submit}, head stage only). Apart from {@link #admitted} so that one add
+     * per submit counts the item for the stage and for the pipeline (whose tally reads it, see
+     * {@link PipelineRuntime#tally}); a second adder per submit cost about a tenth of the producer's time at work ~0.
+     */
+    final LongAdder admittedExternal = new PaddedAdder();
     /** Completions not made by a worker of this stage in {@code process} (the reorder buffer's emitter); see {@link #tally}. */
     final LongAdder completed = new PaddedAdder();
     /** The counters of every worker ever started (never pruned: a retired worker's completions stay counted). */
@@ -358,8 +368,7 @@ public final class StageRuntime {
             try {
                 e.key = keyFn.applyAsLong(e.value);
             } catch (Throwable t) {
-                if (external) pipe.admitExternal();
-                admitted.increment();
+                (external ? admittedExternal : admitted).increment();
                 end(e, Outcome.FAILED, t);
                 return;
             }
@@ -418,8 +427,7 @@ public final class StageRuntime {
 
         @Override
         public void count(boolean external, int n) {
-            if (external) pipe.admitExternal(n);
-            admitted.add(n);
+            (external ? admittedExternal : admitted).add(n); // one add: the pipeline reads admittedExternal too
         }
 
         @Override public void admitted(Envelope e) { pipe.observer.admitted(name, e.sequence); }
@@ -635,7 +643,7 @@ public final class StageRuntime {
         long c = completed.sum();
         for (WorkerCounters wc : workerCounters) c += wc.completed();
         long f = failed.sum(), s = shed.sum(), t = timedOut.sum(), x = cancelledCount.sum(), d = deadLettered.sum();
-        return Tally.of(admitted.sum(), c, f, s, t, x, d);
+        return Tally.of(admitted.sum() + admittedExternal.sum(), c, f, s, t, x, d);
     }
 
     /** Completions at the pipeline's exit counted by this stage's workers (see {@link PipelineRuntime#onWorker}). */
@@ -668,7 +676,7 @@ public final class StageRuntime {
 
     private final class Worker implements Runnable, StageQueue.Taker {
         final int index;
-        final Envelope[] hand = new Envelope[Math.max(1, maxBatch)];
+        final Envelope[] hand = new Envelope[queue instanceof RingStageQueue r ? r.handSize() : Math.max(1, maxBatch)];
         final Invocation invocation = new Invocation();
         final GatePermit permit = new GatePermit();
         Sleepers.Sleeper sleeper;

@@ -38,6 +38,9 @@
  * an array the run owns. The worker holding a raw run decides its completed items with the same per-run CAS; an
  * item that fails or meets a cancel is claimed from the run's array by CAS (worker or canceller) and only then gets
  * an envelope.
+ * The ring's wake-up and cancel handshakes look at claimed
+ * slots (tail against head), not published ones, so a per-item offer needs no fence after its publication (see the
+ * {@link io.fanlab.engine.internal.RingStageQueue} class notes).
  *
  * <p>Locks: {@link java.util.concurrent.locks.ReentrantLock}s only (workers may be virtual threads). The item path of
  * a ring stage takes no lock: the ring, {@link io.fanlab.engine.internal.Sleepers} (parked workers, woken with
@@ -47,10 +50,13 @@
  * predicates); only close and cancel hold the engine's shutdown lock while ending items.
  *
  * <p>Waiting: a thread that finds nothing to do spins briefly, then parks. Bounded spins
- * ({@link io.fanlab.engine.internal.SpinThenPark}: 128 spin hints, then 16 yields; at most one spinning worker per
+ * ({@link io.fanlab.engine.internal.SpinThenPark}: 128 spin hints, no yields; at most one spinning worker per
  * stage): an idle ring or shard worker before it parks, a producer facing a full ring or a full reorder window
  * before it parks. Bounded polls: a stealing worker re-polls every 1 ms while items sit on busy workers' shards; a
- * per-key width change polls every 0.2 ms for runs in service to finish; a draining close polls every 0.5 ms for the
- * in-flight count to reach 0. Every other wait parks until it is signalled or unparked.
+ * sharded producer free to use any shard re-checks the others every 1 ms while its own is full; a per-key width
+ * change polls every 0.2 ms for runs in service to finish; a draining close polls every 0.5 ms for the in-flight
+ * count to reach 0; a fail-fast cancel polls every 0.1 ms for the failing worker to publish its thread. A taker or a
+ * drain that sees a ring slot claimed but not yet published spins (yielding after 128 hints) for its publication.
+ * Every other wait parks until it is signalled or unparked.
  */
 package io.fanlab.engine.internal;

@@ -33,9 +33,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  *       count, wake one if any) and a sleeper (count itself, re-read the flag, park). Forbidden: the publisher read a
  *       count of 0 AND the sleeper's last check read the flag unpublished (it would park for ever: a lost wake-up).
  *       Observed as a sleeper still parked 5 s after the publisher finished.</li>
- *   <li>{@link RingStageQueue} hand-off, a capacity-1 or -2 queue with one producer and three takers: every item
+ *   <li>{@link RingStageQueue} hand-off, a capacity-1 or -2 queue with one producer and three takers (a stage of
+ *       width 3, and of width 1, whose takers take up to {@link RingStageQueue#SHARED_TAKE} at once): every item
  *       offered one at a time must be taken; forbidden: an item stranded in the queue while every taker sleeps
- *       (the wake-up protocol's lost wake-up), observed as no progress for 5 s.</li>
+ *       (the wake-up protocol's lost wake-up: a producer that claimed a slot, did not fence, and read no sleeper,
+ *       while the last taker counted itself and read the ring empty), observed as no progress for 5 s.</li>
+ *   <li>{@link RingStageQueue} cancel racing with offers: two producers offer, two takers take, and a cancel (close,
+ *       drain, wake) comes at a random moment. Every offered item must end exactly once: taken, drained by the
+ *       cancel, or ended by the queue (refused, or swept by its producer after it saw the close). Forbidden: an
+ *       item in none of these (stranded in the ring: the producer read {@code closed} false without a fence after
+ *       its claim, and the drain stopped at the claimed slot before its publication) or in two.</li>
  * </ul>
  */
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
@@ -50,6 +57,8 @@ class RingAndSleepersStressTest {
     @Test @Tag("slow") void sleepersHandshakeLong() throws Exception { sleepersHandshake(LONG); }
     @Test void ringQueueHandOffShort() throws Exception { ringQueueHandOff(SHORT); }
     @Test @Tag("slow") void ringQueueHandOffLong() throws Exception { ringQueueHandOff(LONG); }
+    @Test void cancelRacingOffersShort() throws Exception { cancelRacingOffers(SHORT); }
+    @Test @Tag("slow") void cancelRacingOffersLong() throws Exception { cancelRacingOffers(LONG); }
 
     // ------------------------------------------------------------------ Ring
 
@@ -212,14 +221,14 @@ class RingAndSleepersStressTest {
         long end = System.nanoTime() + budgetNanos;
         int rounds = 0;
         while (System.nanoTime() < end || rounds < 4) {
-            handOffRound(1 + rounds % 2, rounds % 3 == 0 ? new Dispatch.Batched(4, true) : Dispatch.SHARED);
+            handOffRound(1 + rounds % 2, rounds % 3 == 0 ? new Dispatch.Batched(4, true) : Dispatch.SHARED, rounds % 4 == 1 ? 1 : 3);
             rounds++;
         }
     }
 
-    private void handOffRound(int capacity, Dispatch dispatch) throws Exception {
+    private void handOffRound(int capacity, Dispatch dispatch, int width) throws Exception {
         TestQueueHost host = new TestQueueHost();
-        host.width = 3;
+        host.width = width;
         StageQueue q = StageQueue.forStage(StageSpec.named("s").withWidth(3).withQueueCapacity(capacity)
                 .withDispatch(dispatch).withAdmission(Admission.BLOCK), false, host);
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -244,6 +253,58 @@ class RingAndSleepersStressTest {
         StageQueueContractTest.stop(host, q, takers);
         assertThat(failure.get()).isNull();
         assertThat(takers.stream().mapToInt(t -> t.log.size()).sum()).isEqualTo(items);
+    }
+
+    // ------------------------------------------------------------------ RingStageQueue cancel racing with offers
+
+    void cancelRacingOffers(long budgetNanos) throws Exception {
+        long end = System.nanoTime() + budgetNanos;
+        int rounds = 0;
+        while (System.nanoTime() < end || rounds < 20) {
+            cancelRound(rounds % 2 == 0 ? 1 : 2, 200 + (rounds * 37) % 1_500);
+            rounds++;
+        }
+    }
+
+    private void cancelRound(int width, int cancelAfter) throws Exception {
+        TestQueueHost host = new TestQueueHost();
+        host.width = width;
+        StageQueue q = StageQueue.forStage(StageSpec.named("s").withWidth(width).withQueueCapacity(64)
+                .withDispatch(Dispatch.SHARED).withAdmission(Admission.BLOCK), false, host);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<StageQueueContractTest.LoggingTaker> takers = StageQueueContractTest.startTakers(q, 2, failure);
+        int producers = 2, perProducer = 4_000;
+        AtomicInteger offered = new AtomicInteger();
+        List<Thread> ps = new ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            int pid = p;
+            ps.add(Thread.ofPlatform().start(() -> {
+                try {
+                    for (int i = 0; i < perProducer && !host.closed; i++) {
+                        q.offer(StageQueueContractTest.item(pid, i, 0), false, false); // internal: a refused one is ended CANCELLED
+                        offered.incrementAndGet();
+                    }
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                }
+            }));
+        }
+        while (offered.get() < cancelAfter && ps.stream().anyMatch(Thread::isAlive)) Thread.onSpinWait();
+        List<Envelope> drained = new ArrayList<>();
+        host.closed = true; // as StageRuntime.cancel: close, drain, wake
+        q.drain(drained);
+        q.wakeAll();
+        for (Thread t : ps) t.join(30_000);
+        for (StageQueueContractTest.LoggingTaker t : takers) t.thread.join(30_000);
+        assertThat(failure.get()).isNull();
+        java.util.Map<Envelope, Integer> seen = new java.util.IdentityHashMap<>();
+        for (StageQueueContractTest.LoggingTaker t : takers) for (Envelope e : t.log) seen.merge(e, 1, Integer::sum);
+        for (Envelope e : drained) seen.merge(e, 1, Integer::sum);
+        for (TestQueueHost.Ended x : host.ended) seen.merge(x.e(), 1, Integer::sum);
+        assertThat(seen.values()).as("forbidden: an item taken, drained or ended twice").allMatch(n -> n == 1);
+        assertThat(seen).as("forbidden: an offered item neither taken, drained nor ended (stranded in the ring after the cancel)")
+                .hasSize(offered.get());
+        assertThat(q.depth()).as("nothing left in the queue after the cancel").isZero();
     }
 
     private static void await(CyclicBarrier b) {
