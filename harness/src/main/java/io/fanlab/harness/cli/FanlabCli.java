@@ -187,6 +187,9 @@ public final class FanlabCli implements Callable<Integer> {
         @Option(names = "--seed", paramLabel = "N", description = "override the seed") String seed;
         @Option(names = "--in-process", description = "run points in this JVM (quick runs and tests; no isolation)") boolean inProcess;
         @Option(names = "--no-report", description = "skip report.html and junit.xml") boolean noReport;
+        @Option(names = "--point-jvm-opt", paramLabel = "FLAG", description = "a flag for each point's JVM, repeatable, e.g."
+                + " --point-jvm-opt=-XX:+UseZGC (a collector named here replaces the default G1); recorded in the reproduce command")
+        List<String> pointJvmOpts = new ArrayList<>();
         @CommandLine.Mixin DesignClasspath classpath = new DesignClasspath();
         @Option(names = "--capture", negatable = true, description = "capture JFR and async-profiler in each point's measured window"
                 + " (default: the scenario's capture section; off with --in-process unless --capture)") Boolean capture;
@@ -196,6 +199,13 @@ public final class FanlabCli implements Callable<Integer> {
             Map<String, Design> known = classpath.designs();
             if (scenarioFile == null && resume == null) throw new BadInput(List.of("fanlab run: SCENARIO.yaml missing (expected: a scenario file, or --resume RUN_DIR)"));
             if (resume != null && runDir != null) throw new BadInput(List.of("fanlab run: --resume and --run-dir both name a run directory (expected: one of them)"));
+            if (inProcess && !pointJvmOpts.isEmpty())
+                throw new BadInput(List.of("fanlab run: --point-jvm-opt " + pointJvmOpts.get(0) + ": --in-process runs points in this JVM, whose flags are set"
+                        + " (expected: --point-jvm-opt without --in-process, or FANLAB_JAVA_OPTS for this JVM)"));
+            for (String f : pointJvmOpts)
+                if (!f.startsWith("-") || f.isBlank() || f.chars().anyMatch(Character::isWhitespace))
+                    throw new BadInput(List.of("fanlab run: --point-jvm-opt '" + f + "': not a JVM flag (expected: one flag starting with '-',"
+                            + " e.g. --point-jvm-opt=-XX:+UseZGC; repeat the option for several)"));
             Scenario s = load(scenarioFile != null ? scenarioFile : Resume.recordedScenario(resume), known);
             try {
                 s = ScenarioOverrides.parse(widths, designs, duration, seed).apply(s, known.keySet());
@@ -211,8 +221,11 @@ public final class FanlabCli implements Callable<Integer> {
                 s = captureOverride(s, capture, inProcess);
             }
             String command = "scripts/fanlab " + String.join(" ", classpath.reproducible(spec.commandLine().getParseResult().originalArgs()));
+            String envFlags = System.getenv("FANLAB_POINT_JVM_OPTS"); // the point JVMs' flags from the environment belong to the reproduce command too
+            if (!inProcess && envFlags != null && !envFlags.isBlank()) command = "FANLAB_POINT_JVM_OPTS='" + envFlags.trim() + "' " + command;
             io.fanlab.reports.run.RunEnvironment environment = io.fanlab.harness.run.Environment.capture(command, Path.of("").toAbsolutePath())
-                    .withDesignsClasspath(classpath.absolute().stream().map(Path::toString).toList());
+                    .withDesignsClasspath(classpath.absolute().stream().map(Path::toString).toList())
+                    .withPointJvmFlags(inProcess ? null : io.fanlab.harness.run.ForkedPointExecutor.userJvmFlags(pointJvmOpts));
             RunDirectory run;
             try {
                 run = resume != null ? RunDirectory.resume(resume, Resume.pointIds(s))
@@ -223,7 +236,7 @@ public final class FanlabCli implements Callable<Integer> {
             }
             describeGate(run, s);
             PointExecutor exec = inProcess ? new InProcessPointExecutor(s, known)
-                    : new ForkedPointExecutor(s.phases().total().plus(Duration.ofSeconds(90)), List.of(), classpath.absolute());
+                    : new ForkedPointExecutor(s.phases().total().plus(Duration.ofSeconds(90)), pointJvmOpts, classpath.absolute());
             java.io.PrintStream ps = new java.io.PrintStream(new WriterOutputStream(o), true);
             SweepRunner.SweepOutcome result = new SweepRunner(s, run, exec, ps, System.console() != null).run();
             o.println();

@@ -74,7 +74,10 @@ final class Reproduce implements Callable<Integer> {
                 .resolve(dir.toAbsolutePath().normalize().getFileName() + "-repro-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         List<String> args = new ArrayList<>(List.of("run", scenario.toString(), "--run-dir", target.toString()));
         String command = env.command() == null ? "" : env.command();
-        if (inProcess || command.contains(" --in-process")) args.add("--in-process");
+        boolean rerunInProcess = inProcess || command.contains(" --in-process");
+        if (rerunInProcess) args.add("--in-process");
+        // the recorded point JVM flags (a collector, a heap) shape the figures: a forked rerun uses them again
+        else if (env.pointJvmFlags() != null) env.pointJvmFlags().forEach(f -> args.add("--point-jvm-opt=" + f));
         if (noReport) args.add("--no-report");
         List<String> cp = new ArrayList<>();
         if (classpath != null) cp.add(classpath);

@@ -25,7 +25,7 @@ public final class Environment {
                 Runtime.getRuntime().maxMemory() >> 20,
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
-                gitRevision(workDir), hostname(), command, Instant.now().toString(), null);
+                gitRevision(workDir), hostname(), command, Instant.now().toString(), null, null);
     }
 
     /**

@@ -64,13 +64,36 @@ public final class ForkedPointExecutor implements PointExecutor {
         return cp.toString();
     }
 
-    /** JVM flags of a point's JVM: fixed heap bounds, G1, plus JDK-version-specific quieting flags. */
-    static List<String> defaultJvmFlags() {
-        List<String> flags = new ArrayList<>(List.of("-Xms256m", "-Xmx2g", "-XX:+UseG1GC", "-XX:+EnableDynamicAgentLoading"));
+    /** A flag that selects a garbage collector ({@code -XX:+UseZGC}, {@code -XX:+UseParallelGC}, ...). */
+    private static final java.util.regex.Pattern SELECTS_GC = java.util.regex.Pattern.compile("-XX:\\+Use\\w+GC");
+
+    /**
+     * The user's flags for every point's JVM: {@code FANLAB_POINT_JVM_OPTS} (split at whitespace), then
+     * {@code options} ({@code fanlab run --point-jvm-opt}). Recorded in {@code environment.json} so that
+     * {@code fanlab reproduce} runs under the same flags.
+     */
+    public static List<String> userJvmFlags(List<String> options) {
+        List<String> user = new ArrayList<>();
+        String env = System.getenv("FANLAB_POINT_JVM_OPTS");
+        if (env != null && !env.isBlank()) user.addAll(List.of(env.trim().split("\\s+")));
+        user.addAll(options);
+        return user;
+    }
+
+    /**
+     * JVM flags of a point's JVM: fixed heap bounds, G1, JDK-version-specific quieting flags, then the user's
+     * ({@link #userJvmFlags}); later flags win where the JVM lets them. A user flag that selects another collector
+     * replaces G1 (the JVM refuses two collectors): a latency scenario's tail may be the collector's pauses, so
+     * users measure under theirs.
+     */
+    static List<String> jvmFlags(List<String> user) {
+        boolean ownGc = user.stream().anyMatch(f -> SELECTS_GC.matcher(f).matches());
+        List<String> flags = new ArrayList<>(List.of("-Xms256m", "-Xmx2g"));
+        if (!ownGc) flags.add("-XX:+UseG1GC");
+        flags.add("-XX:+EnableDynamicAgentLoading");
         if (Runtime.version().feature() >= 23) flags.add("--sun-misc-unsafe-memory-access=allow");
         flags.add("--enable-native-access=ALL-UNNAMED");
-        String extra = System.getenv("FANLAB_POINT_JVM_OPTS");
-        if (extra != null && !extra.isBlank()) flags.addAll(List.of(extra.trim().split("\\s+")));
+        flags.addAll(user);
         return flags;
     }
 
@@ -84,8 +107,7 @@ public final class ForkedPointExecutor implements PointExecutor {
             Files.deleteIfExists(dir.resolve("point.json"));
             List<String> cmd = new ArrayList<>();
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            cmd.addAll(defaultJvmFlags());
-            cmd.addAll(extraJvmFlags);
+            cmd.addAll(jvmFlags(userJvmFlags(extraJvmFlags)));
             cmd.add("-cp");
             cmd.add(pointClasspath());
             cmd.add("-D" + PointMain.PARENT_PID_PROPERTY + "=" + ProcessHandle.current().pid());

@@ -241,6 +241,48 @@ class FanlabCliTest {
     }
 
     @Test
+    void pointJvmOptionsReachEachPointsJvmAndAnotherCollectorReplacesG1AndReproduceReusesThem() throws Exception {
+        // the point JVM proves its flags itself: -Xlog:gc writes a log per JVM (%p) naming the collector it runs
+        Path s = scenario("jvmopts", SMALL.formatted("jvmopts", "200ms", "", "engine"));
+        Path dir = tmp.resolve("run-jvmopts");
+        Path logs = Files.createDirectories(tmp.resolve("gclogs"));
+        String gcLog = "-Xlog:gc:file=" + logs.resolve("gc-%p.log");
+        Result r = cli("run", s.toString(), "--run-dir", dir.toString(), "--no-report", "--duration", "1s",
+                "--point-jvm-opt=-XX:+UseSerialGC", "--point-jvm-opt", gcLog);
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCodes.OK);
+        assertThat(gcLogs(logs)).hasSize(1).allSatisfy(f -> assertThat(f).content().contains("Using Serial").doesNotContain("Using G1"));
+        JsonNode env = RunJson.MAPPER.readTree(dir.resolve("environment.json").toFile());
+        assertThat(env.path("command").asText()).contains("--point-jvm-opt=-XX:+UseSerialGC");
+        assertThat(env.path("point_jvm_flags").toString()).contains("-XX:+UseSerialGC").contains(gcLog);
+        // reproduce runs its points under the recorded flags: a second JVM logs the same collector
+        Result again = cli("reproduce", dir.toString(), "--run-dir", tmp.resolve("run-jvmopts-again").toString(), "--no-report");
+        assertThat(again.code()).as(again.out() + again.err()).isNotIn(ExitCodes.BAD_INPUT, ExitCodes.RUN_FAILED);
+        assertThat(gcLogs(logs)).hasSize(2).allSatisfy(f -> assertThat(f).content().contains("Using Serial"));
+    }
+
+    private static java.util.List<Path> gcLogs(Path dir) throws java.io.IOException {
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("gc-")).toList();
+        }
+    }
+
+    @Test
+    void pointJvmOptionsThatCannotApplyAreBadInput() throws Exception {
+        Path s = scenario("jvmbad", SMALL.formatted("jvmbad", "200ms", "", "engine"));
+        Result inProcess = cli("run", s.toString(), "--run-dir", tmp.resolve("a").toString(), "--in-process", "--point-jvm-opt=-XX:+UseZGC");
+        assertThat(inProcess.code()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(inProcess.err()).contains("--point-jvm-opt -XX:+UseZGC").contains("--in-process").doesNotContain("at io.fanlab");
+        Result notAFlag = cli("run", s.toString(), "--run-dir", tmp.resolve("b").toString(), "--point-jvm-opt=UseZGC");
+        assertThat(notAFlag.code()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(notAFlag.err()).contains("'UseZGC'").contains("expected: one flag starting with '-'");
+        assertThat(tmp.resolve("a")).doesNotExist();
+        assertThat(tmp.resolve("b")).doesNotExist();
+        assertThat(io.fanlab.harness.run.ForkedPointExecutorAccess.flags(java.util.List.of("-Xmx1g"))).contains("-XX:+UseG1GC");
+        assertThat(io.fanlab.harness.run.ForkedPointExecutorAccess.flags(java.util.List.of("-XX:+UseZGC")))
+                .contains("-XX:+UseZGC").doesNotContain("-XX:+UseG1GC").endsWith("-XX:+UseZGC");
+    }
+
+    @Test
     void aDesignThatCallsSystemExitEndsItsPointNotTheSweep() throws Exception {
         Path s = scenario("exit", SMALL.formatted("exit", "200ms", "", "broken-exit, engine"));
         Path dir = tmp.resolve("run-exit");

@@ -23,20 +23,25 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param startedAt           ISO-8601 instant the run started
  * @param designsClasspath    the design jars or folders the run loaded ({@code fanlab reproduce} reuses them); absent
  *                            when not recorded
+ * @param pointJvmFlags       the user's flags for every point's JVM on top of fanlab's defaults
+ *                            ({@code FANLAB_POINT_JVM_OPTS}, then {@code --point-jvm-opt}; {@code fanlab reproduce}
+ *                            reuses them); absent for in-process runs and runs recorded before them
  */
 public record RunEnvironment(Integer formatVersion, String fanlabVersion, Jdk jdk, List<String> jvmFlags, Integer cores,
                              Long maxHeapMb, String os, Double loadAverageAtStart, String gitRevision, String hostname,
                              String command, String startedAt,
-                             @JsonInclude(JsonInclude.Include.NON_NULL) List<String> designsClasspath) {
+                             @JsonInclude(JsonInclude.Include.NON_NULL) List<String> designsClasspath,
+                             @JsonInclude(JsonInclude.Include.NON_NULL) List<String> pointJvmFlags) {
 
     public RunEnvironment {
         jvmFlags = jvmFlags == null ? List.of() : List.copyOf(jvmFlags);
         designsClasspath = designsClasspath == null ? null : List.copyOf(designsClasspath);
+        pointJvmFlags = pointJvmFlags == null ? null : List.copyOf(pointJvmFlags);
     }
 
     /** An environment.json that is missing or unreadable: every field unknown. */
     public static final RunEnvironment UNKNOWN = new RunEnvironment(null, null, null, List.of(), null, null, null, null,
-        null, null, null, null, null);
+        null, null, null, null, null, null);
 
     /**
      * The JDK.
@@ -50,6 +55,11 @@ public record RunEnvironment(Integer formatVersion, String fanlabVersion, Jdk jd
 
     public RunEnvironment withDesignsClasspath(List<String> cp) {
         return new RunEnvironment(formatVersion, fanlabVersion, jdk, jvmFlags, cores, maxHeapMb, os, loadAverageAtStart,
-            gitRevision, hostname, command, startedAt, cp);
+            gitRevision, hostname, command, startedAt, cp, pointJvmFlags);
+    }
+
+    public RunEnvironment withPointJvmFlags(List<String> flags) {
+        return new RunEnvironment(formatVersion, fanlabVersion, jdk, jvmFlags, cores, maxHeapMb, os, loadAverageAtStart,
+            gitRevision, hostname, command, startedAt, designsClasspath, flags);
     }
 }

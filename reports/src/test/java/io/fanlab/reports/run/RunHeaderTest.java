@@ -56,7 +56,7 @@ class RunHeaderTest {
     @Test
     void anEnvironmentRoundTripsAndDesignsClasspathIsLeftOutWhenNotRecorded() throws IOException {
         RunEnvironment e = new RunEnvironment(1, "0.1.0", new RunEnvironment.Jdk("25", "v", "vm", "/jdk"), List.of("-Xmx1g"), 2, 1024L,
-            "Linux", 0.5, "abc", "host", "scripts/fanlab run x", "2026-12-07T00:00:00Z", null);
+            "Linux", 0.5, "abc", "host", "scripts/fanlab run x", "2026-12-07T00:00:00Z", null, null);
         Path f = tmp.resolve("environment.json");
         RunJson.writeAtomically(f, e);
         assertThat(RunJson.MAPPER.readTree(f.toFile()).has("designs_classpath")).isFalse();
@@ -64,5 +64,10 @@ class RunHeaderTest {
         RunEnvironment withCp = e.withDesignsClasspath(List.of("/a.jar"));
         RunJson.writeAtomically(f, withCp);
         assertThat(RunJson.readEnvironment(f)).isEqualTo(withCp);
+        assertThat(RunJson.MAPPER.readTree(f.toFile()).has("point_jvm_flags")).isFalse();
+        RunEnvironment withFlags = withCp.withPointJvmFlags(List.of("-XX:+UseZGC"));
+        RunJson.writeAtomically(f, withFlags);
+        assertThat(RunJson.MAPPER.readTree(f.toFile()).path("point_jvm_flags").get(0).asText()).isEqualTo("-XX:+UseZGC");
+        assertThat(RunJson.readEnvironment(f)).isEqualTo(withFlags);
     }
 }
