@@ -23,7 +23,13 @@ final class TestQueueHost implements StageQueue.Host {
         @Override public void cancelled(Envelope e) {}
     };
 
-    @Override public boolean closed() { return closed; }
+    /** When >= 0: {@link #closed()} reads left before the host closes itself (a cancel landing mid-offer). */
+    final java.util.concurrent.atomic.AtomicInteger readsBeforeClose = new java.util.concurrent.atomic.AtomicInteger(-1);
+
+    @Override public boolean closed() {
+        if (readsBeforeClose.get() >= 0 && readsBeforeClose.getAndDecrement() == 0) closed = true;
+        return closed;
+    }
     @Override public boolean externalClosed() { return externalClosed; }
     @Override public boolean stopWhenEmpty() { return stopWhenEmpty; }
     @Override public int width() { return width; }
