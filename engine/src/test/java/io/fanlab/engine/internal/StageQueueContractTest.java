@@ -577,15 +577,24 @@ class StageQueueContractTest {
         org.junit.jupiter.api.Assumptions.assumeFalse(layout.ring, "one ring: no shards");
         TestQueueHost host = new TestQueueHost();
         StageQueue q = layout.make(host, WIDTH, Admission.BLOCK); // one slot per shard
-        for (int i = 0; i < WIDTH; i++) q.offer(item(0, i, 0), true, false); // round-robin: every shard full
-        LoggingTaker second = new LoggingTaker(2, q, 1, new AtomicReference<>());
-        second.sleeper = new Sleepers.Sleeper(Thread.currentThread());
-        assertThat(q.take(second)).isEqualTo(1); // shard 2 has room now
+        LoggingTaker second = everyShardFullButShard2(q);
         q.offer(item(1, 0, 0), true, false); // round-robin points at shard 0 (full): goes to shard 2
         assertThat(q.depth()).isEqualTo(WIDTH);
         assertThat(host.admitted.get()).isEqualTo(WIDTH + 1);
         assertThat(q.take(second)).isEqualTo(1);
         assertThat(id(second.hand()[0])).as("the new item sits on the shard that had room").containsExactly(1, 0);
+    }
+
+    /**
+     * Fills a one-slot-per-shard queue round-robin, then has taker 2 take shard 2's item back.
+     * @return that taker
+     */
+    private static LoggingTaker everyShardFullButShard2(StageQueue q) throws InterruptedException {
+        for (int i = 0; i < WIDTH; i++) q.offer(item(0, i, 0), true, false); // round-robin: every shard full
+        LoggingTaker second = new LoggingTaker(2, q, 1, new AtomicReference<>());
+        second.sleeper = new Sleepers.Sleeper(Thread.currentThread());
+        assertThat(q.take(second)).isEqualTo(1); // shard 2 has room now
+        return second;
     }
 
     /**
@@ -601,10 +610,7 @@ class StageQueueContractTest {
         org.junit.jupiter.api.Assumptions.assumeFalse(layout.ring, "one ring: no shards");
         TestQueueHost host = new TestQueueHost();
         StageQueue q = layout.make(host, WIDTH, Admission.BLOCK); // one slot per shard
-        for (int i = 0; i < WIDTH; i++) q.offer(item(0, i, 0), true, false); // round-robin: every shard full
-        LoggingTaker taker = new LoggingTaker(2, q, 1, new AtomicReference<>());
-        taker.sleeper = new Sleepers.Sleeper(Thread.currentThread());
-        assertThat(q.take(taker)).isEqualTo(1); // one shard has room now
+        everyShardFullButShard2(q);
         host.readsBeforeClose.set(1); // the offer's first look sees the stage open, every later one closed
         q.offer(item(1, 0, 0), false, false); // round-robin points at a full shard: the item would move
         assertThat(host.endedAs(Outcome.CANCELLED)).as("refused once closed").isEqualTo(1);
