@@ -148,12 +148,23 @@ final class Ring {
             if (room < n && limit - t > 0) room = Math.min(capacity - (t - refreshHead()), limit - t);
             if (room <= 0) return 0;
             int k = (int) Math.min(n, room);
-            // every slot of the run must be free in this lap; a slot still being read ends the run there
+            // every slot of the run must be free in this lap. A slot whose previous occupant is still being read
+            // ends the run there only if head says the ring is full at that slot; otherwise its reader is between
+            // its claim and the slot's release (a few instructions) and the whole run is retried: cutting it there
+            // accepted fewer items than a logically empty ring has room for (the rest shed under SHED policies;
+            // found by RingLincheckTest.stressLong, as offer's case was)
+            boolean releasing = false;
             for (int j = 0; j < k; j++) {
-                if ((long) SEQ.getAcquire(seq, (int) (t + j) & mask) != t + j) {
+                long s = (long) SEQ.getAcquire(seq, (int) (t + j) & mask);
+                if (s != t + j) {
+                    releasing = s < t + j && t + j - refreshHead() < capacity;
                     k = j;
                     break;
                 }
+            }
+            if (releasing) {
+                Thread.onSpinWait();
+                continue;
             }
             if (k == 0) {
                 if ((long) SEQ.getAcquire(seq, (int) t & mask) < t) {

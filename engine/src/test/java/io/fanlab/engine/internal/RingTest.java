@@ -111,6 +111,34 @@ class RingTest {
     }
 
     /**
+     * A batch offer that meets a slot whose reader has claimed it (head moved) but not yet released it waits the few
+     * instructions for the release instead of cutting the batch there: the ring is logically empty, so both items
+     * fit (cutting it shed the second item under SHED policies; RingLincheckTest.stressLong found the history). The
+     * reader's claim and its late release are played by hand: head moved past slot 0, slot 0's sequence released
+     * 50 ms later.
+     */
+    @Test
+    @Timeout(10)
+    void aBatchOfferWaitsForASlotBeingReleasedInsteadOfCuttingTheBatch() throws Exception {
+        Ring r = new Ring(2);
+        assertThat(r.offer(env(0), Long.MAX_VALUE)).isTrue();
+        java.lang.reflect.Field head = Ring.class.getDeclaredField("head");
+        head.setAccessible(true);
+        head.setLong(r, 1); // a reader claimed position 0 ...
+        java.lang.reflect.Field seqField = Ring.class.getDeclaredField("seq");
+        seqField.setAccessible(true);
+        long[] seq = (long[]) seqField.get(r);
+        Thread reader = Thread.ofPlatform().start(() -> {
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+            java.lang.invoke.MethodHandles.arrayElementVarHandle(long[].class).setRelease(seq, 0, 2L); // ... and releases its slot
+        });
+        int added = r.offer(new Envelope[] {env(1), env(2)}, 0, 2, Long.MAX_VALUE);
+        reader.join();
+        assertThat(added).as("a logically empty ring of 2 takes a batch of 2").isEqualTo(2);
+        assertThat(r.tail()).isEqualTo(3);
+    }
+
+    /**
      * Three producers (single and batch offers) and three consumers (random batch sizes) through a ring of 7, so
      * that it wraps and fills thousands of times: every item arrives exactly once, the positions handed out are
      * exactly 0..n-1, and each producer's items got increasing positions in the order it offered them.
