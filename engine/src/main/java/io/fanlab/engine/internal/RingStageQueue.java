@@ -497,7 +497,7 @@ final class RingStageQueue implements StageQueue {
     @Override
     public void wakeAll() {
         // those asleep now (each re-reads the flags and may sleep again: waking until none is left would never end)
-        for (int n = sleeping.count(); n > 0 && sleeping.wakeOne(); n--) woken.incrementAndGet();
+        woken.addAndGet(sleeping.wakeAll());
         lock.lock();
         try {
             notFull.signalAll();

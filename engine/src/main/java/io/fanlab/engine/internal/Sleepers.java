@@ -94,6 +94,33 @@ final class Sleepers {
         return false;
     }
 
+    /**
+     * Wakes every sleeper waiting when this is called (a close, a resize: the caller changed the flags first).
+     * Polls the entries queued now, not {@link #count()} of them: a waker may claim, through a stale entry, a
+     * sleeper that set its state but has not counted itself yet (between {@code STATE = 1} and the count in
+     * {@link #await}); a wake-all bounded by the count then spent one of its wake-ups there and left a counted
+     * sleeper parked for good (RingAndSleepersStressTest.ringQueueHandOffLong: a taker still parked 30 s after
+     * stopWhenEmpty + wakeAll). Every waiting sleeper has its own entry queued before it parks, so polling every
+     * entry present at the start reaches each; one that queues later re-reads the flags after.
+     * @return how many were woken
+     */
+    int wakeAll() {
+        int woke = 0;
+        for (int n = queue.size(); n > 0; n--) {
+            Sleeper s = queue.poll();
+            if (s == null) break;
+            if (STATE.compareAndSet(s, 1, 0)) {
+                count.decrementAndGet();
+                wakeUps.incrementAndGet();
+                LockSupport.unpark(s.thread);
+                woke++;
+            } else {
+                stale.decrementAndGet();
+            }
+        }
+        return woke;
+    }
+
     /** Drops entries of sleepers that no longer wait. */
     private void sweep() {
         stale.set(0);
